@@ -1,0 +1,422 @@
+"""Cross-file rules: each a plain function ``YearData -> Iterable[Problem]``.
+
+They run after every file validated on its own, so they may assume well-typed models but
+nothing about how the files agree: ids may be unknown, counts may not add up. Each rule
+reports every fault it sees, at the most precise position it knows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+
+from thidua import models as m
+from thidua.errors import Position, Problem, error, warning
+from thidua.loader import (
+    BALLOTS,
+    CLUSTER,
+    CONFERENCE,
+    REGULATION,
+    SCORES_DIR,
+    TABLE,
+    TASKS,
+    YearData,
+    display_path,
+)
+from thidua.spelling import spelling_problems
+from thidua.yamlio import YamlPath
+
+Rule = Callable[[YearData], Iterable[Problem]]
+
+
+def _ids(values: Iterable[str]) -> str:
+    return ", ".join(values)
+
+
+def check_years_match(data: YearData) -> Iterator[Problem]:
+    """The ``nam`` inside every file equals the year of its folder."""
+    files: list[tuple[str, int]] = [
+        (CLUSTER, data.cluster.year),
+        (REGULATION, data.regulation.year),
+        (TABLE, data.table.year),
+    ]
+    for name, model in ((TASKS, data.tasks), (BALLOTS, data.ballots), (CONFERENCE, data.conference)):
+        if model is not None:
+            files.append((name, model.year))
+    files += [(data.score_files[mid], s.year) for mid, s in data.scores.items()]
+    for name, year in files:
+        if year != data.year:
+            yield error(
+                data.pos(name, ("nam",)),
+                f"năm ghi trong tệp là {year}, khác năm của thư mục ({data.year}); "
+                f"hãy sửa thành nam: {data.year} hoặc chuyển tệp sang thư mục {year}",
+            )
+
+
+def check_members(data: YearData) -> Iterator[Problem]:
+    """Members are listed once; leader and deputy are members and not the same one."""
+    seen: dict[str, int] = {}
+    for i, member in enumerate(data.cluster.members):
+        if member.id in seen:
+            yield error(
+                data.pos(CLUSTER, ("thanh_vien", i, "ma")),
+                f'đơn vị "{member.id}" được liệt kê hai lần trong danh sách thành viên '
+                f"(lần đầu ở mục thứ {seen[member.id] + 1}); mỗi đơn vị chỉ ghi một lần",
+            )
+        else:
+            seen[member.id] = i
+    known = set(seen)
+    for key, label, value in (
+        ("truong_khoi", "Trưởng khối", data.cluster.leader),
+        ("pho_khoi", "Phó khối", data.cluster.deputy),
+    ):
+        if value is not None and value not in known:
+            yield error(
+                data.pos(CLUSTER, (key,)),
+                f'{label} "{value}" không phải là đơn vị thành viên; '
+                f"cần một trong các mã: {_ids(data.member_ids)}",
+            )
+    if data.cluster.leader is not None and data.cluster.leader == data.cluster.deputy:
+        yield error(
+            data.pos(CLUSTER, ("pho_khoi",)),
+            f'Phó khối trùng với Trưởng khối ("{data.cluster.leader}"); '
+            "hai chức danh phải do hai đơn vị khác nhau đảm nhiệm",
+        )
+
+
+def check_table(data: YearData) -> Iterator[Problem]:
+    """Ids unique, each kind with the settings it needs, maxima adding up."""
+    seen_groups: set[str] = set()
+    seen_criteria: dict[str, str] = {}
+    declared_total = Decimal(0)
+    for gi, group in enumerate(data.table.groups):
+        gpath: YamlPath = ("nhom", gi)
+        if group.id in seen_groups:
+            yield error(
+                data.pos(TABLE, (*gpath, "ma")),
+                f'mã nhóm "{group.id}" bị lặp lại; mỗi nhóm cần một mã riêng',
+            )
+        seen_groups.add(group.id)
+        scored = Decimal(0)
+        for ci, crit in enumerate(group.criteria):
+            cpath: YamlPath = (*gpath, "tieu_chi", ci)
+            if crit.id in seen_criteria:
+                yield error(
+                    data.pos(TABLE, (*cpath, "ma")),
+                    f'mã tiêu chí "{crit.id}" bị lặp lại (đã dùng trong nhóm '
+                    f"{seen_criteria[crit.id]}); mỗi tiêu chí cần một mã riêng",
+                )
+            seen_criteria.setdefault(crit.id, group.id)
+            yield from _criterion_settings(data, crit, cpath)
+            if crit.kind not in (m.CriterionKind.BONUS, m.CriterionKind.DEDUCTION):
+                scored += crit.maximum
+        if group.maximum is not None:
+            declared_total += group.maximum
+            if group.maximum != scored:
+                yield error(
+                    data.pos(TABLE, (*gpath, "toi_da")),
+                    f"điểm tối đa của nhóm {group.id} ghi là {group.maximum}, nhưng tổng điểm "
+                    f"tối đa các tiêu chí (không kể điểm cộng, điểm trừ) là {scored}; "
+                    "hãy sửa cho khớp",
+                )
+        else:
+            declared_total += scored
+    if data.table.total is not None and data.table.total != declared_total:
+        yield error(
+            data.pos(TABLE, ("tong_diem",)),
+            f"tổng điểm ghi là {data.table.total}, nhưng cộng điểm tối đa các nhóm được "
+            f"{declared_total}; hãy sửa cho khớp",
+        )
+
+
+def _criterion_settings(data: YearData, crit: m.Criterion, path: YamlPath) -> Iterator[Problem]:
+    kind = crit.kind
+    where = f'tiêu chí "{crit.id}"'
+    if kind is m.CriterionKind.QUALITATIVE and crit.qualitative_mode is None:
+        yield error(
+            data.pos(TABLE, path),
+            f'{where} là định tính nên cần "cach_cham": dat_khong_dat (đạt được tối đa, '
+            "không đạt được 0) hoặc thang_diem (chấm từ 0 đến tối đa)",
+        )
+    if kind is m.CriterionKind.PER_COUNT and crit.points_each is None:
+        yield error(
+            data.pos(TABLE, path),
+            f'{where} là chấm thẳng theo số lần nên cần "diem_moi_lan" (số điểm cho mỗi lần)',
+        )
+    extras = (
+        ("cach_cham", crit.qualitative_mode, m.CriterionKind.QUALITATIVE),
+        ("cach_tinh", crit.quantitative_mode, m.CriterionKind.QUANTITATIVE),
+        ("diem_moi_lan", crit.points_each, m.CriterionKind.PER_COUNT),
+    )
+    for key, value, owner in extras:
+        if value is not None and kind is not owner:
+            yield error(
+                data.pos(TABLE, (*path, key)),
+                f'"{key}" chỉ dùng cho tiêu chí loại {owner.value} ({owner.label}), '
+                f"còn {where} thuộc loại {kind.value} ({kind.label}); hãy bỏ khóa này",
+            )
+
+
+def _criteria(data: YearData) -> dict[str, m.Criterion]:
+    return {c.id: c for g in data.table.groups for c in g.criteria}
+
+
+def check_scores(data: YearData) -> Iterator[Problem]:
+    """Score files name a member, use known criteria, and cover the table."""
+    members = set(data.member_ids)
+    criteria = _criteria(data)
+    closed = data.cluster.state is m.YearState.CLOSED
+    for mid, score in data.scores.items():
+        file = data.score_files[mid]
+        if mid not in members:
+            yield error(
+                data.pos(file, ("don_vi",)),
+                f'"{mid}" không phải là đơn vị thành viên của Khối năm {data.year}; '
+                f"cần một trong các mã: {_ids(data.member_ids)}",
+            )
+            continue
+        stem = file.removeprefix(f"{SCORES_DIR}/").rsplit(".", 1)[0]
+        if stem != mid:
+            yield warning(
+                data.pos(file, ("don_vi",)),
+                f'tệp {file} chứa điểm của đơn vị "{mid}"; nên đặt tên tệp là '
+                f"{SCORES_DIR}/{mid}.yaml để mỗi đơn vị dễ tìm tệp của mình",
+            )
+        for cid in score.scores:
+            if cid not in criteria:
+                yield error(
+                    data.key_pos(file, ("diem", cid)),
+                    f'tiêu chí "{cid}" không có trong bảng tiêu chí năm {data.year}; '
+                    f"cần một trong các mã: {_ids(criteria)}",
+                )
+    for mid in data.member_ids:
+        score = data.scores.get(mid)
+        missing = [
+            cid
+            for cid, entry in (
+                (cid, score.scores.get(cid) if score else None) for cid in criteria
+            )
+            if entry is None or (entry.self_score is None and entry.appraised is None)
+        ]
+        if not missing:
+            continue
+        make = error if closed else warning
+        state = "năm đã kết thúc" if closed else "năm đang diễn ra"
+        if score is None:
+            where = Position(display_path(data.folder / SCORES_DIR / f"{mid}.yaml"))
+            yield make(where, f'chưa có tệp điểm của đơn vị "{mid}" ({state})')
+        elif len(missing) == len(criteria):
+            yield make(
+                data.pos(data.score_files[mid], ("diem",)),
+                f'đơn vị "{mid}" chưa chấm tiêu chí nào ({state})',
+            )
+        else:
+            yield make(
+                data.pos(data.score_files[mid], ("diem",)),
+                f'đơn vị "{mid}" còn thiếu điểm {len(missing)} tiêu chí: {_ids(missing)} ({state})',
+            )
+
+
+def check_regulation(data: YearData) -> Iterator[Problem]:
+    """Sort keys, vote rules and the rotation name things that exist."""
+    reg = data.regulation
+    groups = {g.id for g in data.table.groups}
+    ballots = {b.id for b in data.ballots.ballots} if data.ballots else set()
+    have_ballots = data.ballots is not None
+    for i, key in enumerate(reg.ranking.keys):
+        kind, _, ref = key.partition(":")
+        path: YamlPath = ("xep_hang", "thu_tu", i)
+        if kind == "nhom" and ref not in groups:
+            yield error(
+                data.pos(REGULATION, path),
+                f'khóa xếp hạng "{key}" nói đến nhóm "{ref}" không có trong bảng tiêu chí; '
+                f"cần một trong các nhóm: {_ids(g.id for g in data.table.groups)}",
+            )
+        if kind == "phieu" and have_ballots and ref not in ballots:
+            yield error(
+                data.pos(REGULATION, path),
+                f'khóa xếp hạng "{key}" nói đến cuộc bỏ phiếu "{ref}" không có trong '
+                f"{BALLOTS}; cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
+            )
+    rules = (("dan_dau", reg.leading), ("bau_truong_khoi", reg.leader_election),
+             ("bau_pho_khoi", reg.deputy_election))
+    for key, rule in rules:
+        if rule is not None and have_ballots and rule.ballot not in ballots:
+            yield error(
+                data.pos(REGULATION, (key, "cuoc_bau")),
+                f'cuộc bỏ phiếu "{rule.ballot}" không có trong {BALLOTS}; '
+                f"cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
+            )
+    members = set(data.member_ids)
+    seen: set[str] = set()
+    for i, mid in enumerate(reg.rotation):
+        if mid not in members:
+            yield error(
+                data.pos(REGULATION, ("luan_phien", i)),
+                f'"{mid}" trong thứ tự luân phiên không phải là đơn vị thành viên; '
+                f"cần một trong các mã: {_ids(data.member_ids)}",
+            )
+        elif mid in seen:
+            yield error(
+                data.pos(REGULATION, ("luan_phien", i)),
+                f'"{mid}" xuất hiện hai lần trong thứ tự luân phiên; mỗi đơn vị chỉ ghi một lần',
+            )
+        seen.add(mid)
+    for i, award in enumerate(reg.awards):
+        if award.count is not None and award.share is not None:
+            yield error(
+                data.pos(REGULATION, ("khen_thuong", i)),
+                f'hình thức "{award.name}": chỉ ghi một trong hai "so_luong" hoặc "ty_le"',
+            )
+
+
+def check_ballot_names(data: YearData) -> Iterator[Problem]:
+    """Ballots name members only (totals, papers, candidates, the proposal's subject)."""
+    if data.ballots is None:
+        return
+    members = set(data.member_ids)
+    expected = f"cần một trong các mã: {_ids(data.member_ids)}"
+    seen: set[str] = set()
+    for i, ballot in enumerate(data.ballots.ballots):
+        base: YamlPath = ("cuoc_bau", i)
+        if ballot.id in seen:
+            yield error(
+                data.pos(BALLOTS, (*base, "ma")),
+                f'mã cuộc bỏ phiếu "{ballot.id}" bị lặp lại; mỗi cuộc bỏ phiếu cần một mã riêng',
+            )
+        seen.add(ballot.id)
+        for j, mid in enumerate(ballot.candidates or []):
+            if mid not in members:
+                yield error(
+                    data.pos(BALLOTS, (*base, "ung_vien", j)),
+                    f'ứng viên "{mid}" không phải là đơn vị thành viên; {expected}',
+                )
+        if ballot.subject is not None and ballot.subject not in members:
+            yield error(
+                data.pos(BALLOTS, (*base, "de_xuat")),
+                f'"{ballot.subject}" không phải là đơn vị thành viên; {expected}',
+            )
+
+
+def check_ballot_counts(data: YearData) -> Iterator[Problem]:
+    """Counts add up and papers are well-formed (rules of :mod:`thidua.voting`)."""
+    if data.ballots is None:
+        return
+    from thidua.voting import tally_problems
+
+    for i, ballot in enumerate(data.ballots.ballots):
+        base: YamlPath = ("cuoc_bau", i)
+
+        def pos(path: YamlPath, base: YamlPath = base) -> Position:
+            return data.pos(BALLOTS, (*base, *path))
+
+        yield from tally_problems(ballot, data.member_ids, pos)
+
+
+def check_score_values(data: YearData) -> Iterable[Problem]:
+    """Score shapes, bounds and reasons (rules of :mod:`thidua.scoring`)."""
+    from thidua.scoring import scoring_problems
+
+    return scoring_problems(data)
+
+
+def check_conference(data: YearData) -> Iterator[Problem]:
+    """Attendees, chair and secretary belong to the cluster; the date fits the year."""
+    conf = data.conference
+    if conf is None:
+        return
+    members = set(data.member_ids)
+    expected = f"cần một trong các mã: {_ids(data.member_ids)}"
+    seen: set[str] = set()
+    for i, att in enumerate(conf.attendees):
+        if att.member not in members:
+            yield error(
+                data.pos(CONFERENCE, ("thanh_phan", i, "don_vi")),
+                f'"{att.member}" không phải là đơn vị thành viên; {expected}',
+            )
+        elif att.member in seen:
+            yield error(
+                data.pos(CONFERENCE, ("thanh_phan", i, "don_vi")),
+                f'đơn vị "{att.member}" được ghi hai lần trong thành phần tham dự',
+            )
+        seen.add(att.member)
+    for key, person in (("chu_tri", conf.chair), ("thu_ky", conf.secretary)):
+        if person is not None and person.member is not None and person.member not in members:
+            yield error(
+                data.pos(CONFERENCE, (key, "don_vi")),
+                f'"{person.member}" không phải là đơn vị thành viên; {expected}',
+            )
+    if conf.date.year not in (data.year, data.year + 1):
+        yield warning(
+            data.pos(CONFERENCE, ("ngay",)),
+            f"hội nghị tổng kết năm {data.year} lại họp vào năm {conf.date.year}; "
+            "hãy kiểm tra lại ngày họp",
+        )
+    if conf.start is not None and conf.end is not None and conf.end <= conf.start:
+        yield error(
+            data.pos(CONFERENCE, ("ket_thuc",)),
+            "giờ kết thúc phải sau giờ bắt đầu",
+        )
+    if conf.minutes_vote is not None and conf.minutes_vote.agreed > conf.minutes_vote.present:
+        yield error(
+            data.pos(CONFERENCE, ("thong_qua_bien_ban", "tan_thanh")),
+            f"số tán thành ({conf.minutes_vote.agreed}) lớn hơn số có mặt "
+            f"({conf.minutes_vote.present})",
+        )
+
+
+def check_tasks(data: YearData) -> Iterator[Problem]:
+    """No more focus tasks named than the declared count."""
+    tasks = data.tasks
+    if tasks is None or tasks.declared_tasks is None:
+        return
+    if len(tasks.tasks) > tasks.declared_tasks:
+        yield error(
+            data.pos(TASKS, ("so_nhiem_vu_trong_tam",)),
+            f"ghi {tasks.declared_tasks} nhiệm vụ trọng tâm nhưng danh sách có "
+            f"{len(tasks.tasks)}; hãy sửa cho khớp",
+        )
+
+
+def check_spelling(data: YearData) -> Iterator[Problem]:
+    """The same word spelled with two tone placements (e.g. "Hoà" and "Hòa")."""
+    return spelling_problems(data.spellings)
+
+
+RULES: tuple[Rule, ...] = (
+    check_years_match,
+    check_members,
+    check_table,
+    check_scores,
+    check_score_values,
+    check_regulation,
+    check_ballot_names,
+    check_ballot_counts,
+    check_conference,
+    check_tasks,
+    check_spelling,
+)
+
+
+def run_checks(data: YearData) -> list[Problem]:
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(data))
+    return problems
+
+
+def count_missing(data: YearData) -> tuple[int, int]:
+    """(entered, missing) score entries over members × criteria."""
+    criteria = _criteria(data)
+    entered = 0
+    for mid in data.member_ids:
+        score = data.scores.get(mid)
+        if score is None:
+            continue
+        for cid in criteria:
+            entry = score.scores.get(cid)
+            if entry is not None and (entry.self_score is not None or entry.appraised is not None):
+                entered += 1
+    total = len(criteria) * len(data.member_ids)
+    return entered, total - entered
+

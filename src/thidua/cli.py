@@ -1,0 +1,87 @@
+"""The ``thidua`` command: parse options, call the core, print, map errors to exit codes.
+
+Thin on purpose. Each group of commands lives in a module of :mod:`thidua.commands`
+that registers itself on :data:`app`; heavy modules (jinja2, ruamel, openpyxl) are
+imported inside the command functions, so ``thidua check`` and ``--help`` stay fast.
+
+Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cliutil import (
+    DEFAULT_DATA,
+    DataDir,
+    ProblemFormat,
+    Strict,
+    echo,
+    print_problems,
+    run,
+    stdout_utf8,
+)
+
+app = typer.Typer(
+    name="thidua",
+    help=(
+        "Chấm điểm, kiểm phiếu, xếp hạng thi đua và lập văn bản hội nghị tổng kết "
+        "của Khối thi đua, từ các tệp YAML trong thư mục dữ liệu."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+@app.command()
+def check(
+    years: Annotated[
+        list[int] | None,
+        typer.Argument(help="Các năm cần kiểm tra (mặc định: mọi năm trong thư mục dữ liệu).", show_default=False),
+    ] = None,
+    data: DataDir = Path(DEFAULT_DATA),
+    strict: Strict = False,
+    fmt: Annotated[
+        ProblemFormat,
+        typer.Option("--format", "-f", help="Cách in các vấn đề: text (mặc định) hoặc json."),
+    ] = ProblemFormat.TEXT,
+) -> None:
+    """Kiểm tra dữ liệu: cú pháp, kiểu, mã đơn vị và tiêu chí, giới hạn điểm, số phiếu."""
+    from thidua.summary import check_years
+
+    def action() -> int:
+        problems, summaries = check_years(data, years or None)
+        failed = any(p.is_error for p in problems) or (strict and bool(problems))
+        if fmt is ProblemFormat.JSON:
+            print_problems(problems, fmt)
+        else:
+            print_problems(problems)
+            if not failed:
+                for line in summaries:
+                    echo(line)
+        return 1 if failed else 0
+
+    code = run(action, fmt)
+    if code:
+        raise typer.Exit(code)
+
+
+def _register_commands() -> None:
+    # Each module adds its commands to ``app``; importing them must stay cheap.
+    from thidua.commands import register_all
+
+    register_all(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    stdout_utf8()
+    app()

@@ -1,0 +1,433 @@
+"""Read ``data/<year>/`` into validated models plus a list of problems. Never prints.
+
+The files of one year (see docs/data-format.md):
+
+    khoi.yaml        the cluster, members, leader and deputy, the year's state  (required)
+    quy-che.yaml     the regulation: ranking keys, vote thresholds, awards      (required)
+    tieu-chi.yaml    the scoring table                                           (required)
+    nhiem-vu.yaml    focus tasks and emulation movements                         (optional)
+    diem/<ID>.yaml   one member's scores, one file per member                    (optional)
+    phieu-bau.yaml   secret-ballot results                                       (optional)
+    hoi-nghi.yaml    the year-end conference                                     (optional)
+
+Every file is read and validated even when another one fails, so that the user sees all
+problems at once. Pydantic errors are mapped back to ``file:line:col`` through the
+:class:`~thidua.yamlio.SourceMap` of the file. Cross-file rules run in
+:mod:`thidua.checks`, only on files that validated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from thidua import models as m
+from thidua.errors import DataError, Position, Problem, UsageError, error
+from thidua.spelling import Spellings, collect_spellings
+from thidua.yamlio import SourceMap, YamlPath, load_yaml
+
+CLUSTER = "khoi.yaml"
+REGULATION = "quy-che.yaml"
+TABLE = "tieu-chi.yaml"
+TASKS = "nhiem-vu.yaml"
+BALLOTS = "phieu-bau.yaml"
+CONFERENCE = "hoi-nghi.yaml"
+SCORES_DIR = "diem"
+
+REQUIRED: dict[str, type[m.Model]] = {
+    CLUSTER: m.ClusterFile,
+    REGULATION: m.RegulationFile,
+    TABLE: m.ScoringTableFile,
+}
+OPTIONAL: dict[str, type[m.Model]] = {
+    TASKS: m.TasksFile,
+    BALLOTS: m.BallotsFile,
+    CONFERENCE: m.ConferenceFile,
+}
+FILE_LABELS = {
+    CLUSTER: "thông tin Khối và thành viên",
+    REGULATION: "quy chế xếp hạng",
+    TABLE: "bảng tiêu chí",
+    TASKS: "nhiệm vụ trọng tâm và phong trào",
+    BALLOTS: "kết quả bỏ phiếu",
+    CONFERENCE: "hội nghị tổng kết",
+}
+
+_YEAR_DIR = re.compile(r"\d{4}")
+M = TypeVar("M", bound=m.Model)
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current directory when below it, so editors can jump to it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+@dataclass
+class YearData:
+    """One cluster-year: the validated files and where each came from.
+
+    ``sources`` maps a file's name inside the year folder (``khoi.yaml``,
+    ``diem/NHNN.yaml``) to its source map, for positions in later checks.
+    """
+
+    year: int
+    folder: Path
+    cluster: m.ClusterFile
+    regulation: m.RegulationFile
+    table: m.ScoringTableFile
+    tasks: m.TasksFile | None = None
+    ballots: m.BallotsFile | None = None
+    conference: m.ConferenceFile | None = None
+    scores: dict[str, m.ScoreFile] = field(default_factory=dict)
+    sources: dict[str, SourceMap] = field(default_factory=dict)
+    score_files: dict[str, str] = field(default_factory=dict)  # member id -> file name
+    spellings: Spellings = field(default_factory=dict)  # for the tone-placement check
+
+    def pos(self, file: str, path: YamlPath = ()) -> Position:
+        src = self.sources.get(file)
+        if src is None:
+            return Position(display_path(self.folder / file), 1, 1)
+        return src.at(path)
+
+    def key_pos(self, file: str, path: YamlPath) -> Position:
+        src = self.sources.get(file)
+        if src is None:
+            return self.pos(file)
+        return src.key_at(path)
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [member.id for member in self.cluster.members]
+
+    @property
+    def illustrative(self) -> bool:
+        return (
+            self.cluster.illustrative
+            or self.regulation.illustrative
+            or self.table.illustrative
+            or (self.ballots is not None and self.ballots.illustrative)
+            or any(s.illustrative for s in self.scores.values())
+        )
+
+
+def available_years(data_dir: Path) -> list[int]:
+    """Years present as ``data_dir/<YYYY>/`` folders, oldest first."""
+    if not data_dir.is_dir():
+        raise UsageError(f"không tìm thấy thư mục dữ liệu {display_path(data_dir)}")
+    return sorted(
+        int(p.name) for p in data_dir.iterdir() if p.is_dir() and _YEAR_DIR.fullmatch(p.name)
+    )
+
+
+def year_folder(data_dir: Path, year: int) -> Path:
+    folder = data_dir / str(year)
+    if not folder.is_dir():
+        have = ", ".join(str(y) for y in available_years(data_dir)) or "chưa có năm nào"
+        raise UsageError(
+            f"không có dữ liệu năm {year}: thiếu thư mục {display_path(folder)} (đang có: {have})"
+        )
+    return folder
+
+
+def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+    """Read and validate every file of ``year``; cross-file checks included.
+
+    Returns the data (``None`` when a required file is missing or invalid) and every
+    problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
+    """
+    folder = year_folder(data_dir, year)
+    problems: list[Problem] = []
+    sources: dict[str, SourceMap] = {}
+    spellings: Spellings = {}
+
+    def read(name: str, model: type[M], required: bool) -> M | None:
+        path = folder / name
+        if not path.is_file():
+            if required:
+                problems.append(
+                    error(
+                        Position(display_path(path)),
+                        f"thiếu tệp {name} ({FILE_LABELS[name]}); "
+                        "xem mẫu trong docs/data-format.md",
+                    )
+                )
+            return None
+        return _read_model(path, name, model, problems, sources, spellings)
+
+    cluster = read(CLUSTER, m.ClusterFile, True)
+    regulation = read(REGULATION, m.RegulationFile, True)
+    table = read(TABLE, m.ScoringTableFile, True)
+    tasks = read(TASKS, m.TasksFile, False)
+    ballots = read(BALLOTS, m.BallotsFile, False)
+    conference = read(CONFERENCE, m.ConferenceFile, False)
+
+    scores: dict[str, m.ScoreFile] = {}
+    score_files: dict[str, str] = {}
+    scores_dir = folder / SCORES_DIR
+    if scores_dir.is_dir():
+        for path in sorted(scores_dir.iterdir()):
+            if path.suffix not in (".yaml", ".yml") or not path.is_file():
+                continue
+            name = f"{SCORES_DIR}/{path.name}"
+            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
+            if score is None:
+                continue
+            if score.member in scores:
+                problems.append(
+                    error(
+                        sources[name].at(("don_vi",)),
+                        f'đơn vị "{score.member}" đã có tệp điểm {score_files[score.member]}; '
+                        "mỗi đơn vị chỉ có một tệp điểm",
+                    )
+                )
+                continue
+            scores[score.member] = score
+            score_files[score.member] = name
+
+    if cluster is None or regulation is None or table is None:
+        return None, problems
+    data = YearData(
+        year=year,
+        folder=folder,
+        cluster=cluster,
+        regulation=regulation,
+        table=table,
+        tasks=tasks,
+        ballots=ballots,
+        conference=conference,
+        scores=scores,
+        sources=sources,
+        score_files=score_files,
+        spellings=spellings,
+    )
+    from thidua.checks import run_checks
+
+    problems.extend(run_checks(data))
+    return data, problems
+
+
+def load_year_or_raise(data_dir: Path, year: int) -> tuple[YearData, list[Problem]]:
+    """Like :func:`load_year`, but raise :class:`DataError` if any problem is an error.
+
+    Returns the data and its warnings.
+    """
+    data, problems = load_year(data_dir, year)
+    if data is None or any(p.is_error for p in problems):
+        raise DataError(problems)
+    return data, problems
+
+
+def _read_model(
+    path: Path,
+    name: str,
+    model: type[M],
+    problems: list[Problem],
+    sources: dict[str, SourceMap],
+    spellings: Spellings,
+) -> M | None:
+    shown = display_path(path)
+    try:
+        raw, source = load_yaml(path, shown)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+    sources[name] = source
+    collect_spellings(raw, source, spellings)
+    if raw is None:
+        problems.append(
+            error(
+                Position(shown, 1, 1),
+                f"tệp rỗng: cần nội dung {_label(name)}; xem mẫu trong docs/data-format.md",
+            )
+        )
+        return None
+    if not isinstance(raw, dict):
+        problems.append(
+            error(
+                source.at(()),
+                "tệp phải là một bảng các khóa (ví dụ \"nam: 2020\"), không phải "
+                + ("một danh sách" if isinstance(raw, list) else "một giá trị đơn"),
+            )
+        )
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(translate_errors(exc, model, source))
+        return None
+
+
+def _label(name: str) -> str:
+    return FILE_LABELS.get(name, "điểm của một đơn vị")
+
+
+# --- pydantic errors -> Vietnamese problems ----------------------------------------------
+
+
+def translate_errors(
+    exc: ValidationError, model: type[BaseModel], source: SourceMap
+) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        path = _clean_loc(err["loc"], source)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            key = str(path[-1]) if path else "?"
+            allowed = _allowed_keys(model, path[:-1])
+            hint = ""
+            if key.isdigit():
+                # `{tu_cham: 9,5}` splits at the comma into `9` and a key `5`.
+                hint = (
+                    "; nếu đây là phần thập phân của một số viết bằng dấu phẩy (ví dụ 9,5), "
+                    "hãy dùng dấu chấm: 9.5"
+                )
+            elif close := difflib.get_close_matches(key, allowed, n=1, cutoff=0.6):
+                hint = f'; có phải ý bạn là "{close[0]}"?'
+            elif allowed:
+                hint = "; các khóa được dùng ở đây: " + ", ".join(allowed)
+            out.append(error(source.key_at(path), f'khóa "{key}" không có trong mẫu dữ liệu{hint}'))
+            continue
+        if kind == "missing":
+            key = str(path[-1]) if path else "?"
+            parent = path[:-1]
+            out.append(
+                error(
+                    source.at(parent),
+                    f'thiếu khóa bắt buộc "{key}"'
+                    + (f' trong "{_show_path(parent)}"' if parent else ""),
+                )
+            )
+            continue
+        out.append(error(source.at(path), _message(err)))
+    return out
+
+
+def _clean_loc(loc: tuple[int | str, ...], source: SourceMap) -> YamlPath:
+    """Drop the parts of a pydantic location that are not in the file (union tags)."""
+    path: YamlPath = ()
+    for part in loc:
+        candidate = (*path, part)
+        if candidate in source.values or candidate in source.keys:
+            path = candidate
+        elif isinstance(part, str) and not _is_tag(part):
+            path = candidate  # a missing or extra key still names the place
+    return path
+
+
+def _is_tag(part: str) -> bool:
+    return "[" in part or part.startswith(("function-", "constrained-"))
+
+
+def _show_path(path: YamlPath) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _message(err: Any) -> str:
+    kind: str = err["type"]
+    ctx: dict[str, Any] = err.get("ctx") or {}
+    value = err.get("input")
+    shown = f'"{value}"' if isinstance(value, str) else _shape(value)
+    if kind == "thidua":
+        return str(err["msg"])
+    if kind in ("string_type", "str_type"):
+        return f"cần một đoạn văn bản, nhưng gặp {shown}"
+    if kind == "string_too_short":
+        return "giá trị không được để trống"
+    if kind == "string_too_long":
+        return f"quá dài: tối đa {ctx.get('max_length')} ký tự"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"mã {shown} không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số và các dấu "
+            '". _ -", bắt đầu bằng chữ hoặc số (ví dụ NHNN, 1.2)'
+        )
+    if kind in ("list_type", "tuple_type"):
+        return f"cần một danh sách (mỗi mục một dòng bắt đầu bằng \"- \"), nhưng gặp {shown}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"cần một bảng các khóa (khóa: giá trị), nhưng gặp {shown}"
+    if kind == "too_short":
+        return "danh sách không được để trống"
+    if kind == "enum":
+        expected = ctx.get("expected", "")
+        return f"giá trị {shown} không hợp lệ; chỉ nhận: {_or_list(expected)}"
+    if kind == "literal_error":
+        return f"giá trị {shown} không hợp lệ; chỉ nhận: {_or_list(ctx.get('expected', ''))}"
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        op = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
+              "less_than_equal": "≤"}[kind]
+        bound = next(iter(ctx.values()), "")
+        return f"giá trị {shown} ngoài giới hạn: cần {op} {bound}"
+    return f"giá trị {shown} không hợp lệ ({err.get('msg', kind)})"
+
+
+def _or_list(expected: str) -> str:
+    return expected.replace("' or '", "', '").replace("'", '"')
+
+
+def _shape(value: object) -> str:
+    if value is None:
+        return "giá trị trống"
+    if isinstance(value, list):
+        return "một danh sách"
+    if isinstance(value, dict):
+        return "một bảng các khóa"
+    return f'"{value}"'
+
+
+def _allowed_keys(model: type[BaseModel], path: YamlPath) -> list[str]:
+    """The keys a mapping at ``path`` accepts, for "did you mean" hints."""
+    current: Any = model
+    for part in path:
+        current = _descend(current, part)
+        if current is None:
+            return []
+    current = _unwrap_model(current)
+    if current is None:
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _descend(tp: Any, part: str | int) -> Any:
+    model = _unwrap_model(tp)
+    if model is not None and isinstance(part, str):
+        for name, f in model.model_fields.items():
+            if (f.alias or name) == part:
+                return f.annotation
+        return None
+    for arg in _args(tp):
+        origin = typing.get_origin(arg)
+        if origin is list and isinstance(part, int):
+            return typing.get_args(arg)[0]
+        if origin is dict and isinstance(part, str):
+            return typing.get_args(arg)[1]
+    return None
+
+
+def _args(tp: Any) -> Iterable[Any]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        yield from _args(typing.get_args(tp)[0])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(tp):
+            yield from _args(arg)
+    else:
+        yield tp
+
+
+def _unwrap_model(tp: Any) -> type[BaseModel] | None:
+    for arg in _args(tp):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None

@@ -1,0 +1,75 @@
+"""One word written with two tone placements ("Hoà" / "Hòa", "Thuỷ" / "Thủy").
+
+Both placements are in use, and the seed article itself mixes them. Text is NFC-normalized
+on input, so Unicode-form differences (precomposed vs decomposed) disappear silently; a
+different tone *placement* is a visible inconsistency, reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from thidua.errors import Position, Problem, warning
+from thidua.yamlio import SourceMap, YamlPath
+
+
+# Words whose tone mark can sit on either vowel of oa, oe, uy (old and new placement).
+_AMBIGUOUS = re.compile(
+    r"\w*(?:o[àáảãạ]|[òóỏõọ]a|o[èéẻẽẹ]|[òóỏõọ]e|u[ỳýỷỹỵ]|[ùúủũụ]y)\w*", re.IGNORECASE
+)
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _tone_key(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = "".join(sorted(c for c in decomposed if c in _TONES))
+    base = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", base) + "|" + tones
+
+
+Spellings = dict[str, dict[str, Position]]
+
+
+def collect_spellings(raw: object, source: SourceMap, into: Spellings) -> None:
+    """Record the first position of each spelling of tone-ambiguous words in ``raw``."""
+    stack: list[tuple[YamlPath, object]] = [((), raw)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if value.isascii():
+                continue
+            for match in _AMBIGUOUS.finditer(value):
+                word = match.group(0)
+                spellings = into.setdefault(_tone_key(word), {})
+                here = source.at(path)
+                if word not in spellings or here < spellings[word]:
+                    spellings[word] = here
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+
+
+def spelling_problems(spellings: Spellings) -> Iterator[Problem]:
+    """A warning at every later spelling of a word first written another way."""
+    for variants in spellings.values():
+        if len(variants) < 2:
+            continue
+        # Case variants ("Hòa"/"hòa") are not a spelling difference.
+        by_form: dict[str, tuple[str, Position]] = {}
+        for word, pos in sorted(variants.items(), key=lambda x: (x[1], x[0])):
+            by_form.setdefault(word.lower(), (word, pos))
+        if len(by_form) < 2:
+            continue
+        ordered = list(by_form.values())
+        first_word, first_pos = ordered[0]
+        for word, pos in ordered[1:]:
+            yield warning(
+                pos,
+                f'"{word}" và "{first_word}" ({first_pos}) là cùng một chữ nhưng đặt dấu '
+                "khác nhau; nên thống nhất một cách viết",
+            )
+
+
