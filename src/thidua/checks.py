@@ -30,7 +30,7 @@ Rule = Callable[[YearData], Iterable[Problem]]
 
 
 def _ids(values: Iterable[str]) -> str:
-    return ", ".join(values)
+    return ", ".join(dict.fromkeys(values))
 
 
 def check_years_match(data: YearData) -> Iterator[Problem]:
@@ -191,6 +191,8 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                 )
     for mid in data.member_ids:
         score = data.scores.get(mid)
+        if score is None and mid in data.unreadable_scores:
+            continue  # its file failed to load; that problem is already reported
         missing = [
             cid
             for cid, entry in (
@@ -203,7 +205,7 @@ def check_scores(data: YearData) -> Iterator[Problem]:
         make = error if closed else warning
         state = "năm đã kết thúc" if closed else "năm đang diễn ra"
         if score is None:
-            where = Position(display_path(data.folder / SCORES_DIR / f"{mid}.yaml"))
+            where = Position(display_path(data.folder / SCORES_DIR / f"{mid}.yaml"), 1, 1)
             yield make(where, f'chưa có tệp điểm của đơn vị "{mid}" ({state})')
         elif len(missing) == len(criteria):
             yield make(

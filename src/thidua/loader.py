@@ -94,6 +94,9 @@ class YearData:
     scores: dict[str, m.ScoreFile] = field(default_factory=dict)
     sources: dict[str, SourceMap] = field(default_factory=dict)
     score_files: dict[str, str] = field(default_factory=dict)  # member id -> file name
+    # Stems of score files that failed to load: their problems are already reported,
+    # so the member must not also be reported as having no scores.
+    unreadable_scores: set[str] = field(default_factory=set)
     spellings: Spellings = field(default_factory=dict)  # for the tone-placement check
 
     def pos(self, file: str, path: YamlPath = ()) -> Position:
@@ -155,11 +158,11 @@ def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
-        if not path.is_file():
+        if not path.exists():
             if required:
                 problems.append(
                     error(
-                        Position(display_path(path)),
+                        Position(display_path(path), 1, 1),
                         f"thiếu tệp {name} ({FILE_LABELS[name]}); "
                         "xem mẫu trong docs/data-format.md",
                     )
@@ -176,14 +179,24 @@ def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]
 
     scores: dict[str, m.ScoreFile] = {}
     score_files: dict[str, str] = {}
+    unreadable: set[str] = set()
     scores_dir = folder / SCORES_DIR
-    if scores_dir.is_dir():
+    if scores_dir.exists() and not scores_dir.is_dir():
+        problems.append(
+            error(
+                Position(display_path(scores_dir), 1, 1),
+                f"{SCORES_DIR} phải là thư mục chứa các tệp điểm (mỗi đơn vị một tệp "
+                f"{SCORES_DIR}/<MÃ>.yaml), không phải một tệp",
+            )
+        )
+    elif scores_dir.is_dir():
         for path in sorted(scores_dir.iterdir()):
-            if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            if path.suffix not in (".yaml", ".yml"):
                 continue
             name = f"{SCORES_DIR}/{path.name}"
             score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
             if score is None:
+                unreadable.add(path.stem)
                 continue
             if score.member in scores:
                 problems.append(
@@ -211,6 +224,7 @@ def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]
         scores=scores,
         sources=sources,
         score_files=score_files,
+        unreadable_scores=unreadable,
         spellings=spellings,
     )
     from thidua.checks import run_checks
@@ -348,6 +362,11 @@ def _message(err: Any) -> str:
         return "giá trị không được để trống"
     if kind == "string_too_long":
         return f"quá dài: tối đa {ctx.get('max_length')} ký tự"
+    if kind == "string_pattern_mismatch" and str(ctx.get("pattern", "")).startswith("^(diem"):
+        return (
+            f"khóa xếp hạng {shown} không hợp lệ; chỉ nhận: diem, diem_tu_cham, diem_tru, "
+            "diem_cong, phieu:<mã cuộc bỏ phiếu>, nhom:<mã nhóm>"
+        )
     if kind == "string_pattern_mismatch":
         return (
             f"mã {shown} không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số và các dấu "

@@ -35,9 +35,9 @@ _RATIO = re.compile(r"(\d+)\s*/\s*(\d+)")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
-def _err(message: str, **context: Any) -> PydanticCustomError:
-    # The message is shown to the user as written; braces would be read as placeholders.
-    return PydanticCustomError("thidua", message.replace("{", "(").replace("}", ")"), context)
+def _err(message: str) -> PydanticCustomError:
+    # No context is passed, so braces in the message are shown as written.
+    return PydanticCustomError("thidua", message)
 
 
 def _show(value: object) -> str:
