@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from thidua.clilocale import VietnameseGroup
 from thidua.cliutil import (
     DEFAULT_DATA,
     DataDir,
@@ -27,6 +28,7 @@ from thidua.cliutil import (
 
 app = typer.Typer(
     name="thidua",
+    cls=VietnameseGroup,
     help=(
         "Chấm điểm, kiểm phiếu, xếp hạng thi đua và lập văn bản hội nghị tổng kết "
         "của Khối thi đua, từ các tệp YAML trong thư mục dữ liệu."

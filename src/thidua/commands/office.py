@@ -1,0 +1,152 @@
+"""``thidua sheet`` and ``thidua import``: a member's scoring form out to Excel and back.
+
+Thin on purpose: the form is built and read by :mod:`thidua.xlsxform` (openpyxl and
+ruamel.yaml are imported there, inside these functions, never at start-up). Only these
+commands write files, atomically (:mod:`thidua.atomic`).
+
+Exit codes: 0 done, 1 a refused form or problems in the data, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cliutil import DEFAULT_DATA, DataDir, echo, print_problems, run
+
+__all__ = ["import_form", "register", "sheet"]
+
+Year = Annotated[int, typer.Argument(help="Năm của biểu mẫu, ví dụ 2021.", show_default=False)]
+Unit = Annotated[
+    str,
+    typer.Argument(
+        help="Mã đơn vị thành viên, ví dụ QLTT (như trong khoi.yaml).", show_default=False
+    ),
+]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sheet`` and ``import`` to ``app``."""
+    app.command("sheet")(sheet)
+    app.command("import")(import_form)
+
+
+def sheet(
+    year: Year,
+    unit: Unit,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=(
+                "Tệp .xlsx cần ghi (mặc định: phieu-cham-diem-<NĂM>-<MÃ>.xlsx "
+                "trong thư mục hiện tại)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    data: DataDir = Path(DEFAULT_DATA),
+) -> None:
+    """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
+
+    def action() -> int:
+        from thidua.atomic import write_bytes_atomic
+        from thidua.errors import DataError, UsageError
+        from thidua.loader import TABLE, display_path, load_year
+        from thidua.office_docs import package_time
+        from thidua.xlsxform import build_form, form_bytes, form_file_name
+
+        loaded, problems = load_year(data, year)
+        if loaded is None:
+            raise DataError(problems)
+        # The form needs a sound scoring table and member list; a fault in some member's
+        # score file is that member's to fix (possibly with this very form).
+        blocking = [
+            p
+            for p in problems
+            if p.is_error
+            and p.position.path in (loaded.pos(TABLE).path, loaded.pos("khoi.yaml").path)
+        ]
+        if blocking:
+            raise DataError(blocking)
+        target = output if output is not None else Path(form_file_name(year, unit))
+        if target.suffix.lower() != ".xlsx":
+            raise UsageError(f"tệp biểu mẫu phải có đuôi .xlsx: {display_path(target)}")
+        if target.is_dir():
+            raise UsageError(f"{display_path(target)} là một thư mục; hãy ghi rõ tên tệp .xlsx")
+        if not target.parent.is_dir():
+            raise UsageError(f"không có thư mục {display_path(target.parent)} để ghi biểu mẫu")
+        conference = loaded.conference
+        when = package_time(conference.date if conference is not None else None)
+        content = form_bytes(build_form(loaded, unit), when)
+        write_bytes_atomic(target, content)
+        echo(f"Đã ghi biểu mẫu chấm điểm của đơn vị {unit} năm {year}: {display_path(target)}")
+        return 0
+
+    code = run(action)
+    if code:
+        raise typer.Exit(code)
+
+
+def import_form(
+    year: Year,
+    unit: Unit,
+    file: Annotated[
+        Path,
+        typer.Argument(help="Biểu mẫu .xlsx đã điền (lập bằng thidua sheet).", show_default=False),
+    ],
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Chỉ in phần thay đổi của tệp điểm (dạng diff), không ghi gì."
+        ),
+    ] = False,
+    data: DataDir = Path(DEFAULT_DATA),
+) -> None:
+    """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
+
+    def action() -> int:
+        from thidua.atomic import write_text_atomic
+        from thidua.errors import DataError, UsageError
+        from thidua.loader import display_path
+        from thidua.xlsxform import FormError, plan_import
+
+        if not file.is_file():
+            raise UsageError(f"không tìm thấy tệp {display_path(file)}")
+        content = file.read_bytes()
+        shown = display_path(file)
+        try:
+            plan = plan_import(data, year, unit, content, file.name)
+        except FormError as exc:
+            for line in exc.faults:
+                echo(line, err=True)
+            echo(
+                f"Không nhập biểu mẫu {shown}: {len(exc.faults)} lỗi; tệp điểm được giữ nguyên.",
+                err=True,
+            )
+            return 1
+        except DataError as exc:
+            print_problems(exc.problems)
+            echo(f"Không nhập biểu mẫu {shown}; tệp điểm được giữ nguyên.", err=True)
+            return 1
+        target = display_path(plan.path)
+        if plan.old == plan.new:
+            echo(f"Không có gì thay đổi: {target} đã khớp với biểu mẫu {shown}.")
+            return 0
+        if dry_run:
+            import sys
+
+            sys.stdout.write(plan.diff())
+            echo(f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi; chưa ghi gì vào {target}.")
+            return 0
+        plan.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(plan.path, plan.new)
+        echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
+        return 0
+
+    code = run(action)
+    if code:
+        raise typer.Exit(code)

@@ -1,0 +1,743 @@
+"""Conference documents from Jinja2 templates: the environment, filters and context.
+
+Rendering returns a string; only the CLI writes files. Output depends only on the data,
+the templates and the ``today`` argument (the CLI takes it from ``SOURCE_DATE_EPOCH``,
+never from the clock), so the same input gives byte-identical documents.
+
+Templates
+---------
+Built-in templates live in the top-level ``templates/`` folder of the source tree and
+ship inside the wheel as ``thidua/templates``. A data repository may keep its own
+``templates/`` folder next to its data folder (``<data dir>/../templates``, i.e.
+``templates/`` beside ``data/``); a file there overrides the built-in template of the
+same name (``minutes.html``, ``_macros.md``, ...), and can extend the built-in one
+through the ``default:`` prefix: ``{% extends "default:minutes.html" %}``.
+
+Every template runs in Jinja2's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`
+(no access to private attributes, no mutation of lists and dicts; see :class:`Sandbox`:
+no file access through paths either), with
+:class:`~jinja2.StrictUndefined` (a misspelt variable fails, naming template and line).
+Data is only ever passed as values, never used as template source, so Jinja syntax in
+the data is shown as text.
+
+Escaping: ``.html`` templates are HTML-autoescaped. ``.md`` templates are escaped for
+Markdown the same way: every ``{{ value }}`` that is plain text has the characters that
+Markdown would read as markup backslash-escaped (``| * _ < >`` ...), and line breaks
+become spaces, so that a value cannot break a table or inject HTML. Macro results and
+values marked ``|safe`` are output as they are.
+
+Every ``{{ value }}`` also goes through :func:`_finalize`: ``None`` prints as the blank
+"…" of printed forms (never "None"); a :class:`~decimal.Decimal` or
+:class:`~fractions.Fraction` prints as a Vietnamese number ("95,5"), rounded half up to
+two decimals for display only.
+
+Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
+``year``, ``next_year``, ``result`` (:class:`thidua.ranking.YearResult`), ``data``,
+``cluster``, ``regulation``, ``table``, ``groups``, ``tasks``, ``next_tasks``,
+``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows``,
+``ballots`` (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
+``today``, ``files`` (where missing files would go), ``illustrative``, ``blank`` and
+``long_blank``; the globals ``BLANK``, ``LONG_BLANK`` and ``BLANK_LINE``.
+
+Filters: ``vn_date`` ("ngày 05 tháng 3 năm 2020"; with a place, "Hòa Bình, ngày …"),
+``vn_number`` (95,5; 1.000), ``vn_percent`` (85,7 %), ``vn_sort`` (Vietnamese
+alphabetical order), ``vn_time`` ("8 giờ 05"), ``md`` (explicit Markdown escape) and
+``or_blank`` (the blank "…" for a missing or empty value).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import re
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+from pydantic import ValidationError
+
+import thidua
+from thidua import models as m
+from thidua import vnformat
+from thidua.errors import ThiduaError
+from thidua.loader import BALLOTS, CONFERENCE, TASKS, display_path
+from thidua.vncollate import sort_key
+
+if TYPE_CHECKING:
+    from thidua.loader import YearData
+    from thidua.ranking import YearResult
+    from thidua.voting import Tally
+
+__all__ = [
+    "BLANK",
+    "LONG_BLANK",
+    "Adjustment",
+    "BallotRow",
+    "BallotView",
+    "Doc",
+    "DocInfo",
+    "Format",
+    "RenderError",
+    "Sandbox",
+    "build_context",
+    "builtin_templates_dir",
+    "file_name",
+    "make_environment",
+    "render_document",
+    "render_template",
+    "today_from_epoch",
+    "user_templates_dir",
+]
+
+BLANK = "…"
+LONG_BLANK = "……………"
+BLANK_LINE = "…" * 26  # a line left blank to fill by hand
+
+
+class RenderError(ThiduaError):
+    """A document cannot be rendered: a template error, or data the document needs."""
+
+
+class Format(enum.Enum):
+    MD = "md"
+    HTML = "html"
+
+
+class Doc(enum.Enum):
+    """The documents thidua renders. The value is the template's base name."""
+
+    MINUTES = "minutes"
+    REPORT = "report"
+    PROPOSAL = "proposal"
+    SCORES = "scores"
+    RANKING = "ranking"
+
+    @property
+    def label(self) -> str:
+        return _DOC_LABELS[self][0]
+
+    @property
+    def stem(self) -> str:
+        """Base of the output file name: ``bien-ban`` -> ``bien-ban-2020.md``."""
+        return _DOC_LABELS[self][1]
+
+    @property
+    def code(self) -> str | None:
+        """Decree 30 type code in the document number, if the document carries one."""
+        return _DOC_LABELS[self][2]
+
+
+_DOC_LABELS: dict[Doc, tuple[str, str, str | None]] = {
+    Doc.MINUTES: ("biên bản hội nghị tổng kết", "bien-ban", "BB"),
+    Doc.REPORT: ("báo cáo tổng kết", "bao-cao", "BC"),
+    Doc.PROPOSAL: ("tờ trình đề nghị khen thưởng", "to-trinh", "TTr"),
+    Doc.SCORES: ("bảng tổng hợp điểm", "bang-diem", None),
+    Doc.RANKING: ("kết quả xếp hạng", "xep-hang", None),
+}
+
+
+def file_name(doc: Doc, year: int, fmt: Format) -> str:
+    """``bien-ban-2020.md``, ``bao-cao-2020.html``, ... (see :class:`Doc`)."""
+    return f"{doc.stem}-{year}.{fmt.value}"
+
+
+# --- where templates come from -------------------------------------------------------------
+
+
+def builtin_templates_dir() -> Path:
+    """``thidua/templates`` inside an installed wheel, else ``templates/`` of the source tree."""
+    packaged = Path(thidua.__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(thidua.__file__).resolve().parents[2] / "templates"
+
+
+def user_templates_dir(data_dir: Path) -> Path:
+    """A data repository's own templates: ``templates/`` beside the data folder."""
+    return data_dir.absolute().parent / "templates"
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def vn_date(value: dt.date | None, place: str | None = None) -> str:
+    """``ngày 05 tháng 3 năm 2020``; with ``place``: ``Hòa Bình, ngày 30 tháng 12 năm 2020``.
+
+    A missing date gives the blanks of a printed form: ``ngày … tháng … năm …``.
+    """
+    text = vnformat.date(value) if value is not None else f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
+    return f"{place}, {text}" if place else text
+
+
+def vn_time(value: dt.time | None) -> str:
+    """``8 giờ 05``; a missing time gives ``… giờ …``."""
+    if value is None:
+        return f"{BLANK} giờ {BLANK}"
+    return f"{value.hour} giờ {value.minute:02d}"
+
+
+def vn_number(value: Decimal | Fraction | int | None, places: int = 2) -> str:
+    """``95,5``; ``1.000``; rounded half up to ``places`` decimals, trailing zeros dropped."""
+    if value is None:
+        return BLANK
+    return vnformat.number(value, places)
+
+
+def vn_percent(value: Fraction | Decimal | int | None, places: int = 1) -> str:
+    """A share in [0, 1] as ``85,7 %``; an unknown share gives ``… %``."""
+    if value is None:
+        return f"{BLANK} %"
+    return vnformat.percent(value, places)
+
+
+def vn_share(part: int | Decimal | None, whole: int | Decimal | None, places: int = 1) -> str:
+    """``part`` of ``whole`` as a percentage (``6`` of ``7`` → ``85,7 %``), exactly."""
+    if part is None or not whole:
+        return f"{BLANK} %"
+    return vnformat.percent(Fraction(part) / Fraction(whole), places)
+
+
+def or_blank(value: object, blank: str = BLANK) -> object:
+    """``value``, or the blank "…" when it is missing or empty."""
+    if value is None or value == "" or value == [] or value == ():
+        return blank
+    return value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+# At the start of a line only: a list marker needs a space after it ("- x", "1. x"), a
+# thematic break or setext underline repeats the character ("---", "==="). "-1" is safe.
+_MD_LINE_START = re.compile(r"^(\s*)([-+=])(?=[\s=-]|$)|^(\s*\d+)([.)])(?=\s|$)")
+_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_escape(text: str) -> str:
+    """Text that GitHub-flavoured Markdown shows literally, on one line (safe in tables)."""
+    text = _NEWLINES.sub(" ", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(
+        lambda mt: f"{mt[1]}\\{mt[2]}" if mt[2] is not None else f"{mt[3]}\\{mt[4]}",
+        text,
+    )
+
+
+@jinja2.pass_environment
+def vn_sort(
+    environment: jinja2.Environment, items: Iterable[Any], attribute: str | None = None
+) -> list[Any]:
+    """``items`` in Vietnamese alphabetical order (of ``attribute``, dotted, if given)."""
+    if attribute is None:
+        return sorted(items, key=lambda item: sort_key(str(item)))
+    get = jinja2.filters.make_attrgetter(environment, attribute)
+    return sorted(items, key=lambda item: sort_key(str(get(item))))
+
+
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: object) -> object:
+    if value is None:
+        value = BLANK
+    elif isinstance(value, Decimal | Fraction):
+        value = vnformat.number(value)
+    name = context.name or ""
+    if name.endswith(".md") and not isinstance(value, Markup | jinja2.Undefined):
+        # str() of a StrictUndefined raises: a misspelt name still fails loudly.
+        return Markup(md_escape(str(value)))
+    return value
+
+
+def _md_filter(value: object) -> Markup:
+    return Markup(md_escape(str(value)))
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "vn_date": vn_date,
+    "vn_time": vn_time,
+    "vn_number": vn_number,
+    "vn_percent": vn_percent,
+    "vn_share": vn_share,
+    "vn_sort": vn_sort,
+    "or_blank": or_blank,
+    "md": _md_filter,
+}
+
+
+# --- the environment -------------------------------------------------------------------------
+
+
+# What a template may read of a path (the context holds the data folder): its name, never
+# a method that reads or writes files.
+_SAFE_PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "parts", "parent", "as_posix"})
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, and no file access through :class:`~pathlib.Path` values."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
+
+
+def make_environment(user_dir: Path | None = None) -> Sandbox:
+    """A sandboxed environment: user templates first, then the built-in ones.
+
+    ``user_dir`` (usually :func:`user_templates_dir`) is skipped when it does not exist or
+    is the built-in folder itself (the thidua source tree is its own data repository).
+    """
+    builtin = builtin_templates_dir()
+    builtin_loader = jinja2.FileSystemLoader(str(builtin), encoding="utf-8")
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None and user_dir.is_dir() and not _same_dir(user_dir, builtin):
+        loaders.append(jinja2.FileSystemLoader(str(user_dir), encoding="utf-8"))
+    loaders += [builtin_loader, jinja2.PrefixLoader({"default": builtin_loader}, delimiter=":")]
+    env = Sandbox(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "md"), default_for_string=False, default=False
+        ),
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update({"BLANK": BLANK, "LONG_BLANK": LONG_BLANK, "BLANK_LINE": BLANK_LINE})
+    return env
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    """Render template ``name``; any template fault becomes a :class:`RenderError`."""
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = _describe(env, exc.filename, exc.name)
+        raise RenderError(
+            f"mẫu văn bản {where}, dòng {exc.lineno}: lỗi cú pháp: {exc.message}"
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if isinstance(exc.name, str) else name
+        raise RenderError(
+            f'không tìm thấy mẫu văn bản "{missing}" (đã tìm trong: {_search_path(env)})'
+        ) from None
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        LookupError,
+        AttributeError,
+    ) as exc:
+        frame = _template_frame(exc)
+        if frame is None and not isinstance(exc, jinja2.TemplateError):
+            raise  # a fault of thidua itself, not of a template: keep the traceback
+        where, line = frame if frame is not None else (f'"{name}"', 0)
+        at = f", dòng {line}" if line else ""
+        raise RenderError(
+            f"mẫu văn bản {_describe(env, where, None)}{at}: {_explain(exc)}"
+        ) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """File and line of the innermost template frame in ``exc``'s traceback."""
+    found: tuple[str, int] | None = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        if "__jinja_exception__" in frame.f_globals:
+            found = (frame.f_code.co_filename, line)
+    return found
+
+
+def _loader_dirs(env: jinja2.Environment) -> list[str]:
+    dirs: list[str] = []
+    loader = env.loader
+    subs = loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]
+    for sub in subs:
+        if isinstance(sub, jinja2.FileSystemLoader):
+            dirs.extend(str(p) for p in sub.searchpath)
+    return dirs
+
+
+def _search_path(env: jinja2.Environment) -> str:
+    return ", ".join(display_path(Path(d)) for d in _loader_dirs(env))
+
+
+def _describe(env: jinja2.Environment, filename: str | None, name: str | None) -> str:
+    """How a template is named in a message: its path, or its name for a built-in one."""
+    if filename:
+        path = Path(filename)
+        builtin = builtin_templates_dir()
+        if path.is_absolute() and _is_below(path, builtin):
+            return f"{path.relative_to(builtin.resolve()).as_posix()} (mẫu có sẵn của thidua)"
+        return display_path(path) if path.is_absolute() else filename
+    return f'"{name}"' if name else "(không rõ)"
+
+
+def _is_below(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+_NO_ATTR = re.compile(r"^'(.+)' has no attribute '(.+)'$")
+_UNDEFINED = re.compile(r"^'(.+)' is undefined$")
+
+
+def _explain(exc: BaseException) -> str:
+    text = str(exc)
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return f"thao tác không được phép trong mẫu văn bản (chặn vì lý do an toàn): {text}"
+    if isinstance(exc, jinja2.UndefinedError):
+        if mt := _UNDEFINED.match(text):
+            return f'biến "{mt[1]}" chưa được định nghĩa'
+        if mt := _NO_ATTR.match(text):
+            return f'không có thuộc tính "{mt[2]}" (trong {mt[1]})'
+        return f"giá trị chưa được định nghĩa: {text}"
+    if isinstance(exc, jinja2.TemplateError):
+        return f"lỗi khi dựng văn bản: {text}"
+    return f"lỗi khi dựng văn bản ({type(exc).__name__}): {text}"
+
+
+# --- the context -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What a template needs to know about the document being rendered."""
+
+    name: str  # "minutes", "report", ...
+    label: str  # "biên bản hội nghị tổng kết"
+    code: str | None  # "BB", "BC", "TTr" or None
+    number: str | None  # "…/BB-…" or the number given in hoi-nghi.yaml (so_van_ban)
+    date: dt.date | None  # the date of the place-and-date line (None: blanks)
+    format: str  # "md" or "html"
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    label: str  # the member's full name, or "Đồng ý" / "Không đồng ý"
+    member: m.Member | None
+    votes: int
+    share: Fraction | None  # over the ballot's denominator; None if unknown or ranked
+
+
+@dataclass(frozen=True)
+class BallotView:
+    """One ballot, ready to print: counts, votes and shares per option."""
+
+    tally: Tally
+    title: str
+    kind: str
+    ranked: bool  # votes are Borda points: no percentage
+    yes_no: bool
+    question: str | None
+    present: int | None
+    issued: int
+    returned: int
+    valid: int
+    invalid: int
+    rows: tuple[BallotRow, ...]
+    denominator_label: str  # "số phiếu hợp lệ"
+    denominator: int | None
+    rules: tuple[str, ...]  # "Đơn vị dẫn đầu: cần trên 50 % số phiếu hợp lệ"
+    invalid_reasons: tuple[str, ...]  # "Phiếu thứ 3: chọn 3 đơn vị, quá số tối đa 1"
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A criterion whose appraised score differs from the self-score."""
+
+    member: m.Member
+    criterion: m.Criterion
+    group: m.Group
+    self_points: Decimal | None  # negative for a deduction criterion (points taken off)
+    appraised_points: Decimal | None  # likewise
+    reason: str | None
+
+
+_RULE_LABELS = {
+    "leading": "Đơn vị dẫn đầu",
+    "leader_election": "Trưởng khối",
+    "deputy_election": "Phó khối",
+}
+
+
+def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
+    out: list[tuple[str, m.VoteRule]] = []
+    for attr, label in _RULE_LABELS.items():
+        rule = getattr(regulation, attr)
+        if rule is not None:
+            out.append((label, rule))
+    return out
+
+
+def _rule_text(label: str, rule: m.VoteRule) -> str:
+    from thidua.ranking import share_text
+
+    word = "trên" if rule.comparison is m.Comparison.GREATER else "từ"
+    return f"{label}: cần {word} {share_text(rule.threshold)} {rule.denominator.label}"
+
+
+def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:
+    members = {member.id: member for member in data.cluster.members}
+    n = len(members)
+    rules = _rules_of(data.regulation)
+    views: list[BallotView] = []
+    for ballot_id, tally in tallies.items():
+        ballot = tally.ballot
+        own = [(label, rule) for label, rule in rules if rule.ballot == ballot_id]
+        which = own[0][1].denominator if own else m.Denominator.VALID
+        ranked = ballot.kind is m.BallotKind.RANKED
+        yes_no = ballot.kind is m.BallotKind.YES_NO
+        rows: list[BallotRow] = []
+        for option in tally.options:
+            member = members.get(option)
+            if yes_no:
+                label = "Đồng ý" if option == "dong_y" else "Không đồng ý"
+            else:
+                label = member.name if member is not None else option
+            votes = tally.votes.get(option, 0)
+            share = None if ranked else tally.share(option, which, n)
+            rows.append(BallotRow(label, member, votes, share))
+        reasons = tuple(
+            f"Phiếu thứ {paper.index + 1}: {paper.reason}"
+            for paper in tally.papers
+            if not paper.valid and paper.reason
+        )
+        views.append(
+            BallotView(
+                tally=tally,
+                title=ballot.title,
+                kind=ballot.kind.label,
+                ranked=ranked,
+                yes_no=yes_no,
+                question=ballot.question,
+                present=tally.present,
+                issued=tally.issued,
+                returned=tally.returned,
+                valid=tally.valid,
+                invalid=tally.invalid,
+                rows=tuple(rows),
+                denominator_label=which.label,
+                denominator=tally.denominator(which, n),
+                rules=tuple(_rule_text(label, rule) for label, rule in own),
+                invalid_reasons=reasons,
+            )
+        )
+    return views
+
+
+def _adjustments(result: YearResult) -> list[Adjustment]:
+    out: list[Adjustment] = []
+    for score in result.scores.values():
+        for crit in score.criteria:
+            entry = crit.entry
+            if entry is None or entry.appraised is None:
+                continue
+            if crit.appraised_points == crit.self_points:
+                continue
+            sign = -1 if crit.criterion.kind is m.CriterionKind.DEDUCTION else 1
+            out.append(
+                Adjustment(
+                    member=score.member,
+                    criterion=crit.criterion,
+                    group=crit.group,
+                    self_points=None if crit.self_points is None else sign * crit.self_points,
+                    appraised_points=(
+                        None if crit.appraised_points is None else sign * crit.appraised_points
+                    ),
+                    reason=entry.reason,
+                )
+            )
+    return out
+
+
+def _province(cluster: m.ClusterFile) -> str:
+    """``tỉnh Hòa Bình`` when the cluster's name says so, else the place as written."""
+    for prefix in ("tỉnh", "thành phố"):
+        if f"{prefix} {cluster.place}".lower() in cluster.name.lower():
+            return f"{prefix} {cluster.place}"
+    return cluster.place
+
+
+def _document_number(doc: Doc, conference: m.ConferenceFile | None) -> str | None:
+    if doc.code is None:
+        return None
+    numbers = conference.numbers if conference is not None else None
+    given = {
+        Doc.MINUTES: numbers.minutes if numbers else None,
+        Doc.REPORT: numbers.report if numbers else None,
+        Doc.PROPOSAL: numbers.proposal if numbers else None,
+    }.get(doc)
+    return given or f"{BLANK}/{doc.code}-{BLANK}"
+
+
+def _document_date(
+    doc: Doc, conference: m.ConferenceFile | None, today: dt.date | None
+) -> dt.date | None:
+    # The proposal is written after the conference: dated "today" (SOURCE_DATE_EPOCH) if
+    # known, else left blank. Every other document belongs to the conference.
+    if doc is Doc.PROPOSAL:
+        return today
+    if conference is not None:
+        return conference.date
+    return today
+
+
+def build_context(
+    result: YearResult,
+    doc: Doc,
+    fmt: Format,
+    *,
+    next_tasks: m.TasksFile | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Everything a template may use (documented in the module docstring)."""
+    data = result.data
+    cluster = data.cluster
+    members = {member.id: member for member in cluster.members}
+    conference = data.conference
+    folder = data.folder
+    return {
+        "doc": DocInfo(
+            name=doc.value,
+            label=doc.label,
+            code=doc.code,
+            number=_document_number(doc, conference),
+            date=_document_date(doc, conference, today),
+            format=fmt.value,
+        ),
+        "year": data.year,
+        "next_year": data.year + 1,
+        "result": result,
+        "data": data,
+        "cluster": cluster,
+        "regulation": data.regulation,
+        "table": data.table,
+        "groups": data.table.groups,
+        "tasks": data.tasks,
+        "next_tasks": next_tasks,
+        "conference": conference,
+        "members": list(cluster.members),
+        "member_by_id": members,
+        "leader": members.get(cluster.leader) if cluster.leader else None,
+        "deputy": members.get(cluster.deputy) if cluster.deputy else None,
+        "rows": list(result.rows),
+        "ballots": _ballot_views(data, result.tallies),
+        "adjustments": _adjustments(result),
+        "province": _province(cluster),
+        "today": today,
+        "files": {
+            "conference": display_path(folder / CONFERENCE),
+            "ballots": display_path(folder / BALLOTS),
+            "tasks": display_path(folder / TASKS),
+            "next_tasks": display_path(folder.parent / str(data.year + 1) / TASKS),
+        },
+        "illustrative": data.illustrative,
+        "blank": BLANK,
+        "long_blank": LONG_BLANK,
+    }
+
+
+def _require(result: YearResult, doc: Doc) -> None:
+    """Refuse, naming what is missing and where it goes, when ``doc`` cannot be honest."""
+    data = result.data
+    if doc is Doc.MINUTES and data.conference is None:
+        raise RenderError(
+            f"chưa có tệp {display_path(data.folder / CONFERENCE)} (hội nghị tổng kết): "
+            "cần để lập biên bản"
+        )
+    if doc is Doc.PROPOSAL and not result.awards:
+        if not data.regulation.awards:
+            why = (
+                f"quy chế ({display_path(data.folder / 'quy-che.yaml')}) chưa có mục "
+                "khen_thuong (hình thức khen thưởng)"
+            )
+        else:
+            why = f"chưa có đơn vị nào được đề nghị khen thưởng ({result.leading_reason})"
+        raise RenderError(f"không lập được tờ trình đề nghị khen thưởng: {why}")
+
+
+def render_document(
+    result: YearResult,
+    doc: Doc,
+    fmt: Format,
+    *,
+    env: jinja2.Environment | None = None,
+    next_tasks: m.TasksFile | None = None,
+    today: dt.date | None = None,
+) -> str:
+    """The text of ``doc`` for ``result`` in ``fmt``: template ``<doc>.<fmt>``."""
+    _require(result, doc)
+    context = build_context(result, doc, fmt, next_tasks=next_tasks, today=today)
+    text = render_template(env or make_environment(), f"{doc.value}.{fmt.value}", context)
+    if fmt is Format.MD:
+        text = tidy_markdown(text)
+    return text
+
+
+def tidy_markdown(text: str) -> str:
+    """One blank line between blocks, no trailing spaces, one final newline.
+
+    Templates stay readable when they may leave extra blank lines; Markdown ignores them,
+    and the stored documents then diff cleanly.
+    """
+    lines = [line.rstrip() for line in text.strip("\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def today_from_epoch(environ: Mapping[str, str] | None = None) -> dt.date | None:
+    """The date of ``SOURCE_DATE_EPOCH`` (UTC), or None when it is not set.
+
+    Raises :class:`RenderError` when it is set but not a whole number of seconds.
+    """
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise RenderError(
+            "biến môi trường SOURCE_DATE_EPOCH phải là số giây (ví dụ 1609286400), "
+            f'không phải "{raw}"'
+        )
+    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC).date()
+
+
+def read_next_tasks(data: YearData) -> m.TasksFile | None:
+    """Next year's ``nhiem-vu.yaml`` (for the report's directions), or None if absent.
+
+    Raises :class:`~thidua.errors.DataError` when the file exists but is invalid.
+    """
+    from thidua.errors import DataError, error
+    from thidua.loader import translate_errors
+    from thidua.yamlio import load_yaml
+
+    path = data.folder.parent / str(data.year + 1) / TASKS
+    if not path.is_file():
+        return None
+    shown = display_path(path)
+    raw, source = load_yaml(path, shown)
+    if not isinstance(raw, dict):
+        raise DataError([error(source.at(()), 'tệp phải là một bảng các khóa (ví dụ "nam: 2021")')])
+    try:
+        return m.TasksFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(translate_errors(exc, m.TasksFile, source)) from None

@@ -1,0 +1,280 @@
+"""`thidua rank` and `thidua explain` through the CLI, on the bundled 2020 data and inline years."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from rankdata import TABLE, khoi, points, quy_che, write
+from thidua.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = str(REPO / "data")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+def ok(*args: str) -> str:
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.stdout
+
+
+# --- every format on the bundled year -----------------------------------------------------
+
+
+def test_rank_table_2020() -> None:
+    """The table shows ranks, totals, groups, votes and the leading unit, then the outcomes."""
+    out = ok("rank", "2020", "--data", DATA)
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Kết quả xếp hạng thi đua năm 2020 — Khối thi đua các cơ quan Trung ương quản lý Nhà "
+        "nước về Kinh tế - Thống kê trên địa bàn tỉnh Hòa Bình"
+    )
+    assert (
+        "│    1 │ NHNN tỉnh Hòa Bình     │     106 │   106 │     49 │      28 │       19 │      10"
+        " │     6 │ 85,7 % │ dẫn đầu │"
+    ) in lines
+    assert (
+        "│    3 │ Kho bạc Nhà nước       │      85 │  84,5 │     41 │    25,5 │       18 │       0"
+        " │     0 │    0 % │         │"
+    ) in lines
+    assert (
+        "│    7 │ Chi cục Hải quan       │   68,75 │ 67,75 │  31,75 │    20,5 │     16,5 │      -1"
+        " │     0 │    0 % │         │"
+    ) in lines
+    tail = lines[lines.index("Đơn vị dẫn đầu: NHNN tỉnh Hòa Bình.") :]
+    assert tail[2:] == [
+        "Đề nghị khen thưởng:",
+        "  - Cờ thi đua của Ủy ban nhân dân tỉnh: NHNN tỉnh Hòa Bình",
+        "  - Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Cục Quản lý thị trường, Kho bạc Nhà nước",
+        "Trưởng khối năm 2021: Cục Quản lý thị trường — nhất trí suy tôn với 7/7 phiếu đồng ý "
+        "(100 % số thành viên có mặt).",
+        "Phó khối năm 2021 chưa xác định: quy chế không quy định bầu Phó khối (bau_pho_khoi) hay "
+        "thứ tự luân phiên (luan_phien).",
+        "Ghi chú:",
+        "  - Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
+    ]
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_rank_json_2020() -> None:
+    """JSON: exact numbers as strings, Vietnamese text unescaped, outcomes included."""
+    out = ok("rank", "2020", "--data", DATA, "--format", "json")
+    assert "Hòa Bình" in out  # ensure_ascii=False
+    doc = json.loads(out)
+    rows = doc["xep_hang"]
+    assert [(r["hang"], r["ma"], r["diem"]) for r in rows] == [
+        (1, "NHNN", "106"),
+        (2, "QLTT", "88"),
+        (3, "KBNN", "84.5"),
+        (4, "THUE", "79"),
+        (5, "CTK", "76.5"),
+        (6, "BHXH", "73.5"),
+        (7, "HQ", "67.75"),
+    ]
+    qltt = rows[1]
+    assert (qltt["diem_tu_cham"], qltt["nhom"]["I"], qltt["phieu"], qltt["mau_so_phieu"]) == (
+        "89",
+        "43",
+        1,
+        7,
+    )
+    assert qltt["ty_le_phieu"] == "0.1428571429"  # 1/7 rounded half up at 10 places
+    assert qltt["tieu_chi"][1] == {
+        "ma": "1.2",
+        "nhom": "I",
+        "loai": "dinh_tinh",
+        "toi_da": "20",
+        "tu_cham": "20",
+        "tham_dinh": "19",
+        "diem": "19",
+        "diem_co_dau": "19",
+        "cong_thuc": None,
+        "ly_do": "Một chỉ tiêu kiểm tra chuyên đề hoàn thành chậm so với kế hoạch",
+        "thieu_diem": False,
+    }
+    assert rows[6]["diem_tru"] == "1"
+    assert doc["dan_dau"]["ma"] == "NHNN"
+    assert doc["truong_khoi_nam_sau"]["ma"] == "QLTT"
+    assert doc["truong_khoi_nam_sau"]["cuoc_bau"] == "truong-khoi-2021"
+    assert [(a["hinh_thuc"], a["ma"]) for a in doc["khen_thuong"]] == [
+        ("Cờ thi đua của Ủy ban nhân dân tỉnh", "NHNN"),
+        ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "QLTT"),
+        ("Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh", "KBNN"),
+    ]
+    assert doc["cuoc_bau"][1]["ket_qua"] == {"dong_y": 7, "khong_dong_y": 0}
+    assert doc["canh_bao"] == []
+
+
+def test_rank_csv_2020() -> None:
+    """CSV: one line per member, exact numbers with a decimal point."""
+    out = ok("rank", "2020", "--data", DATA, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["hang"], r["ma"], r["diem"], r["diem_tu_cham"]) for r in rows][:3] == [
+        ("1", "NHNN", "106", "106"),
+        ("2", "QLTT", "88", "89"),
+        ("3", "KBNN", "84.5", "85"),
+    ]
+    assert rows[0]["dan_dau"] == "true" and rows[0]["khen_thuong"] == (
+        "Cờ thi đua của Ủy ban nhân dân tỉnh"
+    )
+    assert rows[1]["nam_2021"] == "Trưởng khối"
+    assert (rows[6]["nhom_IV"], rows[6]["diem_tru"]) == ("-1", "1")
+    assert "\r" not in out
+
+
+def test_rank_markdown_2020() -> None:
+    """Markdown: a GFM table with Vietnamese numbers, the leading unit in bold."""
+    out = ok("rank", "2020", "--data", DATA, "-f", "markdown")
+    lines = out.splitlines()
+    assert lines[2:5] == [
+        "| Hạng | Đơn vị | Tự chấm | Điểm | Nhóm I | Nhóm II | Nhóm III | Nhóm IV | Phiếu | Tỷ lệ "
+        "| Ghi chú |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| 1 | **NHNN tỉnh Hòa Bình** | 106 | 106 | 49 | 28 | 19 | 10 | 6 | 85,7 % | dẫn đầu |",
+    ]
+    assert "| 3 | Kho bạc Nhà nước | 85 | 84,5 | 41 | 25,5 | 18 | 0 | 0 | 0 % |  |" in lines
+    assert (
+        "- Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Cục Quản lý thị trường, Kho bạc Nhà nước"
+        in lines
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_rank_output_is_byte_identical_across_runs(fmt: str) -> None:
+    """The same data gives the same bytes in every format."""
+    first = invoke("rank", "2020", "--data", DATA, "-f", fmt)
+    second = invoke("rank", "2020", "--data", DATA, "-f", fmt)
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout_bytes == second.stdout_bytes
+
+
+# --- explain ------------------------------------------------------------------------------
+
+
+def test_explain_qltt_2020() -> None:
+    """Line by line: the quantitative formula, the appraisal with its reason, votes, neighbours."""
+    out = ok("explain", "2020", "QLTT", "--data", DATA)
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "Giải thích điểm và thứ hạng năm 2020: Cục Quản lý thị trường (QLTT)",
+        "Cục Quản lý thị trường tỉnh Hòa Bình",
+    ]
+    expected = [
+        "  1.1 Mức hoàn thành các chỉ tiêu kế hoạch được giao (định lượng, tối đa 30)",
+        "      Tự chấm: thực hiện 106, chỉ tiêu 100 → 24 điểm",
+        "        thực hiện/chỉ tiêu = 106/100 = 1,06; cao nhất Khối L = 1,1; 0,5 × 30 + 0,5 × 30 "
+        "× (1,06 − 1)/(1,1 − 1) = 24",
+        "      Thẩm định: không ghi (giữ điểm tự chấm)",
+        "      Cuối cùng: 24",
+        "  1.2 Chất lượng thực hiện nhiệm vụ chuyên môn (định tính, tối đa 20)",
+        "      Tự chấm: 20 → 20 điểm",
+        "      Thẩm định: 19 → 19 điểm",
+        "      Cuối cùng: 19",
+        "      Lý do: Một chỉ tiêu kiểm tra chuyên đề hoàn thành chậm so với kế hoạch",
+        "  Cộng nhóm I: tự chấm 44; cuối cùng 43",
+    ]
+    start = lines.index(expected[0])
+    assert lines[start : start + len(expected)] == expected
+    assert "Tổng điểm: tự chấm 89; cuối cùng 88 (điểm cộng 0, điểm trừ 0)" in lines
+    assert (
+        'Phiếu: 1/7 phiếu (14,3 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Bình chọn đơn vị dẫn đầu '
+        'Khối thi đua năm 2020".'
+    ) in lines
+    assert "Thứ hạng: 2/7." in lines
+    assert ("  Xếp sau NHNN tỉnh Hòa Bình (hạng 1): khác ở điểm cuối cùng: 106 so với 88.") in lines
+    assert "  Xếp trên Kho bạc Nhà nước (hạng 3): khác ở điểm cuối cùng: 88 so với 84,5." in lines
+    assert lines[-1] == (
+        "Trưởng khối năm 2021: Cục Quản lý thị trường — nhất trí suy tôn với 7/7 phiếu đồng ý "
+        "(100 % số thành viên có mặt)."
+    )
+
+
+def test_explain_accepts_any_letter_case() -> None:
+    """``hq`` names the member HQ; its appraised deduction is subtracted."""
+    out = ok("explain", "2020", "hq", "--data", DATA)
+    assert "      Cuối cùng: 1 (điểm trừ, trừ vào tổng)" in out.splitlines()
+    assert "Tổng điểm: tự chấm 68,75; cuối cùng 67,75 (điểm cộng 0, điểm trừ 1)" in out
+
+
+def test_explain_tie_broken_by_a_later_key(tmp_path: Path) -> None:
+    """Two members equal on points: explain names the key that separates them, with values."""
+    data = write(
+        tmp_path,
+        {
+            "khoi.yaml": khoi("A B"),
+            "quy-che.yaml": quy_che('[diem, "nhom:I"]'),
+            "tieu-chi.yaml": TABLE,
+            "diem/A.yaml": points("A", "50", "30"),
+            "diem/B.yaml": points("B", "40", "40"),
+        },
+    )
+    out = ok("explain", "2020", "B", "--data", str(data))
+    assert (
+        "  Xếp sau Đơn vị A (hạng 1): bằng điểm cuối cùng; khác ở điểm nhóm I: 50 so với 40."
+    ) in out.splitlines()
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+def test_unknown_year_is_a_usage_error() -> None:
+    """Exit 2 with the years that exist."""
+    result = invoke("rank", "1999", "--data", DATA)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("(đang có: 2020, 2021)\n")
+    assert result.stdout == ""
+
+
+def test_unknown_unit_lists_valid_ids() -> None:
+    """Exit 2 and the member ids of the year."""
+    result = invoke("explain", "2020", "XYZ", "--data", DATA)
+    assert result.exit_code == 2
+    assert result.stderr == (
+        'Lỗi: không có đơn vị "XYZ" trong Khối năm 2020; các mã hợp lệ: QLTT, NHNN, CTK, KBNN, '
+        "THUE, BHXH, HQ\n"
+    )
+
+
+def test_data_problems_stop_rank_with_the_check_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A score above its maximum: rank and explain exit 1 with exactly what check prints."""
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path,
+        {
+            "khoi.yaml": khoi("A B"),
+            "quy-che.yaml": quy_che(),
+            "tieu-chi.yaml": TABLE,
+            "diem/A.yaml": points("A", "61", "30"),
+            "diem/B.yaml": points("B", "40", "40"),
+        },
+    )
+    check = invoke("check", "2020", "--data", "data")
+    rank = invoke("rank", "2020", "--data", "data")
+    explain = invoke("explain", "2020", "A", "--data", "data")
+    assert check.exit_code == rank.exit_code == explain.exit_code == 1
+    assert rank.stderr == explain.stderr == check.stderr
+    assert rank.stderr.splitlines()[0] == (
+        'data/2020/diem/A.yaml:4:20: lỗi: điểm tự chấm tiêu chí "1.1" (định tính): điểm 61 vượt '
+        "quá điểm tối đa 60; cần từ 0 đến 60"
+    )
+    assert rank.stdout == ""
+
+
+def test_warnings_go_to_stderr_and_ranking_to_stdout() -> None:
+    """2021 is in progress: warnings on stderr, the provisional table on stdout, exit 0."""
+    result = invoke("rank", "2021", "--data", DATA, "-f", "csv")
+    assert result.exit_code == 0
+    assert "cảnh báo" in result.stderr
+    assert result.stdout.startswith("hang,dong_hang,ma,")

@@ -1,0 +1,814 @@
+"""The Excel scoring form: ``thidua sheet`` writes it, ``thidua import`` reads it back.
+
+The year below has one criterion of every kind, so that every input rule is exercised.
+Rows of the form (fixed by the layout): 7 group I, 8 "1.1" (quantitative), 9 "1.2"
+(graded, max 10), 10 "1.3" (met / not met, max 10), 11 "1.4" (per count, 2 points each,
+max 10), 12 group II, 13 "2.1" (bonus, max 5), 14 "2.2" (deduction, max 5), 15 total.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from typer.testing import CliRunner
+
+from thidua.cli import app
+from yeardata import KHOI, write_year
+
+TABLE = """\
+nam: 2020
+ten: Bảng tiêu chí thử nghiệm
+tong_diem: 50
+nhom:
+  - ma: I
+    ten: Nhiệm vụ chuyên môn
+    toi_da: 50
+    tieu_chi:
+      - ma: "1.1"
+        ten: Hoàn thành chỉ tiêu kế hoạch
+        loai: dinh_luong
+        cach_tinh: so_voi_dan_dau
+        toi_da: 20
+      - ma: "1.2"
+        ten: Chất lượng chuyên môn
+        loai: dinh_tinh
+        cach_cham: thang_diem
+        toi_da: 10
+      - ma: "1.3"
+        ten: Ký giao ước thi đua
+        loai: dinh_tinh
+        cach_cham: dat_khong_dat
+        toi_da: 10
+      - ma: "1.4"
+        ten: Gương điển hình được biểu dương
+        loai: dem
+        diem_moi_lan: 2
+        toi_da: 10
+  - ma: II
+    ten: Điểm cộng, điểm trừ
+    tieu_chi:
+      - ma: "2.1"
+        ten: Điểm cộng
+        loai: cong
+        toi_da: 5
+      - ma: "2.2"
+        ten: Điểm trừ
+        loai: tru
+        toi_da: 5
+"""
+
+SCORES_A = """\
+# Điểm của đơn vị A.
+nam: 2020
+don_vi: A
+diem:
+  "1.1":
+    tu_cham: {thuc_hien: 110, chi_tieu: 100}  # theo báo cáo năm
+    minh_chung: Báo cáo số 5/BC
+  "1.2":
+    tu_cham: 9.50
+  "1.3":
+    tu_cham: đạt
+"""
+
+SCORES_B = """\
+# Điểm của đơn vị B: chưa chấm.
+nam: 2020
+don_vi: B
+diem: {}
+"""
+
+ROW = {"1.1": 8, "1.2": 9, "1.3": 10, "1.4": 11, "2.1": 13, "2.2": 14}
+runner = CliRunner()
+
+
+def make_year(root: Path, year: int = 2020, files: dict[str, str | None] | None = None) -> Path:
+    """A year in progress with the table above; A has some scores, B none, C no file."""
+    contents: dict[str, str | bytes | None] = {
+        "khoi.yaml": KHOI.replace("da_ket_thuc", "dang_dien_ra"),
+        "tieu-chi.yaml": TABLE,
+        "diem/A.yaml": SCORES_A,
+        "diem/B.yaml": SCORES_B,
+        "diem/C.yaml": None,
+    }
+    contents.update(files or {})
+    folder = write_year(root, contents, year=year)
+    for name in ("tieu-chi.yaml", "diem/A.yaml", "diem/B.yaml"):
+        path = folder / name
+        if path.exists():
+            path.write_text(path.read_text(encoding="utf-8").replace("nam: 2020", f"nam: {year}"))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("THIDUA_DATA", raising=False)
+
+
+def sheet(year: int, unit: str, out: str) -> None:
+    """Run ``thidua sheet`` and insist it succeeds."""
+    result = runner.invoke(app, ["sheet", str(year), unit, "-o", out])
+    assert result.exit_code == 0, result.output
+    assert Path(out).is_file()
+
+
+def fill(src: str, dst: str, cells: dict[str, object]) -> None:
+    """Fill a form as a member's script would: openpyxl, values into the Điểm sheet."""
+    wb = load_workbook(src)
+    ws = wb["Điểm"]
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(dst)
+
+
+def do_import(year: int, unit: str, file: str, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["import", str(year), unit, file, *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rewrite_cell(src: str, dst: str, ref: str, inner: str) -> None:
+    """Rewrite the XML of cell ``ref`` of the Điểm sheet, as another program would save it."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text, n = re.subn(
+                    rf'<c r="{ref}"([^>]*)>.*?</c>',
+                    rf'<c r="{ref}"\1>{inner}</c>',
+                    data.decode("utf-8"),
+                )
+                assert n == 1
+                data = text.encode("utf-8")
+            zout.writestr(info, data)
+
+
+# --- the form -------------------------------------------------------------------------------
+
+
+def test_sheet_lays_out_table_and_current_scores(tmp_path: Path) -> None:
+    """The form shows groups, criteria, kinds, maxima and A's current self-scores and evidence."""
+    make_year(tmp_path)
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    assert wb.sheetnames == ["Điểm", "_thidua"]
+    ws = wb["Điểm"]
+    assert ws["A1"].value == "PHIẾU TỰ CHẤM ĐIỂM THI ĐUA NĂM 2020"
+    assert ws["A3"].value == "Đơn vị: Đơn vị thử nghiệm A (mã A)"
+    rows = [[ws[f"{c}{r}"].value for c in "ABCDEF"] for r in range(7, 16)]
+    assert rows == [
+        ["I", "Nhiệm vụ chuyên môn", None, None, None, 50],
+        [
+            "1.1",
+            "Hoàn thành chỉ tiêu kế hoạch",
+            "định lượng – so với đơn vị cao nhất Khối",
+            110,
+            100,
+            20,
+        ],
+        ["1.2", "Chất lượng chuyên môn", "định tính – chấm theo thang điểm", 9.5, None, 10],
+        ["1.3", "Ký giao ước thi đua", "định tính – đạt/không đạt", "đạt", None, 10],
+        ["1.4", "Gương điển hình được biểu dương", "chấm thẳng – 2 điểm/lần", None, None, 10],
+        ["II", "Điểm cộng, điểm trừ", None, None, None, None],
+        ["2.1", "Điểm cộng", "điểm cộng", None, None, 5],
+        ["2.2", "Điểm trừ", "điểm trừ", None, None, 5],
+        [None, "TỔNG CỘNG", None, None, None, 50],
+    ]
+    assert ws["H8"].value == "Báo cáo số 5/BC"
+    # Totals are formulas, for display only.
+    assert ws["G7"].value == "=SUM(G8:G11)"
+    assert ws["G15"].value == "=SUM(G7,G12)"
+    assert ws["G14"].value == '=IF(D14="","",-D14)'
+    assert ws.freeze_panes == "A7"
+
+
+def test_sheet_locks_all_but_input_cells() -> None:
+    """Sheet protection is on (no password); only D, H (and E for quantitative) are unlocked."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    ws = wb["Điểm"]
+    assert ws.protection.sheet is True
+    assert not ws.protection.password
+    assert wb.security is not None and wb.security.lockStructure
+    unlocked = {
+        f"{c}{r}" for r in range(1, 21) for c in "ABCDEFGH" if not ws[f"{c}{r}"].protection.locked
+    }
+    expected = {f"D{r}" for r in ROW.values()} | {f"H{r}" for r in ROW.values()} | {"E8"}
+    assert unlocked == expected
+    meta = wb["_thidua"]
+    assert meta.sheet_state == "hidden"
+    assert [meta[f"A{r}"].value for r in range(1, 7)] == [
+        "thidua",
+        "phien_ban",
+        "nam",
+        "don_vi",
+        "bang_tieu_chi",
+        "tieu_chi",
+    ]
+    assert [meta[f"B{r}"].value for r in range(1, 5)] == [
+        "thidua: phiếu tự chấm điểm",
+        "1",
+        "2020",
+        "A",
+    ]
+    assert re.fullmatch(r"[0-9a-f]{64}", meta["B5"].value)
+    assert {meta[f"A{r}"].value: meta[f"B{r}"].value for r in range(7, 13)} == {
+        cid: str(row) for cid, row in ROW.items()
+    }
+
+
+def test_sheet_validation_follows_each_kind() -> None:
+    """Excel validation: decimal 0..max, list đạt/không đạt, whole ≥ 0, actual ≥ 0, target > 0."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    ws = load_workbook("a.xlsx")["Điểm"]
+    rules = {
+        str(dv.sqref): (dv.type, dv.operator, dv.formula1, dv.formula2)
+        for dv in ws.data_validations.dataValidation
+    }
+    assert rules == {
+        "D8": ("decimal", "greaterThanOrEqual", "0", None),
+        "E8": ("decimal", "greaterThan", "0", None),
+        "D9": ("decimal", "between", "0", "10"),
+        "D10": ("list", None, '"đạt,không đạt"', None),
+        "D11": ("whole", "greaterThanOrEqual", "0", None),
+        "D13": ("decimal", "between", "0", "5"),
+        "D14": ("decimal", "between", "0", "5"),
+    }
+    assert all(dv.showErrorMessage and dv.allow_blank for dv in ws.data_validations.dataValidation)
+
+
+def test_sheet_bytes_are_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two runs give identical bytes; SOURCE_DATE_EPOCH sets the document and zip dates."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    sheet(2020, "A", "b.xlsx")
+    assert Path("a.xlsx").read_bytes() == Path("b.xlsx").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609286400")  # 2020-12-30 00:00:00 UTC
+    sheet(2020, "A", "c.xlsx")
+    with zipfile.ZipFile("c.xlsx") as z:
+        core = z.read("docProps/core.xml").decode()
+        assert {info.date_time for info in z.infolist()} == {(2020, 12, 30, 0, 0, 0)}
+    assert "<dcterms:created" in core
+    assert core.count("2020-12-30T00:00:00Z") == 2
+
+
+def test_sheet_unknown_member_is_usage_error() -> None:
+    """An unknown member id exits 2 and names the valid ids."""
+    make_year(Path.cwd())
+    result = runner.invoke(app, ["sheet", "2020", "X", "-o", "x.xlsx"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        'Lỗi: "X" không phải là đơn vị thành viên của Khối năm 2020; '
+        "cần một trong các mã: A, B, C\n"
+    )
+    assert not Path("x.xlsx").exists()
+
+
+def test_sheet_default_name() -> None:
+    """Without -o the form is phieu-cham-diem-<year>-<unit>.xlsx in the current folder."""
+    make_year(Path.cwd())
+    result = runner.invoke(app, ["sheet", "2020", "B"])
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "Đã ghi biểu mẫu chấm điểm của đơn vị B năm 2020: phieu-cham-diem-2020-B.xlsx\n"
+    )
+    assert Path("phieu-cham-diem-2020-B.xlsx").is_file()
+
+
+# --- import: the happy paths -------------------------------------------------------------------
+
+
+FILLED_A = """\
+# Điểm của đơn vị A.
+nam: 2020
+don_vi: A
+diem:
+  "1.1":
+    tu_cham: {thuc_hien: 110, chi_tieu: 100}  # theo báo cáo năm
+    minh_chung: Báo cáo số 5/BC
+  "1.2":
+    tu_cham: 8.5
+    minh_chung: Biên bản kiểm tra
+  "1.3":
+    tu_cham: đạt
+  "1.4":
+    tu_cham: 3
+  "2.2":
+    tu_cham: 1
+"""
+
+
+def test_import_changes_only_self_scores_and_evidence() -> None:
+    """Changed cells land in the YAML; comments, 9.50-style spelling of unchanged values kept."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "filled.xlsx", {"D9": 8.5, "H9": "Biên bản kiểm tra", "D11": 3, "D14": 1})
+    code, out, err = do_import(2020, "A", "filled.xlsx")
+    assert (code, err) == (0, "")
+    assert out == "Đã nhập biểu mẫu filled.xlsx vào data/2020/diem/A.yaml: 3 tiêu chí thay đổi.\n"
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == FILLED_A
+
+
+def test_import_keeps_unchanged_spelling() -> None:
+    """An untouched form imports as "no change" and leaves the file byte-identical (9.50 stays)."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    before = digest(Path("data/2020/diem/A.yaml"))
+    code, out, _ = do_import(2020, "A", "a.xlsx")
+    assert code == 0
+    assert out == "Không có gì thay đổi: data/2020/diem/A.yaml đã khớp với biểu mẫu a.xlsx.\n"
+    assert digest(Path("data/2020/diem/A.yaml")) == before
+
+
+def test_import_dry_run_prints_diff_and_writes_nothing() -> None:
+    """--dry-run prints a unified diff of the score file and leaves it untouched."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "filled.xlsx", {"D9": 8.5})
+    before = digest(Path("data/2020/diem/A.yaml"))
+    code, out, _ = do_import(2020, "A", "filled.xlsx", "--dry-run")
+    assert code == 0
+    assert out == (
+        "--- a/data/2020/diem/A.yaml\n"
+        "+++ b/data/2020/diem/A.yaml\n"
+        "@@ -6,6 +6,6 @@\n"
+        "     tu_cham: {thuc_hien: 110, chi_tieu: 100}  # theo báo cáo năm\n"
+        "     minh_chung: Báo cáo số 5/BC\n"
+        '   "1.2":\n'
+        "-    tu_cham: 9.50\n"
+        "+    tu_cham: 8.5\n"
+        '   "1.3":\n'
+        "     tu_cham: đạt\n"
+        "Chạy thử: 1 tiêu chí sẽ thay đổi; chưa ghi gì vào data/2020/diem/A.yaml.\n"
+    )
+    assert digest(Path("data/2020/diem/A.yaml")) == before
+
+
+def test_import_into_empty_flow_mapping() -> None:
+    """B's ``diem: {}`` becomes a block mapping in table order, keys quoted like the data files."""
+    make_year(Path.cwd())
+    sheet(2020, "B", "b.xlsx")
+    fill(
+        "b.xlsx",
+        "b2.xlsx",
+        {"D13": 2, "D8": 95, "E8": 100, "D10": "không đạt", "H10": "Chưa ký\ngiao ước"},
+    )
+    code, _, err = do_import(2020, "B", "b2.xlsx")
+    assert (code, err) == (0, "")
+    assert Path("data/2020/diem/B.yaml").read_text(encoding="utf-8") == (
+        "# Điểm của đơn vị B: chưa chấm.\n"
+        "nam: 2020\n"
+        "don_vi: B\n"
+        "diem:\n"
+        '  "1.1":\n'
+        "    tu_cham: {thuc_hien: 95, chi_tieu: 100}\n"
+        '  "1.3":\n'
+        "    tu_cham: không đạt\n"
+        "    minh_chung: |-\n"
+        "      Chưa ký\n"
+        "      giao ước\n"
+        '  "2.1":\n'
+        "    tu_cham: 2\n"
+    )
+
+
+def test_import_creates_missing_score_file() -> None:
+    """C has no score file: the import starts one with year, member and the scores."""
+    make_year(Path.cwd())
+    sheet(2020, "C", "c.xlsx")
+    fill("c.xlsx", "c2.xlsx", {"D9": 7})
+    code, _, _ = do_import(2020, "C", "c2.xlsx")
+    assert code == 0
+    assert Path("data/2020/diem/C.yaml").read_text(encoding="utf-8") == (
+        "# Điểm năm 2020 của đơn vị C, nhập từ biểu mẫu Excel (thidua import).\n"
+        "nam: 2020\n"
+        "don_vi: C\n"
+        "diem:\n"
+        '  "1.2":\n'
+        "    tu_cham: 7\n"
+    )
+
+
+def test_import_reads_decimals_exactly() -> None:
+    """A cell holding 9.3000000000000007 (Excel's 17 digits for 9.3) comes back as exactly 9.3."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D9": 1, "D13": 1})
+    rewrite_cell("f.xlsx", "g.xlsx", "D9", "<v>9.3000000000000007</v>")
+    rewrite_cell("g.xlsx", "h.xlsx", "D13", "<v>0.30000000000000004</v>")
+    code, _, err = do_import(2020, "A", "h.xlsx")
+    assert (code, err) == (0, "")
+    text = Path("data/2020/diem/A.yaml").read_text(encoding="utf-8")
+    assert '  "1.2":\n    tu_cham: 9.3\n' in text
+    # 0.1 + 0.2 is a different double from 0.3; Excel would show it as 0.3 but holds more.
+    assert '  "2.1":\n    tu_cham: 0.30000000000000004\n' in text
+
+
+def test_import_clears_an_emptied_cell() -> None:
+    """A self-score the member deleted is removed; an entry left empty disappears."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D10": None})
+    code, _, _ = do_import(2020, "A", "f.xlsx")
+    assert code == 0
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == SCORES_A.replace(
+        '  "1.3":\n    tu_cham: đạt\n', ""
+    )
+
+
+def test_import_keeps_crlf_and_bom() -> None:
+    """A score file saved on Windows (CRLF, BOM) keeps its line ends and BOM."""
+    bom_crlf = "\ufeff" + SCORES_A.replace("\n", "\r\n")
+    folder = make_year(Path.cwd())
+    (folder / "diem/A.yaml").write_bytes(bom_crlf.encode("utf-8"))
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D11": 1})
+    code, _, err = do_import(2020, "A", "f.xlsx")
+    assert (code, err) == (0, "")
+    raw = (folder / "diem/A.yaml").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert (
+        raw.decode("utf-8-sig") == SCORES_A.replace("\n", "\r\n") + '  "1.4":\r\n    tu_cham: 1\r\n'
+    )
+
+
+# --- import: refusals --------------------------------------------------------------------------
+
+
+def refused(file: str, unit: str = "A", year: int = 2020) -> str:
+    """Import ``file``; insist it fails with exit 1 and no file under data/ changes."""
+    before = {p: digest(p) for p in Path("data").rglob("*") if p.is_file()}
+    code, out, err = do_import(year, unit, file)
+    assert code == 1, (out, err)
+    assert out == ""
+    after = {p: digest(p) for p in Path("data").rglob("*") if p.is_file()}
+    assert after == before
+    return err
+
+
+def cell_refusal(cells: dict[str, object]) -> str:
+    """The refusal for A's form filled with ``cells``."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "bad.xlsx", cells)
+    return refused("bad.xlsx")
+
+
+FOOT = "Không nhập biểu mẫu bad.xlsx: 1 lỗi; tệp điểm được giữ nguyên.\n"
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        (
+            {"D9": 12},
+            'Điểm!D9: điểm 12 ngoài giới hạn; cần từ 0 đến 10 (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": -0.5},
+            'Điểm!D9: điểm -0,5 ngoài giới hạn; cần từ 0 đến 10 (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": "mười"},
+            'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "mười" (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": "9,5"},
+            'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "9,5" (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": True},
+            "Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa giá trị đúng/sai (TRUE/FALSE) "
+            '(tiêu chí "1.2")',
+        ),
+        (
+            {"D9": "=5+4"},
+            'Điểm!D9: ô nhập liệu chứa công thức =5+4 (tiêu chí "1.2"); hãy nhập giá trị, '
+            "không dùng công thức",
+        ),
+        (
+            {"D10": "dat"},
+            'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa chữ "dat" (tiêu chí "1.3")',
+        ),
+        (
+            {"D10": 10},
+            'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa số 10 (tiêu chí "1.3")',
+        ),
+        (
+            {"D11": 2.5},
+            'Điểm!D11: số lần 2,5 không hợp lệ; cần một số nguyên ≥ 0 (tiêu chí "1.4")',
+        ),
+        (
+            {"D11": "ba"},
+            'Điểm!D11: cần số lần, một số nguyên ≥ 0, nhưng ô chứa chữ "ba" (tiêu chí "1.4")',
+        ),
+        (
+            {"E8": None},
+            'Điểm!E8: thiếu chỉ tiêu (đã nhập ô D8); tiêu chí định lượng "1.1" cần cả thực hiện '
+            "và chỉ tiêu",
+        ),
+        (
+            {"E8": 0},
+            'Điểm!E8: chỉ tiêu 0 phải lớn hơn 0 (tiêu chí "1.1")',
+        ),
+        (
+            {"D8": -1},
+            'Điểm!D8: số thực hiện -1 là số âm; cần một số ≥ 0 (tiêu chí "1.1")',
+        ),
+        (
+            {"D14": 6},
+            'Điểm!D14: điểm 6 ngoài giới hạn; cần từ 0 đến 5 (tiêu chí "2.2")',
+        ),
+        (
+            {"H9": "=A1"},
+            'Điểm!H9: ô nhập liệu chứa công thức =A1 (tiêu chí "1.2"); hãy nhập giá trị, '
+            "không dùng công thức",
+        ),
+    ],
+)
+def test_bad_cell_is_refused_with_sheet_and_cell(cells: dict[str, object], message: str) -> None:
+    """Out of range, text in a number cell, formulas, bad lists: refused, naming sheet!cell."""
+    assert cell_refusal(cells) == message + "\n" + FOOT
+
+
+def test_every_bad_cell_is_reported_at_once() -> None:
+    """All faults are listed, in table order, before anything would be written."""
+    err = cell_refusal({"D14": 9, "D9": 11, "D10": "có"})
+    assert err == (
+        'Điểm!D9: điểm 11 ngoài giới hạn; cần từ 0 đến 10 (tiêu chí "1.2")\n'
+        'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa chữ "có" (tiêu chí "1.3")\n'
+        'Điểm!D14: điểm 9 ngoài giới hạn; cần từ 0 đến 5 (tiêu chí "2.2")\n'
+        "Không nhập biểu mẫu bad.xlsx: 3 lỗi; tệp điểm được giữ nguyên.\n"
+    )
+
+
+def test_wrong_member_is_refused() -> None:
+    """B's form imported as A's is refused at the member cell of the metadata."""
+    make_year(Path.cwd())
+    sheet(2020, "B", "bad.xlsx")
+    assert refused("bad.xlsx", unit="A") == (
+        '_thidua!B4: biểu mẫu của đơn vị "B", không phải của đơn vị "A"; hãy nhập vào đúng '
+        "đơn vị hoặc dùng đúng biểu mẫu\n" + FOOT
+    )
+
+
+def test_wrong_year_is_refused() -> None:
+    """A 2020 form imported into 2021 is refused at the year cell, though the table is the same."""
+    make_year(Path.cwd(), 2020)
+    make_year(Path.cwd(), 2021)
+    sheet(2020, "A", "bad.xlsx")
+    assert refused("bad.xlsx", year=2021) == (
+        "_thidua!B3: biểu mẫu của năm 2020, không phải năm 2021; hãy dùng biểu mẫu năm 2021 "
+        "(lập bằng lệnh thidua sheet 2021 A)\n" + FOOT
+    )
+
+
+def test_changed_table_is_refused() -> None:
+    """A form made before the scoring table changed (a maximum 10 → 12) is refused."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "bad.xlsx")
+    from thidua.loader import load_year
+    from thidua.xlsxform import table_fingerprint
+
+    old = load_year(Path("data"), 2020)[0]
+    assert old is not None
+    old_print = table_fingerprint(old.table)
+    table = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
+    changed = table.replace("tong_diem: 50", "tong_diem: 52").replace("toi_da: 50", "toi_da: 52")
+    changed = changed.replace(
+        "cach_cham: thang_diem\n        toi_da: 10", "cach_cham: thang_diem\n        toi_da: 12"
+    )
+    (folder / "tieu-chi.yaml").write_text(changed, encoding="utf-8")
+    new = load_year(Path("data"), 2020)[0]
+    assert new is not None
+    new_print = table_fingerprint(new.table)
+    assert old_print != new_print
+    assert refused("bad.xlsx") == (
+        "_thidua!B5: bảng tiêu chí năm 2020 đã thay đổi sau khi lập biểu mẫu (mã bảng trong "
+        f"biểu mẫu {old_print[:12]}, hiện nay {new_print[:12]}); hãy lập biểu mẫu mới bằng lệnh "
+        "thidua sheet 2020 A và chép điểm sang\n" + FOOT
+    )
+
+
+def test_guidance_change_keeps_fingerprint() -> None:
+    """Rewording only the guidance (huong_dan) does not invalidate forms already sent."""
+    from thidua.loader import load_year
+    from thidua.xlsxform import table_fingerprint
+
+    folder = make_year(Path.cwd())
+    before = load_year(Path("data"), 2020)[0]
+    text = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
+    (folder / "tieu-chi.yaml").write_text(
+        text.replace("toi_da: 20\n", "toi_da: 20.0\n        huong_dan: Theo % kế hoạch.\n"),
+        encoding="utf-8",
+    )
+    after = load_year(Path("data"), 2020)[0]
+    assert before is not None and after is not None
+    assert table_fingerprint(before.table) == table_fingerprint(after.table)
+
+
+def test_not_a_thidua_form_is_refused() -> None:
+    """An ordinary workbook is refused: it has no _thidua sheet."""
+    make_year(Path.cwd())
+    wb = Workbook()
+    wb.active["D9"] = 5  # type: ignore[index]
+    wb.save("bad.xlsx")
+    assert refused("bad.xlsx") == (
+        'bad.xlsx: không phải biểu mẫu chấm điểm của thidua (thiếu trang ẩn "_thidua"); hãy lập '
+        "biểu mẫu bằng lệnh thidua sheet 2020 A\n" + FOOT
+    )
+
+
+def test_missing_marker_is_refused() -> None:
+    """A _thidua sheet without the marker is not taken for a form."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    wb["_thidua"]["B1"] = None
+    wb.save("bad.xlsx")
+    assert refused("bad.xlsx") == (
+        '_thidua!B1: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận biết "thidua: phiếu '
+        'tự chấm điểm"); hãy lập biểu mẫu bằng lệnh thidua sheet 2020 A\n' + FOOT
+    )
+
+
+def test_not_xlsx_is_refused() -> None:
+    """A file that is not a zip (text, an old .xls) is refused without a traceback."""
+    make_year(Path.cwd())
+    Path("bad.xlsx").write_bytes(b"\xd0\xcf\x11\xe0 not a zip")
+    assert refused("bad.xlsx") == (
+        "bad.xlsx: không phải tệp Excel .xlsx (không mở được như một tệp nén zip); tệp .xls cũ "
+        "hoặc tệp đặt mật khẩu mở cần được lưu lại thành .xlsx không mật khẩu\n" + FOOT
+    )
+
+
+def test_corrupt_xlsx_is_refused() -> None:
+    """A zip that is not a spreadsheet package is refused as a broken .xlsx."""
+    make_year(Path.cwd())
+    with zipfile.ZipFile("bad.xlsx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types")
+    err = refused("bad.xlsx")
+    assert err.startswith("bad.xlsx: tệp .xlsx bị hỏng, không đọc được (")
+    assert err.endswith(")\n" + FOOT)
+
+
+def test_truncated_xlsx_is_refused() -> None:
+    """A form cut short in transfer is refused as not a readable zip."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    Path("bad.xlsx").write_bytes(Path("a.xlsx").read_bytes()[:2000])
+    assert refused("bad.xlsx").startswith("bad.xlsx: không phải tệp Excel .xlsx")
+
+
+def test_cached_formula_in_input_cell_is_refused() -> None:
+    """A cell saved with a formula and its cached value is refused, not read as the cache."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    rewrite_cell("a.xlsx", "bad.xlsx", "D9", "<f>19/2</f><v>9.5</v>")
+    assert refused("bad.xlsx") == (
+        'Điểm!D9: ô nhập liệu chứa công thức =19/2 (tiêu chí "1.2"); hãy nhập giá trị, '
+        "không dùng công thức\n" + FOOT
+    )
+
+
+def test_inserted_row_is_refused() -> None:
+    """Rows moved (protection lifted, a row inserted) are detected at the first shifted id."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    wb["Điểm"].insert_rows(13)
+    wb.save("bad.xlsx")
+    assert refused("bad.xlsx").startswith(
+        'Điểm!A13: ô mã tiêu chí phải là "2.1", nhưng gặp ""; cấu trúc biểu mẫu đã bị sửa '
+        "(chèn hoặc xóa dòng), hãy lập lại biểu mẫu bằng lệnh thidua sheet 2020 A\n"
+    )
+
+
+def test_result_is_validated_before_writing() -> None:
+    """A self-score change that would fail `check` (appraisal without reason) is refused."""
+    appraised = SCORES_A.replace("    tu_cham: 9.50\n", "    tu_cham: 9.50\n    tham_dinh: 9.5\n")
+    make_year(Path.cwd(), files={"diem/A.yaml": appraised})
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "bad.xlsx", {"D9": 8})
+    err = refused("bad.xlsx")
+    assert err == (
+        'data/2020/diem/A.yaml:10:16: lỗi: điểm thẩm định tiêu chí "1.2" (9.5) khác điểm tự '
+        'chấm (8): cần ghi lý do ở khóa "ly_do"\n'
+        "Tổng cộng: 1 lỗi, 0 cảnh báo.\n"
+        "Không nhập biểu mẫu bad.xlsx; tệp điểm được giữ nguyên.\n"
+    )
+
+
+def test_missing_file_is_usage_error() -> None:
+    """A form path that does not exist exits 2."""
+    make_year(Path.cwd())
+    code, _, err = do_import(2020, "A", "nowhere.xlsx")
+    assert code == 2
+    assert err == "Lỗi: không tìm thấy tệp nowhere.xlsx\n"
+
+
+def test_broken_score_file_is_not_overwritten() -> None:
+    """A member whose score file does not load cannot import (the file is the user's to fix)."""
+    make_year(Path.cwd(), files={"diem/C.yaml": "nam: 2020\ndon_vi: C\ndiem: [\n"})
+    sheet(2020, "C", "c.xlsx")
+    before = digest(Path("data/2020/diem/C.yaml"))
+    code, _, err = do_import(2020, "C", "c.xlsx")
+    assert code == 2
+    assert err == (
+        "Lỗi: tệp điểm data/2020/diem/C.yaml đang có lỗi nên chưa nhập được; hãy sửa theo "
+        "thidua check 2020 rồi nhập lại\n"
+    )
+    assert digest(Path("data/2020/diem/C.yaml")) == before
+
+
+def test_form_reads_through_bytes_api() -> None:
+    """read_form takes bytes (no file name needed) and returns values in table order."""
+    from decimal import Decimal
+
+    from thidua import models as m
+    from thidua.loader import load_year
+    from thidua.xlsxform import read_form
+
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    data = load_year(Path("data"), 2020)[0]
+    assert data is not None
+    values = read_form(io.BytesIO(Path("a.xlsx").read_bytes()).getvalue(), "a", data, "A")
+    assert [(v.criterion.id, v.self_score, v.evidence) for v in values] == [
+        (
+            "1.1",
+            m.Quantity.model_validate({"thuc_hien": "110", "chi_tieu": "100"}),
+            "Báo cáo số 5/BC",
+        ),
+        ("1.2", Decimal("9.5"), None),
+        ("1.3", m.Met.MET, None),
+        ("1.4", None, None),
+        ("2.1", None, None),
+        ("2.2", None, None),
+    ]
+
+
+def test_evidence_that_looks_like_a_number_is_quoted() -> None:
+    """Evidence "12" or "2020-12-30" is written quoted, so no YAML reader takes it for a number."""
+    make_year(Path.cwd())
+    sheet(2020, "B", "b.xlsx")
+    fill("b.xlsx", "b2.xlsx", {"D9": 5, "H9": "12", "D13": 1, "H13": "2020-12-30"})
+    code, _, err = do_import(2020, "B", "b2.xlsx")
+    assert (code, err) == (0, "")
+    assert (
+        Path("data/2020/diem/B.yaml")
+        .read_text(encoding="utf-8")
+        .endswith(
+            "diem:\n"
+            '  "1.2":\n'
+            "    tu_cham: 5\n"
+            '    minh_chung: "12"\n'
+            '  "2.1":\n'
+            "    tu_cham: 1\n"
+            '    minh_chung: "2020-12-30"\n'
+        )
+    )
+
+
+def test_sheet_refuses_a_broken_table() -> None:
+    """A scoring table with errors gives no form: the problems are printed, exit 1.
+
+    Line 14, column 9 is the item of criterion "1.2" ("- ma: ..." after 6 spaces and "- ").
+    """
+    broken = TABLE.replace("        cach_cham: thang_diem\n", "", 1)
+    make_year(Path.cwd(), files={"tieu-chi.yaml": broken})
+    result = runner.invoke(app, ["sheet", "2020", "A", "-o", "a.xlsx"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        'data/2020/tieu-chi.yaml:14:9: lỗi: tiêu chí "1.2" là định tính nên cần '
+        '"cach_cham": dat_khong_dat (đạt được tối đa, không đạt được 0) hoặc thang_diem '
+        "(chấm từ 0 đến tối đa)\n"
+        "Tổng cộng: 1 lỗi, 0 cảnh báo.\n"
+    )
+    assert not Path("a.xlsx").exists()
+
+
+def test_other_members_errors_do_not_block_import() -> None:
+    """An error already in C's file is not A's import's business: A imports."""
+    make_year(
+        Path.cwd(),
+        files={"diem/C.yaml": 'nam: 2020\ndon_vi: C\ndiem:\n  "1.2":\n    tu_cham: 99\n'},
+    )
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D11": 2})
+    code, out, err = do_import(2020, "A", "f.xlsx")
+    assert (code, err) == (0, "")
+    assert out == "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 1 tiêu chí thay đổi.\n"
