@@ -40,7 +40,11 @@ def check_years_match(data: YearData) -> Iterator[Problem]:
         (REGULATION, data.regulation.year),
         (TABLE, data.table.year),
     ]
-    for name, model in ((TASKS, data.tasks), (BALLOTS, data.ballots), (CONFERENCE, data.conference)):
+    for name, model in (
+        (TASKS, data.tasks),
+        (BALLOTS, data.ballots),
+        (CONFERENCE, data.conference),
+    ):
         if model is not None:
             files.append((name, model.year))
     files += [(data.score_files[mid], s.year) for mid, s in data.scores.items()]
@@ -190,21 +194,16 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                     f"cần một trong các mã: {_ids(criteria)}",
                 )
     for mid in data.member_ids:
-        score = data.scores.get(mid)
-        if score is None and mid in data.unreadable_scores:
+        member_scores = data.scores.get(mid)
+        if member_scores is None and mid in data.unreadable_scores:
             continue  # its file failed to load; that problem is already reported
-        missing = [
-            cid
-            for cid, entry in (
-                (cid, score.scores.get(cid) if score else None) for cid in criteria
-            )
-            if entry is None or (entry.self_score is None and entry.appraised is None)
-        ]
+        entries = member_scores.scores if member_scores else {}
+        missing = [cid for cid in criteria if not _scored(entries.get(cid))]
         if not missing:
             continue
         make = error if closed else warning
         state = "năm đã kết thúc" if closed else "năm đang diễn ra"
-        if score is None:
+        if member_scores is None:
             where = Position(display_path(data.folder / SCORES_DIR / f"{mid}.yaml"), 1, 1)
             yield make(where, f'chưa có tệp điểm của đơn vị "{mid}" ({state})')
         elif len(missing) == len(criteria):
@@ -217,6 +216,10 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                 data.pos(data.score_files[mid], ("diem",)),
                 f'đơn vị "{mid}" còn thiếu điểm {len(missing)} tiêu chí: {_ids(missing)} ({state})',
             )
+
+
+def _scored(entry: m.ScoreEntry | None) -> bool:
+    return entry is not None and (entry.self_score is not None or entry.appraised is not None)
 
 
 def check_regulation(data: YearData) -> Iterator[Problem]:
@@ -240,8 +243,11 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
                 f'khóa xếp hạng "{key}" nói đến cuộc bỏ phiếu "{ref}" không có trong '
                 f"{BALLOTS}; cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
             )
-    rules = (("dan_dau", reg.leading), ("bau_truong_khoi", reg.leader_election),
-             ("bau_pho_khoi", reg.deputy_election))
+    rules = (
+        ("dan_dau", reg.leading),
+        ("bau_truong_khoi", reg.leader_election),
+        ("bau_pho_khoi", reg.deputy_election),
+    )
     for key, rule in rules:
         if rule is not None and have_ballots and rule.ballot not in ballots:
             yield error(
@@ -415,10 +421,6 @@ def count_missing(data: YearData) -> tuple[int, int]:
         score = data.scores.get(mid)
         if score is None:
             continue
-        for cid in criteria:
-            entry = score.scores.get(cid)
-            if entry is not None and (entry.self_score is not None or entry.appraised is not None):
-                entered += 1
+        entered += sum(1 for cid in criteria if _scored(score.scores.get(cid)))
     total = len(criteria) * len(data.member_ids)
     return entered, total - entered
-

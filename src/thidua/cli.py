@@ -40,11 +40,16 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+
 @app.command()
 def check(
     years: Annotated[
         list[int] | None,
-        typer.Argument(help="Các năm cần kiểm tra (mặc định: mọi năm trong thư mục dữ liệu).", show_default=False),
+        typer.Argument(
+            help="Các năm cần kiểm tra (mặc định: mọi năm trong thư mục dữ liệu).",
+            metavar="NĂM",
+            show_default=False,
+        ),
     ] = None,
     data: DataDir = Path(DEFAULT_DATA),
     strict: Strict = False,

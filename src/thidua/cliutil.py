@@ -23,7 +23,10 @@ DataDir = Annotated[
         "--data",
         "-d",
         envvar=DATA_ENV,
-        help=f"Thư mục dữ liệu chứa các năm (mặc định ./{DEFAULT_DATA}, hoặc biến môi trường {DATA_ENV}).",
+        help=(
+            f"Thư mục dữ liệu chứa các năm (mặc định ./{DEFAULT_DATA}, "
+            f"hoặc biến môi trường {DATA_ENV})."
+        ),
         show_default=False,
     ),
 ]
@@ -85,5 +88,3 @@ def run(action: Callable[[], T], fmt: ProblemFormat = ProblemFormat.TEXT) -> T:
 
 def resolve_data(data: Path | None) -> Path:
     return data if data is not None else Path(os.environ.get(DATA_ENV) or DEFAULT_DATA)
-
-

@@ -272,7 +272,7 @@ def _read_model(
         problems.append(
             error(
                 source.at(()),
-                "tệp phải là một bảng các khóa (ví dụ \"nam: 2020\"), không phải "
+                'tệp phải là một bảng các khóa (ví dụ "nam: 2020"), không phải '
                 + ("một danh sách" if isinstance(raw, list) else "một giá trị đơn"),
             )
         )
@@ -373,7 +373,7 @@ def _message(err: Any) -> str:
             '". _ -", bắt đầu bằng chữ hoặc số (ví dụ NHNN, 1.2)'
         )
     if kind in ("list_type", "tuple_type"):
-        return f"cần một danh sách (mỗi mục một dòng bắt đầu bằng \"- \"), nhưng gặp {shown}"
+        return f'cần một danh sách (mỗi mục một dòng bắt đầu bằng "- "), nhưng gặp {shown}'
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"cần một bảng các khóa (khóa: giá trị), nhưng gặp {shown}"
     if kind == "too_short":
@@ -384,8 +384,12 @@ def _message(err: Any) -> str:
     if kind == "literal_error":
         return f"giá trị {shown} không hợp lệ; chỉ nhận: {_or_list(ctx.get('expected', ''))}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        op = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<",
-              "less_than_equal": "≤"}[kind]
+        op = {
+            "greater_than": ">",
+            "greater_than_equal": "≥",
+            "less_than": "<",
+            "less_than_equal": "≤",
+        }[kind]
         bound = next(iter(ctx.values()), "")
         return f"giá trị {shown} ngoài giới hạn: cần {op} {bound}"
     return f"giá trị {shown} không hợp lệ ({err.get('msg', kind)})"

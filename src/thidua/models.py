@@ -18,7 +18,7 @@ import enum
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -226,9 +226,9 @@ class Ranking(Model):
     ``diem_cong`` (bonus points, more first). Members equal on every key share a rank.
     """
 
-    keys: list[Annotated[str, Field(pattern=r"^(diem|diem_tu_cham|diem_tru|diem_cong|phieu:.+|nhom:.+)$")]] = Field(
-        alias="thu_tu", min_length=1
-    )
+    keys: list[
+        Annotated[str, Field(pattern=r"^(diem|diem_tu_cham|diem_tru|diem_cong|phieu:.+|nhom:.+)$")]
+    ] = Field(alias="thu_tu", min_length=1)
 
 
 class AwardTarget(enum.Enum):

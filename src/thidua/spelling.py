@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from thidua.errors import Position, Problem, warning
 from thidua.yamlio import SourceMap, YamlPath
 
-
 # Words whose tone mark can sit on either vowel of oa, oe, uy (old and new placement).
 _AMBIGUOUS = re.compile(
     r"\w*(?:o[àáảãạ]|[òóỏõọ]a|o[èéẻẽẹ]|[òóỏõọ]e|u[ỳýỷỹỵ]|[ùúủũụ]y)\w*", re.IGNORECASE
@@ -71,5 +70,3 @@ def spelling_problems(spellings: Spellings) -> Iterator[Problem]:
                 f'"{word}" và "{first_word}" ({first_pos}) là cùng một chữ nhưng đặt dấu '
                 "khác nhau; nên thống nhất một cách viết",
             )
-
-
