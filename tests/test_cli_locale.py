@@ -97,8 +97,8 @@ def test_main_help_layout() -> None:
 def test_check_help_layout() -> None:
     """`thidua check --help`: headings, type labels and markers are Vietnamese."""
     out = invoke("check", "--help").stdout
-    assert out.startswith("Cách dùng: thidua check [TÙY CHỌN] [years]...\n\n")
-    assert "\nTham số:\n  years... <số nguyên>  " in out
+    assert out.startswith("Cách dùng: thidua check [TÙY CHỌN] [NĂM]...\n\n")
+    assert "\nTham số:\n  NĂM <số nguyên>  " in out
     assert "\nTùy chọn:\n  -d, --data <đường dẫn>  " in out
     text = flat(out)
     assert "[biến môi trường: THIDUA_DATA]" in text
@@ -126,12 +126,12 @@ USAGE_ERRORS = [
         "Lỗi: không có tùy chọn --formt (có phải ý bạn là --format?)\n" + hint(" check"),
     ),
     (["--x"], "Lỗi: không có tùy chọn --x\n" + hint("")),
-    (["rank"], "Lỗi: thiếu tham số year\n" + hint(" rank")),
+    (["rank"], "Lỗi: thiếu tham số NĂM\n" + hint(" rank")),
     (
         ["check", "hai-nghin"],
-        "Lỗi: tham số years: 'hai-nghin' không phải là số nguyên\n" + hint(" check"),
+        "Lỗi: tham số NĂM: 'hai-nghin' không phải là số nguyên\n" + hint(" check"),
     ),
-    (["rank", "20.5"], "Lỗi: tham số year: '20.5' không phải là số nguyên\n" + hint(" rank")),
+    (["rank", "20.5"], "Lỗi: tham số NĂM: '20.5' không phải là số nguyên\n" + hint(" rank")),
     (
         ["check", "--format", "xml"],
         "Lỗi: tùy chọn --format: 'xml' không phải là một lựa chọn hợp lệ "
@@ -149,7 +149,7 @@ USAGE_ERRORS = [
     (["--"], "Lỗi: thiếu tên lệnh\n" + hint("")),
     # Vietnamese input inside click's English messages must not pass for Vietnamese text.
     (["rank", "2020", "thừa"], "Lỗi: thừa tham số 'thừa'\n" + hint(" rank")),
-    (["check", "năm"], "Lỗi: tham số years: 'năm' không phải là số nguyên\n" + hint(" check")),
+    (["check", "năm"], "Lỗi: tham số NĂM: 'năm' không phải là số nguyên\n" + hint(" check")),
     (
         ["check", "-f", "xóa"],
         "Lỗi: tùy chọn --format: 'xóa' không phải là một lựa chọn hợp lệ "
@@ -174,8 +174,8 @@ def test_usage_error_message(args: list[str], expected: str) -> None:
 
 SUBPROCESS_CASES = [
     (["check", "--khong-co"], "Lỗi: không có tùy chọn --khong-co", " check"),
-    (["rank"], "Lỗi: thiếu tham số year", " rank"),
-    (["check", "abc"], "Lỗi: tham số years: 'abc' không phải là số nguyên", " check"),
+    (["rank"], "Lỗi: thiếu tham số NĂM", " rank"),
+    (["check", "abc"], "Lỗi: tham số NĂM: 'abc' không phải là số nguyên", " check"),
     (
         ["check", "-f", "x"],
         "Lỗi: tùy chọn --format: 'x' không phải là một lựa chọn hợp lệ "
@@ -218,7 +218,7 @@ def test_help_in_real_process() -> None:
     proc = run_thidua("check", "--help")
     assert proc.returncode == 0
     out = proc.stdout.decode("utf-8")
-    assert out.startswith("Cách dùng: python -m thidua check [TÙY CHỌN] [years]...\n")
+    assert out.startswith("Cách dùng: python -m thidua check [TÙY CHỌN] [NĂM]...\n")
     assert ENGLISH.search(out) is None
 
 
@@ -270,12 +270,12 @@ def test_demo_command_help_exact() -> None:
     result = invoke_demo("run", "--help")
     assert result.exit_code == 0
     assert result.stdout == (
-        "Cách dùng: demo run [TÙY CHỌN] {year}\n"
+        "Cách dùng: demo run [TÙY CHỌN] {NĂM}\n"
         "\n"
         "  Chạy thử.\n"
         "\n"
         "Tham số:\n"
-        "  year <số nguyên>  Năm.  [bắt buộc]\n"
+        "  NĂM <số nguyên>  Năm.  [bắt buộc]\n"
         "\n"
         "Tùy chọn:\n"
         "  --name <chuỗi>                  Tên.  [biến môi trường: DEMO_NAME; bắt buộc]\n"

@@ -581,7 +581,7 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path, monkeypatch: pytest.Mon
     assert tree_hashes(tmp_path / "out") == first
     diem = json.loads((tmp_path / "out" / "diem.json").read_text(encoding="utf-8"))
     assert diem["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert list(diem["properties"]) == ["nam", "don_vi", "diem", "khong_xet", "minh_hoa", "ghi_chu"]
+    assert list(diem["properties"]) == ["nam", "don_vi", "minh_hoa", "diem", "khong_xet", "ghi_chu"]
     assert diem["additionalProperties"] is False
 
 

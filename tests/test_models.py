@@ -266,8 +266,8 @@ def test_unrelated_key_lists_allowed_keys(tmp_path: Path) -> None:
     write_year(tmp_path, {"quy-che.yaml": "nam: 2020\nxep_hang:\n  thu_tu: [diem]\nzzz: 1\n"})
     assert problems(tmp_path) == [
         'data/2020/quy-che.yaml:4:1: lỗi: khóa "zzz" không có trong mẫu dữ liệu; '
-        "các khóa được dùng ở đây: nam, ten, can_cu, xep_hang, dan_dau, khen_thuong, "
-        "bau_truong_khoi, bau_pho_khoi, luan_phien, minh_hoa, ghi_chu"
+        "các khóa được dùng ở đây: nam, minh_hoa, ten, can_cu, xep_hang, dan_dau, "
+        "khen_thuong, bau_truong_khoi, bau_pho_khoi, luan_phien, ghi_chu"
     ]
 
 

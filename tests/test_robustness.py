@@ -111,8 +111,8 @@ def alias_bomb() -> str:
 
 
 REGULATION_KEYS = (
-    "nam, ten, can_cu, xep_hang, dan_dau, khen_thuong, bau_truong_khoi, bau_pho_khoi, "
-    "luan_phien, minh_hoa, ghi_chu"
+    "nam, minh_hoa, ten, can_cu, xep_hang, dan_dau, khen_thuong, bau_truong_khoi, "
+    "bau_pho_khoi, luan_phien, ghi_chu"
 )
 
 MALFORMED: dict[str, tuple[Setup, str]] = {

@@ -47,7 +47,6 @@ def check(
         list[int] | None,
         typer.Argument(
             help="Các năm cần kiểm tra (mặc định: mọi năm trong thư mục dữ liệu).",
-            metavar="NĂM",
             show_default=False,
         ),
     ] = None,

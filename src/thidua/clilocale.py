@@ -171,6 +171,18 @@ class VietnameseContext(Context):
             raise
 
 
+ARGUMENT_METAVARS = {
+    "year": "NĂM",
+    "years": "NĂM",
+    "unit": "ĐƠN_VỊ",
+    "doc": "VĂN_BẢN",
+    "rev_a": "PHIÊN_BẢN_A",
+    "rev_b": "PHIÊN_BẢN_B",
+    "folder": "THƯ_MỤC",
+    "file": "TỆP",
+}
+
+
 def localize(command: Command) -> None:
     """Make ``command`` (and, for a plain typer group, its subcommands) speak Vietnamese.
 
@@ -178,6 +190,13 @@ def localize(command: Command) -> None:
     """
     if command.context_class is Context:
         command.context_class = VietnameseContext
+    for param in command.params:
+        # Positional arguments are shown by name in usage lines and errors: name them in
+        # Vietnamese unless the command chose a metavar itself.
+        if param.param_type_name == "argument" and not getattr(param, "metavar", None):
+            metavar = ARGUMENT_METAVARS.get(param.name or "")
+            if metavar is not None:
+                param.metavar = metavar
     if isinstance(command, TyperCommand | TyperGroup):
         # rich's help panels and error boxes have English titles of their own.
         command.rich_markup_mode = None

@@ -170,6 +170,7 @@ class ClusterFile(Model):
     """``khoi.yaml``: who the cluster is this year."""
 
     year: Count = Field(alias="nam")
+    illustrative: Flag = Field(False, alias="minh_hoa")
     name: Text = Field(alias="ten")
     short_name: str | None = Field(None, alias="ten_ngan")
     place: Text = Field(alias="dia_ban")
@@ -178,7 +179,6 @@ class ClusterFile(Model):
     leader: Id | None = Field(None, alias="truong_khoi")
     deputy: Id | None = Field(None, alias="pho_khoi")
     members: list[Member] = Field(alias="thanh_vien", min_length=1)
-    illustrative: Flag = Field(False, alias="minh_hoa")
     note: str | None = Field(None, alias="ghi_chu")
 
 
@@ -257,6 +257,7 @@ class RegulationFile(Model):
     """``quy-che.yaml``: how this year's members are ranked and rewarded."""
 
     year: Count = Field(alias="nam")
+    illustrative: Flag = Field(False, alias="minh_hoa")
     title: str | None = Field(None, alias="ten")
     bases: list[Text] = Field(default_factory=list, alias="can_cu")
     ranking: Ranking = Field(alias="xep_hang")
@@ -265,7 +266,6 @@ class RegulationFile(Model):
     leader_election: VoteRule | None = Field(None, alias="bau_truong_khoi")
     deputy_election: VoteRule | None = Field(None, alias="bau_pho_khoi")
     rotation: list[Id] = Field(default_factory=list, alias="luan_phien")
-    illustrative: Flag = Field(False, alias="minh_hoa")
     note: str | None = Field(None, alias="ghi_chu")
 
 
@@ -325,10 +325,10 @@ class ScoringTableFile(Model):
     """``tieu-chi.yaml``: groups of criteria with their maxima and kind."""
 
     year: Count = Field(alias="nam")
+    illustrative: Flag = Field(False, alias="minh_hoa")
     title: str | None = Field(None, alias="ten")
     total: Dec | None = Field(None, alias="tong_diem")
     groups: list[Group] = Field(alias="nhom", min_length=1)
-    illustrative: Flag = Field(False, alias="minh_hoa")
     note: str | None = Field(None, alias="ghi_chu")
 
 
@@ -398,11 +398,11 @@ class ScoreFile(Model):
 
     year: Count = Field(alias="nam")
     member: Id = Field(alias="don_vi")
+    illustrative: Flag = Field(False, alias="minh_hoa")
     scores: dict[Annotated[str, Field(pattern=ID_PATTERN)], ScoreEntry] = Field(
         default_factory=dict, alias="diem"
     )
     exclusion: Exclusion | None = Field(None, alias="khong_xet")
-    illustrative: Flag = Field(False, alias="minh_hoa")
     note: str | None = Field(None, alias="ghi_chu")
 
 
@@ -477,8 +477,8 @@ class Ballot(Model):
 
 class BallotsFile(Model):
     year: Count = Field(alias="nam")
-    ballots: list[Ballot] = Field(default_factory=list, alias="cuoc_bau")
     illustrative: Flag = Field(False, alias="minh_hoa")
+    ballots: list[Ballot] = Field(default_factory=list, alias="cuoc_bau")
     note: str | None = Field(None, alias="ghi_chu")
 
 
