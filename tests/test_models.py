@@ -64,7 +64,9 @@ def test_decimal_comma_gets_a_hint() -> None:
         ("", '""'),
         ("1e3", '"1e3"'),
         ("9.", '"9."'),
-        (["9"], "một danh sách hoặc bảng"),
+        (["9"], "một danh sách"),
+        ({"a": "9"}, "một bảng các khóa"),
+        (None, "giá trị trống"),
     ],
 )
 def test_decimal_refuses_non_numbers(value: object, shown: str) -> None:

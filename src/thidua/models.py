@@ -41,7 +41,11 @@ def _err(message: str) -> PydanticCustomError:
 
 
 def _show(value: object) -> str:
-    return f'"{value}"' if isinstance(value, str) else "một danh sách hoặc bảng"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "giá trị trống"
+    return "một danh sách" if isinstance(value, list) else "một bảng các khóa"
 
 
 def parse_decimal(value: object) -> Decimal:
