@@ -278,3 +278,62 @@ def test_warnings_go_to_stderr_and_ranking_to_stdout() -> None:
     assert result.exit_code == 0
     assert "cảnh báo" in result.stderr
     assert result.stdout.startswith("hang,dong_hang,ma,")
+
+
+def test_table_wraps_only_the_notes_column() -> None:
+    """A narrow width wraps the last column word by word; other columns keep their size."""
+    from thidua.commands.ranking import box_table
+
+    lines = box_table(
+        ["Hạng", "Đơn vị", "Ghi chú"],
+        [["1", "Cục Thuế", "đồng hạng 1 với Kho bạc Nhà nước"], ["3", "Kho bạc", ""]],
+        [True, False, False],
+        width=32,
+    )
+    # Fixed part: 4 + 8 + 3 × 3 + 1 = 22 columns, so the notes get 32 − 22 = 10.
+    assert lines == [
+        "┏━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━┓",
+        "┃ Hạng ┃ Đơn vị   ┃ Ghi chú    ┃",
+        "┡━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━┩",
+        "│    1 │ Cục Thuế │ đồng hạng  │",
+        "│      │          │ 1 với Kho  │",
+        "│      │          │ bạc Nhà    │",
+        "│      │          │ nước       │",
+        "│    3 │ Kho bạc  │            │",
+        "└──────┴──────────┴────────────┘",
+    ]
+    assert all(len(line) == 32 for line in lines)
+
+
+def test_explain_final_points_moved_by_another_members_appraisal(tmp_path: Path) -> None:
+    """B kept its self value but A's appraisal lowered the cluster's best: B's points move."""
+    table = (
+        "nam: 2020\nnhom:\n  - ma: I\n    ten: Một\n    tieu_chi:\n"
+        '      - {ma: "1", ten: Kế hoạch, loai: dinh_luong, cach_tinh: so_voi_dan_dau, '
+        "toi_da: 30}\n"
+    )
+    quantity = '"1": {{tu_cham: {{thuc_hien: {}, chi_tieu: 100}}{}}}'
+    data = write(
+        tmp_path,
+        {
+            "khoi.yaml": khoi("A B"),
+            "quy-che.yaml": quy_che(),
+            "tieu-chi.yaml": table,
+            "diem/A.yaml": "nam: 2020\ndon_vi: A\ndiem:\n  "
+            + quantity.format(120, ", tham_dinh: {thuc_hien: 105, chi_tieu: 100}, ly_do: x")
+            + "\n",
+            "diem/B.yaml": "nam: 2020\ndon_vi: B\ndiem:\n  " + quantity.format(110, "") + "\n",
+        },
+    )
+    out = ok("explain", "2020", "B", "--data", str(data)).splitlines()
+    # Self stage, L = 1,2: 15 + 15·0,1/0,2 = 22,5. Final stage, L = 1,1 (A appraised to
+    # 1,05): B is the best, 30.
+    start = out.index("      Tự chấm: thực hiện 110, chỉ tiêu 100 → 22,5 điểm")
+    assert out[start : start + 5] == [
+        "      Tự chấm: thực hiện 110, chỉ tiêu 100 → 22,5 điểm",
+        "        thực hiện/chỉ tiêu = 110/100 = 1,1; cao nhất Khối L = 1,2; 0,5 × 30 + 0,5 × 30 "
+        "× (1,1 − 1)/(1,2 − 1) = 22,5",
+        "      Thẩm định: không ghi (giữ điểm tự chấm)",
+        "      Cuối cùng: 30 (tính lại theo tỷ lệ cao nhất Khối sau thẩm định)",
+        "        thực hiện/chỉ tiêu = 110/100 = 1,1, cao nhất Khối; tối đa 30",
+    ]

@@ -604,3 +604,31 @@ def test_notes_for_a_year_in_progress(tmp_path: Path) -> None:
     )
     assert result.awards == ()
     assert order(result) == [(1, "A"), (2, "B"), (3, "C")]
+
+
+def test_leading_unit_by_acclamation_yes_no_ballot(tmp_path: Path) -> None:
+    """ "Suy tôn A" as a yes/no ballot: A's votes are the "đồng ý" papers; B is not on it."""
+    votes = ballots(
+        "  - ma: binh-chon\n"
+        "    ten: Suy tôn đơn vị dẫn đầu\n"
+        "    loai: tan_thanh\n"
+        "    de_xuat: A\n"
+        "    phat_ra: 3\n"
+        "    thu_ve: 3\n"
+        "    ket_qua: {dong_y: 3, khong_dong_y: 0}\n"
+    )
+    result = rank(
+        tmp_path,
+        cluster(
+            {"A": points("A", "50", "40"), "B": points("B", "50", "30")},
+            rules=LEAD_RULE,
+            votes=votes,
+        ),
+    )
+    assert result.leading is not None and result.leading.id == "A"
+    assert [(row.votes, row.vote_share) for row in result.rows] == [(3, Fraction(1)), (None, None)]
+    assert result.leading_reason == (
+        "Đơn vị A là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 90 điểm) đạt ngưỡng phiếu: "
+        'được 3/3 phiếu đồng ý (100 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Suy tôn đơn vị dẫn '
+        'đầu", quy chế yêu cầu trên 50 % số phiếu hợp lệ.'
+    )

@@ -65,3 +65,9 @@ def test_dates() -> None:
     assert date(dt.date(2021, 2, 1)) == "ngày 01 tháng 02 năm 2021"
     assert date(dt.date(2021, 1, 15)) == "ngày 15 tháng 01 năm 2021"
     assert place_date("Hòa Bình", dt.date(2020, 12, 30)) == "Hòa Bình, ngày 30 tháng 12 năm 2020"
+
+
+def test_number_approx_marks_rounded_values() -> None:
+    """``approx`` prefixes "≈" only when the display differs from the exact value."""
+    assert number(Fraction(80, 3), 2, approx=True) == "≈26,67"
+    assert number(Decimal("26.5"), 2, approx=True) == "26,5"

@@ -9,6 +9,9 @@ Rules (``quy-che.yaml``; the Vietnamese text of each decision is in docs/data-fo
   key whose ballot has no result yet counts 0 for everybody (and a note says so).
 - **Eligibility.** A member with ``khong_xet`` in its score file stays in the table with its
   rank and the reason, but cannot be the leading unit nor receive an award.
+- **Votes of a member** in a ballot: its own votes when it is a candidate; for a yes/no
+  ballot ("suy tôn X"), the ``dong_y`` papers count for the member ``de_xuat`` and the
+  other members are not on the ballot.
 - **Leading unit.** The best-ranked eligible member that reaches the ``dan_dau`` vote
   threshold. Lower-ranked members are considered in turn when a better-ranked one misses
   the threshold. When several eligible members share the rank where the first success
@@ -23,11 +26,13 @@ Rules (``quy-che.yaml``; the Vietnamese text of each decision is in docs/data-fo
   are skipped. When the cut-off falls inside a shared rank, all the tied members are
   proposed and a warning says the count was exceeded (never an arbitrary pick).
   ``gioi_han`` (e.g. the ≤ 20 % Government-flag rule) only warns: proposals above
-  ``ty_le`` × ``tren_so`` (default: the number of members).
+  ``ty_le`` × ``tren_so`` (default: the number of members). No award is proposed while
+  some member still lacks a score (a year in progress); a note says so.
 - **Next leader and deputy.** From the ``bau_truong_khoi`` / ``bau_pho_khoi`` ballot when
   its result is recorded: a yes/no ballot elects its ``de_xuat`` member if the ``dong_y``
   share reaches the threshold; another kind elects the member with strictly the most
-  votes if its share reaches the threshold. Otherwise from ``luan_phien``: the leader is
+  votes if its share reaches the threshold (a vote held but not passed leaves the office
+  undecided). Without a recorded result, from ``luan_phien``: the leader is
   the member after this year's leader (cyclically), the deputy the member after the next
   leader. Otherwise undecided (``member`` None, ``how`` says why).
 """
@@ -54,6 +59,7 @@ __all__ = [
     "Row",
     "SortKey",
     "YearResult",
+    "option_of",
     "rank_year",
     "share_text",
 ]
@@ -169,7 +175,17 @@ def votes_text(t: Tally, option: str, which: m.Denominator, members: int, unit: 
 
 
 def _unit(t: Tally) -> str:
-    return "điểm Borda" if t.ballot.kind is m.BallotKind.RANKED else "phiếu"
+    if t.ballot.kind is m.BallotKind.RANKED:
+        return "điểm Borda"
+    return "phiếu đồng ý" if t.ballot.kind is m.BallotKind.YES_NO else "phiếu"
+
+
+def option_of(t: Tally, member_id: str) -> str | None:
+    """The option of ``t`` that counts for the member: itself when a candidate, ``dong_y``
+    when it is the subject of a yes/no ballot ("suy tôn X"), else None (not on the ballot)."""
+    if t.ballot.kind is m.BallotKind.YES_NO:
+        return "dong_y" if t.ballot.subject == member_id else None
+    return member_id if member_id in t.votes else None
 
 
 def _names(rows: Sequence[Row] | Sequence[m.Member]) -> str:
@@ -225,7 +241,10 @@ def _sort_keys(
                 values = dict.fromkeys(ids, Fraction(0))
             else:
                 label = f'số {_unit(t)} "{t.ballot.title}"'
-                values = {i: Fraction(t.votes.get(i, 0)) for i in ids}
+                values = {}
+                for i in ids:
+                    option = option_of(t, i)
+                    values[i] = Fraction(t.votes[option] if option is not None else 0)
             keys.append(SortKey(key, label, True, values, votes=True))
     return keys, notes
 
@@ -253,19 +272,31 @@ def separation_text(keys: Sequence[SortKey], upper: str, lower: str) -> str | No
 # --- the ranking --------------------------------------------------------------------------
 
 
-@dataclass
 class _Draft:
-    """A row under construction."""
+    """A row under construction (a plain class: one dataclass less to build at import)."""
 
-    index: int  # position in the member list
-    member: m.Member
-    score: MemberScore
-    rank: int = 0
-    shared: bool = False
-    eligible: bool = True
-    exclusion: str | None = None
-    votes: int | None = None
-    share: Fraction | None = None
+    __slots__ = (
+        "eligible",
+        "exclusion",
+        "index",
+        "member",
+        "rank",
+        "score",
+        "share",
+        "shared",
+        "votes",
+    )
+
+    def __init__(self, index: int, member: m.Member, score: MemberScore) -> None:
+        self.index = index  # position in the member list
+        self.member = member
+        self.score = score
+        self.rank = 0
+        self.shared = False
+        self.eligible = True
+        self.exclusion: str | None = None
+        self.votes: int | None = None
+        self.share: Fraction | None = None
 
     def row(self, leading: bool, awards: tuple[str, ...], tie_note: str | None) -> Row:
         return Row(
@@ -389,26 +420,39 @@ def _leading(
         passing = [d for d in group if meets(d.share, rule)]
         if not passing:
             continue
-        most = max(t.votes.get(d.member.id, 0) for d in passing)
-        winners = [d for d in passing if t.votes.get(d.member.id, 0) == most]
+        most = max(d.votes or 0 for d in passing)
+        winners = [d for d in passing if (d.votes or 0) == most]
         if len(winners) > 1:
             return None, _tie_reason(winners, voted=True) + excluded_text
         best = winners[0]
-        shown = votes_text(t, best.member.id, rule.denominator, members, _unit(t))
+        shown = _draft_votes(t, best, rule, members)
         return best, (
             f"{best.member.short_name} là đơn vị đủ điều kiện xếp hạng cao nhất (hạng "
             f"{best.rank}, {_points(best)} điểm) đạt ngưỡng phiếu: được {shown} trong cuộc "
             f'bỏ phiếu "{t.ballot.title}", quy chế yêu cầu {rule_text(rule)}.'
             + _skipped_text(ordered, best, t, rule)
         )
-    top = max(t.votes.get(d.member.id, 0) for d in eligible)
-    best_rows = [d for d in eligible if t.votes.get(d.member.id, 0) == top]
-    shown = votes_text(t, best_rows[0].member.id, rule.denominator, members, _unit(t))
+    on_ballot = [d for d in eligible if d.votes is not None]
+    if not on_ballot:
+        return None, (
+            "Không có đơn vị dẫn đầu: không đơn vị đủ điều kiện nào có tên trong cuộc bỏ phiếu "
+            f'"{t.ballot.title}".' + excluded_text
+        )
+    top = max(d.votes or 0 for d in on_ballot)
+    best_rows = [d for d in on_ballot if d.votes == top]
+    shown = _draft_votes(t, best_rows[0], rule, members)
     return None, (
         f"Không có đơn vị dẫn đầu: không đơn vị đủ điều kiện nào đạt ngưỡng {rule_text(rule)} "
         f'trong cuộc bỏ phiếu "{t.ballot.title}"; cao nhất là '
         f"{_names([d.member for d in best_rows])} với {shown}." + excluded_text
     )
+
+
+def _draft_votes(t: Tally, d: _Draft, rule: m.VoteRule, members: int) -> str:
+    option = option_of(t, d.member.id)
+    if option is None:
+        return "không có tên trong cuộc bỏ phiếu"
+    return votes_text(t, option, rule.denominator, members, _unit(t))
 
 
 def _tie_reason(tied: Sequence[_Draft], voted: bool) -> str:
@@ -431,13 +475,14 @@ def _skipped_text(
             continue
         if d.rank > best.rank:
             break
-        mid = d.member.id
         where = f"{d.member.short_name} (hạng {d.rank})"
         if not d.eligible:
             parts.append(f"{where} không được xét: {d.exclusion}")
         elif t is not None and rule is not None:
-            shown = votes_text(t, mid, rule.denominator, members, _unit(t))
-            if meets(d.share, rule):
+            shown = _draft_votes(t, d, rule, members)
+            if d.votes is None:
+                parts.append(f"{where} {shown}")
+            elif meets(d.share, rule):
                 parts.append(f"{where} được {shown}, ít hơn")
             else:
                 parts.append(f"{where} chỉ được {shown}, chưa đạt ngưỡng")
@@ -673,9 +718,10 @@ def _rank_year(data: YearData) -> YearResult:
         if file is not None and file.exclusion is not None:
             d.eligible = False
             d.exclusion = file.exclusion.reason
-        if vote_tally is not None and mid in vote_tally.votes:
-            d.votes = vote_tally.votes[mid]
-            d.share = vote_tally.share(mid, denominator, len(scores))
+        option = option_of(vote_tally, mid) if vote_tally is not None else None
+        if vote_tally is not None and option is not None:
+            d.votes = vote_tally.votes[option]
+            d.share = vote_tally.share(option, denominator, len(scores))
         drafts.append(d)
     ordered = _order(drafts, keys)
     tie_notes = _tie_notes(ordered, keys)

@@ -14,12 +14,12 @@ value each expects (``diem/<ID>.yaml``, ``tu_cham`` and ``tham_dinh``):
     L is the largest ratio among the members that have a value at that stage (a member
     without a value does not count); the final stage uses each member's appraised value
     where given, else its self value; the self stage uses the self values only. So a
-    member's final points can differ from its self points without an appraisal of its own
-    (another member's appraisal moved L). Members
-    tied at L all get the maximum. When nobody is above target (L ≤ 1) nobody gets the
-    maximum: the maximum rewards exceeding the plan, and giving it to the best of a group
-    that all fell short would make 0,5·max·r jump to max. Excluded members (khong_xet)
-    still count toward L: their results are real.
+    member's final points can differ from its self points without an appraisal of its
+    own (another member's appraisal moved L). Members tied at L all get the maximum.
+    When nobody is above target (L ≤ 1) nobody gets the maximum: the maximum rewards
+    exceeding the plan, and giving it to the best of a group that all fell short would
+    make 0,5·max·r jump to max. Excluded members (khong_xet) still count toward L: their
+    results are real.
   * ``cach_tinh: ty_le``: max·r, capped at the maximum.
 
 - ``dem`` (per count): a whole number of times n ≥ 0; n × ``diem_moi_lan``, capped at max.
@@ -31,12 +31,13 @@ Stages: the final value is ``tham_dinh`` where given, else ``tu_cham``, else not
 differ (:func:`scoring_problems`).
 
 Exactness: every input is a decimal, so every kind gives an exact :class:`Decimal`
-except ``dinh_luong``, whose divisions can give a repeating decimal (15·(1,07 − 1)/(1,09 − 1)
-= 11,666…). Such a value is kept exactly as a :class:`~fractions.Fraction` in the
-``*_repeating`` field, and the :class:`Decimal` field then holds it rounded half up to
-:data:`DECIMAL_PLACES` places. Subtotals and totals are computed exactly
-(``MemberScore.total_exact`` …) and the Decimal totals are derived from them the same
-way. Ranking compares exact values only. Display rounds to 2 places
+(arithmetic at :data:`PRECISION` significant digits, far beyond any typed value) except
+``dinh_luong``, computed in integers, whose divisions can give a repeating decimal
+(15·(1,07 − 1)/(1,09 − 1) = 11,666…). Such a value is kept exactly as a
+:class:`~fractions.Fraction` in the ``*_repeating`` field, and the :class:`Decimal` field
+then holds it rounded half up to :data:`DECIMAL_PLACES` places. Subtotals and totals are
+computed exactly (``MemberScore.total_exact`` …) and the Decimal totals are derived from
+them the same way. Ranking compares exact values only. Display rounds to 2 places
 (:mod:`thidua.vnformat`), half up, and only there.
 
 A member counts as *appraised* when at least one of its criteria has a ``tham_dinh``
@@ -57,7 +58,7 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, error
-from thidua.vnformat import is_rounded, number
+from thidua.vnformat import number
 
 if TYPE_CHECKING:
     from thidua.loader import YearData
@@ -323,8 +324,7 @@ def _each(crit: m.Criterion) -> Decimal:
 
 def _n(value: Decimal | Fraction, places: int = 4) -> str:
     """A number in a formula, "≈" when rounded for display."""
-    shown = number(value, places)
-    return f"≈{shown}" if is_rounded(value, places) else shown
+    return number(value, places, approx=True)
 
 
 def formula(crit: m.Criterion, value: object, best: Fraction | None) -> str | None:
@@ -334,7 +334,7 @@ def formula(crit: m.Criterion, value: object, best: Fraction | None) -> str | No
         return None
     top = crit.maximum
     if isinstance(value, m.Quantity):
-        r = Fraction(value.actual) / Fraction(value.target)
+        r = Fraction(*_ratio(value))
         shown_r = f"thực hiện/chỉ tiêu = {_n(value.actual)}/{_n(value.target)} = {_n(r)}"
         if crit.quantitative_mode is m.QuantitativeMode.PROPORTIONAL:
             raw = Fraction(top) * r

@@ -27,12 +27,16 @@ __all__ = ["Number", "date", "is_rounded", "number", "percent", "place_date", "r
 
 def _ratio(value: Number) -> tuple[int, int]:
     """Exact (numerator, denominator > 0) of ``value``; fast for Decimal (C code)."""
-    if isinstance(value, Fraction):
-        return value.numerator, value.denominator
-    if isinstance(value, Decimal):
+    # Exact type tests first: isinstance(x, Fraction) goes through the numbers ABCs (slow).
+    kind = type(value)
+    if kind is Decimal or (kind is not Fraction and isinstance(value, Decimal)):
+        assert isinstance(value, Decimal)
         if not value.is_finite():
             raise ValueError(f"not a finite number: {value}")
         return value.as_integer_ratio()
+    if kind is Fraction or isinstance(value, Fraction):
+        assert isinstance(value, Fraction)
+        return value.numerator, value.denominator
     return int(value), 1
 
 
@@ -59,29 +63,26 @@ def is_rounded(value: Number, places: int) -> bool:
     return not _units(value, places)[2]
 
 
-def _group_thousands(digits: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return ".".join(parts)
-
-
-def number(value: Number, places: int = 2, *, fixed: bool = False) -> str:
+def number(value: Number, places: int = 2, *, fixed: bool = False, approx: bool = False) -> str:
     """``1234.5`` → ``"1.234,5"``; ``Fraction(1, 3)`` → ``"0,33"``; ``-1`` → ``"-1"``.
 
     Rounded half up to at most ``places`` decimals; trailing zeros dropped unless
-    ``fixed`` (then exactly ``places`` decimals). Never ``-0``.
+    ``fixed`` (then exactly ``places`` decimals). Never ``-0``. With ``approx``, a value
+    changed by the rounding is preceded by "≈" (``"≈0,33"``).
     """
-    negative, units, _ = _units(value, places)
+    negative, units, exact = _units(value, places)
     scale = 10**places
     whole, frac = divmod(units, scale)
     frac_text = str(frac).rjust(places, "0") if places else ""
     if not fixed:
         frac_text = frac_text.rstrip("0")
-    text = _group_thousands(str(whole))
+    text = f"{whole:,}".replace(",", ".")
     if frac_text:
         text += "," + frac_text
     if negative and units:
         text = "-" + text
+    if approx and not exact:
+        text = "≈" + text
     return text
 
 

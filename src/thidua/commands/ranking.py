@@ -110,7 +110,7 @@ def rank(
 
 
 def explain(
-    year: Year,
+    year: Annotated[int, typer.Argument(help="Năm của dữ liệu, ví dụ 2020.", show_default=False)],
     unit: Annotated[
         str, typer.Argument(help="Mã đơn vị thành viên, ví dụ NHNN.", show_default=False)
     ],
@@ -141,7 +141,7 @@ def plain(value: Decimal | Fraction | int | None) -> str | None:
     """Exact decimal text for programs: ``84.5``, ``100``, never ``1E+2``; None stays None."""
     if value is None:
         return None
-    if isinstance(value, Fraction):
+    if type(value) is Fraction:  # not isinstance: that goes through the numbers ABCs (slow)
         from thidua.scoring import to_decimal
 
         value = to_decimal(value)
@@ -625,7 +625,7 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
 
 def render_explain(result: YearResult, member_id: str) -> str:
     """How ``member_id``'s total arises, its votes, and why it sits where it sits."""
-    from thidua.ranking import rule_text, separation_text, votes_text
+    from thidua.ranking import option_of, rule_text, separation_text, votes_text
 
     data = result.data
     row = result.row(member_id)
@@ -660,13 +660,16 @@ def render_explain(result: YearResult, member_id: str) -> str:
     )
     lines.append("")
     t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
+    option = option_of(t, member_id) if t is not None else None
     if t is None:
         lines.append("Phiếu: chưa có kết quả bỏ phiếu.")
-    elif member_id not in t.votes:
-        lines.append(f'Phiếu: không là ứng viên của cuộc bỏ phiếu "{t.ballot.title}".')
+    elif option is None:
+        lines.append(f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".')
     else:
-        unit = "điểm Borda" if t.ballot.kind.value == "xep_hang" else "phiếu"
-        shown = votes_text(t, member_id, result.vote_denominator, len(result.rows), unit)
+        unit = {"xep_hang": "điểm Borda", "tan_thanh": "phiếu đồng ý"}.get(
+            t.ballot.kind.value, "phiếu"
+        )
+        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
         lines.append(f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".')
         rule = data.regulation.leading
         if rule is not None and rule.ballot == t.ballot.id:
