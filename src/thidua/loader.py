@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error
+from thidua.gcpause import no_gc
 from thidua.spelling import Spellings, collect_spellings
 from thidua.yamlio import SourceMap, YamlPath, load_yaml
 
@@ -152,6 +153,11 @@ def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
     """
     folder = year_folder(data_dir, year)
+    with no_gc():
+        return _load_year(folder, year)
+
+
+def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}

@@ -20,7 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
 
 # --- scalar types ---------------------------------------------------------------------
@@ -363,6 +363,8 @@ class Quantity(Model):
 
 def parse_score_value(value: object) -> object:
     """A score is a number, ``đạt``/``không đạt``, or ``{thuc_hien, chi_tieu}``."""
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return Decimal(value)  # the common case, first
     if isinstance(value, dict):
         return Quantity.model_validate(value)
     if isinstance(value, str) and value.strip() in ("đạt", "không đạt"):
@@ -380,7 +382,12 @@ def parse_score_value(value: object) -> object:
         ) from None
 
 
-ScoreValue = Annotated[Decimal | Met | Quantity, BeforeValidator(parse_score_value)]
+ScoreValue = Annotated[
+    Decimal | Met | Quantity,
+    # Plain: the parser already returns the right type; pydantic re-checking the union
+    # would double the cost of reading score files. The schema still shows the shapes.
+    PlainValidator(parse_score_value, json_schema_input_type=Decimal | Met | Quantity),
+]
 
 
 class ScoreEntry(Model):

@@ -46,7 +46,8 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, warning
-from thidua.scoring import MemberScore, no_gc, score_year
+from thidua.gcpause import no_gc
+from thidua.scoring import MemberScore, score_year
 from thidua.vnformat import is_rounded, number, percent
 from thidua.voting import Tally, meets, tally
 

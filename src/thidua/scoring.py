@@ -47,9 +47,7 @@ the scores, so a criterion without ``tham_dinh`` kept its self-score).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -58,6 +56,7 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, error
+from thidua.gcpause import no_gc
 from thidua.vnformat import number
 
 if TYPE_CHECKING:
@@ -398,23 +397,6 @@ def score_year(data: YearData) -> dict[str, MemberScore]:
         # Sums and products of the decimals people type are exact at this precision.
         ctx.prec = PRECISION
         return _score_year(data)
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects.
-
-    Scoring a large year creates 100,000 result objects and no reference cycles; the
-    collector, triggered every 700 allocations, would rescan them all again and again
-    (a third of the time). It is switched back on afterwards if it was on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _score_year(data: YearData) -> dict[str, MemberScore]:

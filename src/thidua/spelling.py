@@ -7,9 +7,10 @@ different tone *placement* is a visible inconsistency, reported as a warning.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from thidua.errors import Position, Problem, warning
 from thidua.yamlio import SourceMap, YamlPath
@@ -31,24 +32,43 @@ def _tone_key(word: str) -> str:
 Spellings = dict[str, dict[str, Position]]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def words(text: str) -> tuple[str, ...]:
+    """The tone-ambiguous words of ``text`` (cached: values like "đạt" recur thousands of times)."""
+    if text.isascii():
+        return ()
+    return tuple(m.group(0) for m in _AMBIGUOUS.finditer(text))
+
+
 def collect_spellings(raw: object, source: SourceMap, into: Spellings) -> None:
     """Record the first position of each spelling of tone-ambiguous words in ``raw``."""
-    stack: list[tuple[YamlPath, object]] = [((), raw)]
+
+    def record(path: YamlPath, found: tuple[str, ...]) -> None:
+        here = source.at(path)
+        for word in found:
+            spellings = into.setdefault(_tone_key(word), {})
+            if word not in spellings or here < spellings[word]:
+                spellings[word] = here
+
+    if isinstance(raw, str):
+        if found := words(raw):
+            record((), found)
+        return
+    # Paths are built only for containers and for the rare text that needs a position.
+    stack: list[tuple[YamlPath, dict[str, object] | list[object]]] = []
+    if isinstance(raw, dict | list):
+        stack.append(((), raw))
     while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            if value.isascii():
-                continue
-            for match in _AMBIGUOUS.finditer(value):
-                word = match.group(0)
-                spellings = into.setdefault(_tone_key(word), {})
-                here = source.at(path)
-                if word not in spellings or here < spellings[word]:
-                    spellings[word] = here
-        elif isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value))
+        path, container = stack.pop()
+        items: Iterable[tuple[str | int, object]] = (
+            container.items() if isinstance(container, dict) else enumerate(container)
+        )
+        for key, value in items:
+            if isinstance(value, str):
+                if found := words(value):
+                    record((*path, key), found)
+            elif isinstance(value, dict | list):
+                stack.append(((*path, key), value))
 
 
 def spelling_problems(spellings: Spellings) -> Iterator[Problem]:
