@@ -66,6 +66,7 @@ FILL = {
 EXPECTED_GROUPS = {"I": "49.5", "II": "25", "III": "17.5", "IV": "9"}
 EXPECTED_TOTAL = "101"
 IMPORTED = """\
+# yaml-language-server: $schema=../../../schema/diem.json
 # Điểm năm 2021 của đơn vị QLTT: chưa chấm (năm đang diễn ra).
 # Đơn vị tự chấm vào mục "diem", theo mã tiêu chí trong tieu-chi.yaml.
 nam: 2021
