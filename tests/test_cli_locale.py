@@ -91,7 +91,10 @@ def test_main_help_layout() -> None:
     """`thidua --help`: Vietnamese usage line, headings and help option text."""
     out = invoke("--help").stdout
     assert out.startswith("Cách dùng: thidua [TÙY CHỌN] LỆNH [THAM SỐ]...\n\n")
-    assert "\nTùy chọn:\n  -h, --help  Hiện hướng dẫn này rồi thoát.\n\nLệnh:\n  check " in out
+    assert (
+        "\nTùy chọn:\n  --version   In số phiên bản của thidua rồi thoát.\n"
+        "  -h, --help  Hiện hướng dẫn này rồi thoát.\n\nLệnh:\n  check "
+    ) in out
 
 
 def test_check_help_layout() -> None:

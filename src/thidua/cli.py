@@ -49,6 +49,30 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from thidua import __version__
+
+        echo(f"thidua {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="In số phiên bản của thidua rồi thoát.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    # Options of the program itself; the help text is the app's.
+    pass
+
+
 @app.command()
 def check(
     years: Annotated[
