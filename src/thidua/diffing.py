@@ -472,7 +472,7 @@ def _rank(value: int | None) -> str | None:
 
 def render_json(diff: YearDiff) -> str:
     """The changes for programs: exact numbers as decimal strings, fixed key order."""
-    from thidua.commands.ranking import plain
+    from thidua.rankview import plain
 
     doc = {
         "nam": diff.year,

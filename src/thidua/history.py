@@ -188,7 +188,7 @@ def render_table(history: History, width: int = 160) -> str:
 
 def render_json(history: History) -> str:
     """For programs: exact totals as decimal strings, fixed key order."""
-    from thidua.commands.ranking import plain
+    from thidua.rankview import plain
 
     doc = {
         "nam": list(history.years),
@@ -214,7 +214,7 @@ def render_json(history: History) -> str:
 
 def render_csv(history: History) -> str:
     """One line per member and year; exact totals with a decimal point."""
-    from thidua.commands.ranking import plain
+    from thidua.rankview import plain
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -1,28 +1,15 @@
 """``thidua rank`` and ``thidua explain``: the ranking of a year and how one member got there.
 
-The command functions are thin: load the year (problems stop them with the messages of
-``thidua check``), call :func:`thidua.ranking.rank_year`, and print one of the renderings
-below. The renderings are pure functions returning strings, so that tests can pin them
-and output is byte-identical from run to run.
-
-Formats of ``thidua rank``:
-
-- ``table`` (default): a box-drawn table for people, then the outcomes;
-- ``json``: everything, exact numbers as decimal strings (``"84.5"``; a repeating decimal
-  rounded half up to 10 places), keys in a fixed order, UTF-8 (no ``\\u`` escapes);
-- ``csv``: one line per member, exact numbers with a decimal point, for spreadsheets;
-- ``markdown``: a GFM table and the outcomes, numbers written the Vietnamese way.
-
-Modules only some formats need (json, csv, unicodedata) are imported inside functions.
+Thin: load the year (problems stop them with the messages of ``thidua check``), call
+:func:`thidua.ranking.rank_year`, and print one of the renderings of
+:mod:`thidua.rankview` (pure functions returning strings).
 """
 
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -30,18 +17,9 @@ from thidua.cliutil import DEFAULT_DATA, DataDir, print_problems, run
 
 if TYPE_CHECKING:
     from thidua.loader import YearData
-    from thidua.ranking import Election, Row, YearResult
-    from thidua.scoring import CriterionResult
+    from thidua.ranking import YearResult
 
-__all__ = [
-    "RankFormat",
-    "register",
-    "render_csv",
-    "render_explain",
-    "render_json",
-    "render_markdown",
-    "render_table",
-]
+__all__ = ["RankFormat", "explain", "rank", "register"]
 
 
 class RankFormat(enum.Enum):
@@ -52,9 +30,6 @@ class RankFormat(enum.Enum):
 
 
 Year = Annotated[int, typer.Argument(help="Năm cần xếp hạng, ví dụ 2020.", show_default=False)]
-# Width of the table when stdout is not a terminal (a file, a pipe, a test): fixed, so the
-# output does not depend on the environment.
-PIPE_WIDTH = 160
 
 
 def register(app: typer.Typer) -> None:
@@ -94,17 +69,18 @@ def rank(
     """Xếp hạng thi đua một năm: điểm, phiếu, đơn vị dẫn đầu, khen thưởng, Trưởng khối."""
 
     def action() -> None:
+        from thidua import rankview
         from thidua.ranking import rank_year
 
         result = rank_year(_load(data, year))
         if fmt is RankFormat.TABLE:
             _print_table(result)
         elif fmt is RankFormat.JSON:
-            _out(render_json(result))
+            _out(rankview.render_json(result))
         elif fmt is RankFormat.CSV:
-            _out(render_csv(result))
+            _out(rankview.render_csv(result))
         else:
-            _out(render_markdown(result))
+            _out(rankview.render_markdown(result))
 
     run(action)
 
@@ -129,589 +105,19 @@ def explain(
             raise UsageError(
                 f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
             )
+        from thidua.rankview import render_explain
+
         _out(render_explain(rank_year(loaded), chosen))
 
     run(action)
-
-
-# --- numbers ------------------------------------------------------------------------------
-
-
-def plain(value: Decimal | Fraction | int | None) -> str | None:
-    """Exact decimal text for programs: ``84.5``, ``100``, never ``1E+2``; None stays None."""
-    if value is None:
-        return None
-    if type(value) is Fraction:  # not isinstance: that goes through the numbers ABCs (slow)
-        from thidua.scoring import to_decimal
-
-        value = to_decimal(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _vn(value: Decimal | Fraction | int) -> str:
-    from thidua.vnformat import number
-
-    return number(value, 2)
-
-
-def _pct(share: Fraction | None) -> str:
-    from thidua.vnformat import percent
-
-    return "" if share is None else percent(share)
-
-
-def _row_note(row: Row) -> str:
-    parts: list[str] = []
-    if row.leading:
-        parts.append("dẫn đầu")
-    if not row.eligible:
-        parts.append(f"không xét: {row.exclusion}")
-    if row.tie_note:
-        parts.append(row.tie_note)
-    if not row.score.appraised:
-        parts.append("chưa thẩm định")
-    return "; ".join(parts)
-
-
-def _election_line(result: YearResult, election: Election) -> str:
-    year = result.data.year + 1
-    if election.member is None:
-        return f"{election.office} năm {year} {election.how}."
-    return f"{election.office} năm {year}: {election.member.short_name} — {election.how}."
-
-
-def _award_lines(result: YearResult) -> list[str]:
-    by_name: dict[str, list[str]] = {}
-    for award in result.awards:
-        by_name.setdefault(award.name, []).append(award.member.short_name)
-    return [f"{name}: {', '.join(names)}" for name, names in by_name.items()]
-
-
-def outcome_lines(result: YearResult) -> list[str]:
-    """The outcomes after the table: leading unit, awards, next offices, notes, warnings."""
-    lines: list[str] = []
-    if result.leading is not None:
-        lines.append(f"Đơn vị dẫn đầu: {result.leading.short_name}.")
-        lines.append(f"  {result.leading_reason}")
-    else:
-        lines.append(result.leading_reason)
-    awards = _award_lines(result)
-    if awards:
-        lines.append("Đề nghị khen thưởng:")
-        lines += [f"  - {line}" for line in awards]
-    elif result.data.regulation.awards:
-        lines.append("Đề nghị khen thưởng: không có.")
-    lines.append(_election_line(result, result.next_leader))
-    lines.append(_election_line(result, result.next_deputy))
-    if result.notes:
-        lines.append("Ghi chú:")
-        lines += [f"  - {note}" for note in result.notes]
-    if result.warnings:
-        lines.append("Cảnh báo:")
-        lines += [f"  - {p}" for p in result.warnings]
-    return lines
-
-
-# --- table --------------------------------------------------------------------------------
-
-
-def _title(result: YearResult) -> str:
-    return f"Kết quả xếp hạng thi đua năm {result.data.year} — {result.data.cluster.name}"
-
-
-def _cells(text: str) -> int:
-    """Terminal columns of ``text``: combining marks take none, wide characters two."""
-    if text.isascii():
-        return len(text)
-    import unicodedata
-
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` columns; a word longer than that is cut."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        while _cells(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:width])
-            word = word[width:]
-        if not line:
-            line = word
-        elif _cells(line) + 1 + _cells(word) <= width:
-            line += " " + word
-        else:
-            lines.append(line)
-            line = word
-    lines.append(line)
-    return lines
-
-
-def box_table(
-    headers: list[str], rows: list[list[str]], right: list[bool], width: int
-) -> list[str]:
-    """A table drawn with box characters (rich's heavy-head style), ``width`` wide at most.
-
-    Written here rather than with rich.table: measuring 1,000 rows in rich costs close to
-    a second, this costs milliseconds. Only the last column wraps when space runs out.
-    """
-    sizes = [_cells(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            sizes[i] = max(sizes[i], _cells(cell))
-    others = sum(sizes[:-1]) + 3 * len(sizes) + 1
-    sizes[-1] = max(min(sizes[-1], width - others), min(sizes[-1], 10))
-
-    def line(cells: list[str], bar: str) -> str:
-        parts = []
-        for i, cell in enumerate(cells):
-            pad = " " * (sizes[i] - _cells(cell))
-            parts.append(f" {pad}{cell} " if right[i] else f" {cell}{pad} ")
-        return bar + bar.join(parts) + bar
-
-    def rule(left: str, mid: str, end: str, fill: str) -> str:
-        return left + mid.join(fill * (size + 2) for size in sizes) + end
-
-    out = [rule("┏", "┳", "┓", "━"), line(headers, "┃"), rule("┡", "╇", "┩", "━")]
-    for row in rows:
-        last = _wrap(row[-1], sizes[-1]) if row[-1] else [""]
-        out.append(line([*row[:-1], last[0]], "│"))
-        out += [line(["" for _ in row[:-1]] + [more], "│") for more in last[1:]]
-    out.append(rule("└", "┴", "┘", "─"))
-    return out
-
-
-def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
-    """The ranking table and the outcomes as text, at most ``width`` columns wide."""
-    groups = [g.id for g in result.data.table.groups]
-    votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
-    headers = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {gid}" for gid in groups)]
-    if votes:
-        headers += ["Phiếu", "Tỷ lệ"]
-    headers.append("Ghi chú")
-    right = [name not in ("Đơn vị", "Ghi chú") for name in headers]
-    rows: list[list[str]] = []
-    for row in result.rows:
-        score = row.score
-        cells = [
-            str(row.rank),
-            row.member.short_name,
-            _vn(score.self_total_exact),
-            _vn(score.total_exact),
-            *(_vn(score.groups_exact[gid]) for gid in groups),
-        ]
-        if votes:
-            cells += ["" if row.votes is None else str(row.votes), _pct(row.vote_share)]
-        cells.append(_row_note(row))
-        rows.append(cells)
-    drawn = box_table(headers, rows, right, width)
-    return "\n".join([_title(result), *drawn, *outcome_lines(result)]) + "\n"
 
 
 def _print_table(result: YearResult) -> None:
     import shutil
     import sys
 
+    from thidua.rankview import PIPE_WIDTH, render_table
+
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
     _out(render_table(result, width))
-
-
-# --- json ---------------------------------------------------------------------------------
-
-
-def _criterion_json(c: CriterionResult) -> dict[str, Any]:
-    entry = c.entry
-    return {
-        "ma": c.criterion.id,
-        "nhom": c.group.id,
-        "loai": c.criterion.kind.value,
-        "toi_da": plain(c.criterion.maximum),
-        "tu_cham": plain(c.self_points),
-        "tham_dinh": plain(c.appraised_points),
-        "diem": plain(c.final_points),
-        "diem_co_dau": plain(c.signed_points),
-        "cong_thuc": c.formula,
-        "ly_do": entry.reason if entry is not None else None,
-        "thieu_diem": c.missing,
-    }
-
-
-def _row_json(result: YearResult, row: Row) -> dict[str, Any]:
-    score = row.score
-    t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
-    denominator = (
-        t.denominator(result.vote_denominator, len(result.rows)) if t is not None else None
-    )
-    return {
-        "hang": row.rank,
-        "dong_hang": row.shared,
-        "ma": row.member.id,
-        "ten_ngan": row.member.short_name,
-        "ten": row.member.name,
-        "diem_tu_cham": plain(score.self_total_exact),
-        "diem": plain(score.total_exact),
-        "nhom_tu_cham": {gid: plain(v) for gid, v in score.self_groups_exact.items()},
-        "nhom": {gid: plain(v) for gid, v in score.groups_exact.items()},
-        "diem_cong": plain(score.bonus),
-        "diem_tru": plain(score.deductions),
-        "phieu": row.votes,
-        "mau_so_phieu": denominator if row.votes is not None else None,
-        "ty_le_phieu": plain(row.vote_share),
-        "du_dieu_kien": row.eligible,
-        "ly_do_khong_xet": row.exclusion,
-        "dan_dau": row.leading,
-        "khen_thuong": list(row.awards),
-        "ghi_chu": row.tie_note,
-        "da_tham_dinh": score.appraised,
-        "so_tieu_chi_thieu_diem": score.missing,
-        "tieu_chi": [_criterion_json(c) for c in score.criteria],
-    }
-
-
-def _election_json(election: Election) -> dict[str, Any]:
-    member = election.member
-    return {
-        "chuc_danh": election.office,
-        "ma": member.id if member is not None else None,
-        "ten": member.name if member is not None else None,
-        "cach_chon": election.how,
-        "cuoc_bau": election.tally.ballot.id if election.tally is not None else None,
-    }
-
-
-def result_json(result: YearResult) -> dict[str, Any]:
-    """The whole result as plain JSON-ready data (exact numbers as strings)."""
-    data = result.data
-    leading = result.leading
-    return {
-        "nam": data.year,
-        "khoi": data.cluster.name,
-        "trang_thai": data.cluster.state.value,
-        "minh_hoa": data.illustrative,
-        "khoa_xep_hang": [{"khoa": k.key, "ten": k.label} for k in result.keys],
-        "nhom": [
-            {"ma": g.id, "ten": g.name, "toi_da": plain(g.maximum)} for g in data.table.groups
-        ],
-        "cuoc_bau_phieu": result.vote_ballot,
-        "mau_so_phieu": result.vote_denominator.value,
-        "xep_hang": [_row_json(result, row) for row in result.rows],
-        "dan_dau": {
-            "ma": leading.id if leading is not None else None,
-            "ten": leading.name if leading is not None else None,
-            "ly_do": result.leading_reason,
-        },
-        "khen_thuong": [
-            {"hinh_thuc": a.name, "ma": a.member.id, "ten": a.member.name} for a in result.awards
-        ],
-        "truong_khoi_nam_sau": _election_json(result.next_leader),
-        "pho_khoi_nam_sau": _election_json(result.next_deputy),
-        "cuoc_bau": [
-            {
-                "ma": t.ballot.id,
-                "ten": t.ballot.title,
-                "loai": t.ballot.kind.value,
-                "co_mat": t.present,
-                "phat_ra": t.issued,
-                "thu_ve": t.returned,
-                "hop_le": t.valid,
-                "khong_hop_le": t.invalid,
-                "ket_qua": {option: t.votes[option] for option in t.options},
-            }
-            for t in result.tallies.values()
-        ],
-        "ghi_chu": list(result.notes),
-        "canh_bao": [p.to_json() for p in result.warnings],
-    }
-
-
-def render_json(result: YearResult) -> str:
-    import json
-
-    return json.dumps(result_json(result), ensure_ascii=False, indent=2) + "\n"
-
-
-# --- csv ----------------------------------------------------------------------------------
-
-
-def render_csv(result: YearResult) -> str:
-    """One line per member in rank order; exact numbers with a decimal point."""
-    import csv
-    import io
-
-    groups = [g.id for g in result.data.table.groups]
-    offices: dict[str, list[str]] = {}
-    for election in (result.next_leader, result.next_deputy):
-        if election.member is not None:
-            offices.setdefault(election.member.id, []).append(election.office)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "hang",
-            "dong_hang",
-            "ma",
-            "ten_ngan",
-            "diem_tu_cham",
-            "diem",
-            *(f"nhom_{gid}" for gid in groups),
-            "diem_cong",
-            "diem_tru",
-            "phieu",
-            "ty_le_phieu",
-            "du_dieu_kien",
-            "ly_do_khong_xet",
-            "dan_dau",
-            "khen_thuong",
-            f"nam_{result.data.year + 1}",
-            "ghi_chu",
-        ]
-    )
-
-    def flag(value: bool) -> str:
-        return "true" if value else "false"
-
-    for row in result.rows:
-        score = row.score
-        writer.writerow(
-            [
-                row.rank,
-                flag(row.shared),
-                row.member.id,
-                row.member.short_name,
-                plain(score.self_total_exact),
-                plain(score.total_exact),
-                *(plain(score.groups_exact[gid]) for gid in groups),
-                plain(score.bonus),
-                plain(score.deductions),
-                "" if row.votes is None else row.votes,
-                plain(row.vote_share) or "",
-                flag(row.eligible),
-                row.exclusion or "",
-                flag(row.leading),
-                "; ".join(row.awards),
-                "; ".join(offices.get(row.member.id, [])),
-                row.tie_note or "",
-            ]
-        )
-    return buffer.getvalue()
-
-
-# --- markdown -----------------------------------------------------------------------------
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(result: YearResult) -> str:
-    """A GFM table and the outcomes, numbers written the Vietnamese way (``84,5``)."""
-    groups = [g.id for g in result.data.table.groups]
-    votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
-    head = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {g}" for g in groups)]
-    align = ["---:", "---", "---:", "---:", *("---:" for _ in groups)]
-    if votes:
-        head += ["Phiếu", "Tỷ lệ"]
-        align += ["---:", "---:"]
-    head.append("Ghi chú")
-    align.append("---")
-    lines = [
-        f"## {_md(_title(result))}",
-        "",
-        "| " + " | ".join(head) + " |",
-        "| " + " | ".join(align) + " |",
-    ]
-    for row in result.rows:
-        score = row.score
-        name = row.member.short_name
-        cells = [
-            str(row.rank),
-            f"**{_md(name)}**" if row.leading else _md(name),
-            _vn(score.self_total_exact),
-            _vn(score.total_exact),
-            *(_vn(score.groups_exact[gid]) for gid in groups),
-        ]
-        if votes:
-            cells += ["" if row.votes is None else str(row.votes), _pct(row.vote_share)]
-        cells.append(_md(_row_note(row)))
-        lines.append("| " + " | ".join(cells) + " |")
-    for line in outcome_lines(result):
-        if line.startswith("  - "):
-            lines.append("- " + _md(line[4:]))
-        elif line.startswith("  "):
-            lines.append("")
-            lines.append(_md(line[2:]))
-        else:
-            lines.append("")
-            lines.append(_md(line))
-    return "\n".join(lines) + "\n"
-
-
-# --- explain ------------------------------------------------------------------------------
-
-
-def _value_text(value: object) -> str:
-    from thidua import models as m
-    from thidua.vnformat import number
-
-    if isinstance(value, m.Met):
-        return value.value
-    if isinstance(value, m.Quantity):
-        return f"thực hiện {number(value.actual, 4)}, chỉ tiêu {number(value.target, 4)}"
-    if isinstance(value, Decimal):
-        return number(value, 4)
-    return str(value)
-
-
-def _points_text(points: Fraction) -> str:
-    from thidua.vnformat import is_rounded
-
-    return ("≈" if is_rounded(points, 2) else "") + _vn(points)
-
-
-def _criterion_lines(c: CriterionResult) -> list[str]:
-    from thidua import models as m
-
-    crit = c.criterion
-    lines = [
-        f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {_vn(crit.maximum)})",
-    ]
-    entry = c.entry
-    count = crit.kind is m.CriterionKind.PER_COUNT
-    for label, value, points, formula in (
-        ("Tự chấm", entry.self_score if entry else None, c.self_exact, c.self_formula),
-        ("Thẩm định", entry.appraised if entry else None, c.appraised_exact, c.appraised_formula),
-    ):
-        if value is None:
-            if label == "Thẩm định" and c.self_points is not None:
-                lines.append("      Thẩm định: không ghi (giữ điểm tự chấm)")
-            elif label == "Tự chấm":
-                lines.append("      Tự chấm: chưa có")
-            continue
-        shown = _value_text(value) + (" lần" if count else "")
-        if points is None:
-            lines.append(f"      {label}: {shown} (không tính được điểm)")
-            continue
-        lines.append(f"      {label}: {shown} → {_points_text(points)} điểm")
-        if formula:
-            lines.append(f"        {formula}")
-    if c.missing:
-        lines.append("      Cuối cùng: 0 (chưa có điểm)")
-    elif c.appraised_points is None and c.final_exact != c.self_exact:
-        lines.append(
-            f"      Cuối cùng: {_points_text(c.final_exact)} (tính lại theo tỷ lệ cao nhất Khối "
-            "sau thẩm định)"
-        )
-        if c.formula:
-            lines.append(f"        {c.formula}")
-    else:
-        sign = " (điểm trừ, trừ vào tổng)" if c.deduction else ""
-        lines.append(f"      Cuối cùng: {_points_text(c.final_exact)}{sign}")
-    if entry is not None and entry.reason:
-        lines.append(f"      Lý do: {entry.reason}")
-    if entry is not None and entry.explanation:
-        lines.append(f"      Giải trình: {entry.explanation}")
-    return lines
-
-
-def render_explain(result: YearResult, member_id: str) -> str:
-    """How ``member_id``'s total arises, its votes, and why it sits where it sits."""
-    from thidua.ranking import option_of, rule_text, separation_text, votes_text
-
-    data = result.data
-    row = result.row(member_id)
-    score = row.score
-    member = row.member
-    lines = [
-        f"Giải thích điểm và thứ hạng năm {data.year}: {member.short_name} ({member.id})",
-        member.name,
-    ]
-    if not score.has_file:
-        lines.append("Đơn vị chưa có tệp điểm: mọi tiêu chí tính 0 điểm.")
-    elif not score.appraised:
-        lines.append("Điểm chưa được thẩm định: dùng điểm tự chấm.")
-    by_group: dict[str, list[CriterionResult]] = {}
-    for c in score.criteria:
-        by_group.setdefault(c.group.id, []).append(c)
-    for group in data.table.groups:
-        top = f", tối đa {_vn(group.maximum)}" if group.maximum is not None else ""
-        lines.append("")
-        lines.append(f"{group.id}. {group.name}{top}")
-        for c in by_group.get(group.id, []):
-            lines += _criterion_lines(c)
-        lines.append(
-            f"  Cộng nhóm {group.id}: tự chấm {_points_text(score.self_groups_exact[group.id])}; "
-            f"cuối cùng {_points_text(score.groups_exact[group.id])}"
-        )
-    lines.append("")
-    lines.append(
-        f"Tổng điểm: tự chấm {_points_text(score.self_total_exact)}; cuối cùng "
-        f"{_points_text(score.total_exact)} (điểm cộng {_vn(score.bonus)}, điểm trừ "
-        f"{_vn(score.deductions)})"
-    )
-    lines.append("")
-    t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
-    option = option_of(t, member_id) if t is not None else None
-    if t is None:
-        lines.append("Phiếu: chưa có kết quả bỏ phiếu.")
-    elif option is None:
-        lines.append(f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".')
-    else:
-        unit = {"xep_hang": "điểm Borda", "tan_thanh": "phiếu đồng ý"}.get(
-            t.ballot.kind.value, "phiếu"
-        )
-        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
-        lines.append(f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".')
-        rule = data.regulation.leading
-        if rule is not None and rule.ballot == t.ballot.id:
-            from thidua.voting import meets
-
-            verdict = "đạt" if meets(row.vote_share, rule) else "chưa đạt"
-            lines.append(f"  Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")
-    lines.append("")
-    lines.append(f"Thứ hạng: {row.rank}/{len(result.rows)}.")
-    keys = result.keys
-    lines.append("  Thứ tự xét: " + "; ".join(f"{k.label} {k.show(member_id)}" for k in keys) + ".")
-    index = result.rows.index(row)
-    tied = [r for r in result.rows if r.rank == row.rank and r is not row]
-    if tied:
-        names = ", ".join(r.member.short_name for r in tied)
-        lines.append(
-            f"  Đồng hạng {row.rank} với {names}: bằng nhau ở mọi khóa xếp hạng; trong bảng, "
-            "các đơn vị đồng hạng ghi theo thứ tự danh sách thành viên."
-        )
-    above = next((r for r in reversed(result.rows[:index]) if r.rank < row.rank), None)
-    below = next((r for r in result.rows[index + 1 :] if r.rank > row.rank), None)
-    if above is not None:
-        why = separation_text(keys, above.member.id, member_id)
-        lines.append(f"  Xếp sau {above.member.short_name} (hạng {above.rank}): {why}.")
-    if below is not None:
-        why = separation_text(keys, member_id, below.member.id)
-        lines.append(f"  Xếp trên {below.member.short_name} (hạng {below.rank}): {why}.")
-    if not row.eligible:
-        lines.append(
-            f"  Không được xét: {row.exclusion} (không thể là đơn vị dẫn đầu, không được đề "
-            "nghị khen thưởng)."
-        )
-    lines.append("")
-    if row.leading:
-        lines.append(f"Đơn vị dẫn đầu: {result.leading_reason}")
-    elif result.leading is not None:
-        lines.append(f"Đơn vị dẫn đầu Khối là {result.leading.short_name}.")
-    else:
-        lines.append(result.leading_reason)
-    if row.awards:
-        lines.append("Đề nghị khen thưởng: " + "; ".join(row.awards) + ".")
-    for election in (result.next_leader, result.next_deputy):
-        if election.member is not None and election.member.id == member_id:
-            lines.append(_election_line(result, election))
-    return "\n".join(lines) + "\n"
