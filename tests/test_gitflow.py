@@ -698,18 +698,23 @@ def test_init_skeleton_explains_what_to_fill(
         path.write_bytes(data)
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
-    blank = "lỗi: cần một đoạn văn bản, nhưng gặp giá trị trống"
+
+    def blank(key: str) -> str:
+        return f'lỗi: "{key}" chưa được điền: cần một đoạn văn bản'
+
     lines = result.stderr.splitlines()
     assert lines[:7] == [
-        f"data/2025/khoi.yaml:7:5: {blank}",  # ten
-        f"data/2025/khoi.yaml:11:9: {blank}",  # dia_ban
-        f"data/2025/khoi.yaml:23:8: {blank}",  # ma
-        f"data/2025/khoi.yaml:24:14: {blank}",  # ten_ngan
-        f"data/2025/khoi.yaml:25:9: {blank}",  # ten
-        f"data/2025/tieu-chi.yaml:20:9: {blank}",  # group name
-        f"data/2025/tieu-chi.yaml:25:13: {blank}",  # criterion name
+        f"data/2025/khoi.yaml:7:5: {blank('ten')}",
+        f"data/2025/khoi.yaml:11:9: {blank('dia_ban')}",
+        f"data/2025/khoi.yaml:23:8: {blank('ma')}",
+        f"data/2025/khoi.yaml:24:14: {blank('ten_ngan')}",
+        f"data/2025/khoi.yaml:25:9: {blank('ten')}",
+        f"data/2025/tieu-chi.yaml:20:9: {blank('ten')}",  # group name
+        f"data/2025/tieu-chi.yaml:25:13: {blank('ten')}",  # criterion name
     ]
-    assert lines[7].startswith("data/2025/tieu-chi.yaml:27:16: lỗi: cần một số")  # toi_da
+    assert lines[7] == (
+        'data/2025/tieu-chi.yaml:27:16: lỗi: "toi_da" chưa được điền: cần một số (ví dụ 9.5)'
+    )
     assert lines[8:] == ["Tổng cộng: 8 lỗi, 0 cảnh báo."]
 
 

@@ -296,3 +296,19 @@ def test_raw_problems_are_problem_values(tmp_path: Path) -> None:
         assert p.position.path == "data/2020/khoi.yaml"
         assert p.position.line >= 1 and p.position.column >= 1
         assert p.message
+
+
+def test_blank_key_is_named(tmp_path: Path) -> None:
+    """A key left blank is named in the message, which says what it expects."""
+    write_year(
+        tmp_path,
+        {
+            "khoi.yaml": KHOI.replace("dia_ban: Thành phố thử nghiệm", "dia_ban:"),
+            "tieu-chi.yaml": TIEU_CHI.replace("toi_da: 20", "toi_da:"),
+        },
+    )
+    found = [p for p in problems(tmp_path) if "chưa được điền" in p]
+    assert found == [
+        'data/2020/khoi.yaml:3:9: lỗi: "dia_ban" chưa được điền: cần một đoạn văn bản',
+        'data/2020/tieu-chi.yaml:12:16: lỗi: "toi_da" chưa được điền: cần một số (ví dụ 9.5)',
+    ]

@@ -331,7 +331,12 @@ def translate_errors(
                 )
             )
             continue
-        out.append(error(source.at(path), _message(err)))
+        message = _message(err)
+        empty = ", nhưng gặp giá trị trống"
+        if err.get("input") is None and path and isinstance(path[-1], str) and empty in message:
+            # A key left blank (as in a skeleton to fill in): name it.
+            message = f'"{path[-1]}" chưa được điền: ' + message.replace(empty, "")
+        out.append(error(source.at(path), message))
     return out
 
 
