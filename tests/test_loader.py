@@ -312,3 +312,32 @@ def test_blank_key_is_named(tmp_path: Path) -> None:
         'data/2020/khoi.yaml:3:9: lỗi: "dia_ban" chưa được điền: cần một đoạn văn bản',
         'data/2020/tieu-chi.yaml:12:16: lỗi: "toi_da" chưa được điền: cần một số (ví dụ 9.5)',
     ]
+
+
+def test_next_year_tasks_are_read_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next year's tasks file is optional; when present it is validated with positions."""
+    from thidua.loader import load_next_tasks
+
+    monkeypatch.chdir(tmp_path)
+    write_year(tmp_path, {})
+    data, _ = load_year(tmp_path / "data", 2020)
+    assert data is not None
+    assert load_next_tasks(data) is None
+    nxt = tmp_path / "data" / "2021"
+    nxt.mkdir()
+    (nxt / "nhiem-vu.yaml").write_text("nam: 2021\nphong_trao: [Thi đua A]\n", encoding="utf-8")
+    tasks = load_next_tasks(data)
+    assert tasks is not None
+    assert tasks.movements == ["Thi đua A"]
+    (nxt / "nhiem-vu.yaml").write_text("nam: 2021\nphong_trao: 7x\nabc: 1\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_next_tasks(data)
+    assert [str(p) for p in info.value.problems] == [
+        "data/2021/nhiem-vu.yaml:2:13: lỗi: cần một danh sách (mỗi mục một dòng bắt đầu bằng "
+        '"- "), nhưng gặp "7x"',
+        'data/2021/nhiem-vu.yaml:3:1: lỗi: khóa "abc" không có trong mẫu dữ liệu; các khóa '
+        "được dùng ở đây: nam, so_nhiem_vu_trong_tam, nhiem_vu_trong_tam, phong_trao, nguon, "
+        "ghi_chu",
+    ]

@@ -250,6 +250,21 @@ def load_year_or_raise(data_dir: Path, year: int) -> tuple[YearData, list[Proble
     return data, problems
 
 
+def load_next_tasks(data: YearData) -> m.TasksFile | None:
+    """Next year's ``nhiem-vu.yaml`` (the directions of a year's report), None if absent.
+
+    Raises :class:`DataError` when the file exists but has problems.
+    """
+    path = data.folder.parent / str(data.year + 1) / TASKS
+    if not path.exists():
+        return None
+    problems: list[Problem] = []
+    tasks = _read_model(path, TASKS, m.TasksFile, problems, {}, {})
+    if tasks is None:
+        raise DataError(problems)
+    return tasks
+
+
 def _read_model(
     path: Path,
     name: str,

@@ -62,7 +62,6 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
-from pydantic import ValidationError
 
 import thidua
 from thidua import models as m
@@ -722,22 +721,7 @@ def today_from_epoch(environ: Mapping[str, str] | None = None) -> dt.date | None
 
 
 def read_next_tasks(data: YearData) -> m.TasksFile | None:
-    """Next year's ``nhiem-vu.yaml`` (for the report's directions), or None if absent.
+    """Next year's ``nhiem-vu.yaml`` for the report (see :func:`thidua.loader.load_next_tasks`)."""
+    from thidua.loader import load_next_tasks
 
-    Raises :class:`~thidua.errors.DataError` when the file exists but is invalid.
-    """
-    from thidua.errors import DataError, error
-    from thidua.loader import translate_errors
-    from thidua.yamlio import load_yaml
-
-    path = data.folder.parent / str(data.year + 1) / TASKS
-    if not path.is_file():
-        return None
-    shown = display_path(path)
-    raw, source = load_yaml(path, shown)
-    if not isinstance(raw, dict):
-        raise DataError([error(source.at(()), 'tệp phải là một bảng các khóa (ví dụ "nam: 2021")')])
-    try:
-        return m.TasksFile.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(translate_errors(exc, m.TasksFile, source)) from None
+    return load_next_tasks(data)
