@@ -25,7 +25,10 @@ from thidua.cliutil import DEFAULT_DATA, DataDir, echo, print_problems, run
 from thidua.errors import ThiduaError, UsageError
 
 if TYPE_CHECKING:
-    from thidua.render import Format
+    from collections.abc import Callable
+
+    from thidua.ranking import YearResult
+    from thidua.render import Doc
 
 __all__ = ["DocName", "FormatName", "register", "render"]
 
@@ -108,17 +111,17 @@ def _render(
     year: int, doc: DocName, fmt_name: FormatName | None, output: Path | None, data_dir: Path
 ) -> None:
     from thidua import render as r
-    from thidua.loader import load_year_or_raise
-    from thidua.ranking import rank_year
 
-    if fmt_name is None and output is not None and doc is not DocName.ALL:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix in ("docx", "xlsx"):
-            fmt_name = FormatName(suffix)
-    if fmt_name in BINARY:
-        _render_binary(year, doc, fmt_name, output, data_dir)
-        return
-    fmt = _choose_format(fmt_name, output if doc is not DocName.ALL else None)
+    fmt_name = _infer_format(fmt_name, output, doc)
+    ext = fmt_name.value
+    binary = fmt_name in BINARY
+    if binary and output is None:
+        raise UsageError(
+            f"định dạng {ext} là tệp nhị phân, cần -o TỆP (ví dụ: thidua render {year} "
+            f"{doc.value} --format {ext} -o {doc.value}-{year}.{ext})"
+        )
+    if fmt_name is FormatName.XLSX and doc is not DocName.SCORES:
+        raise UsageError("định dạng xlsx chỉ dùng cho bảng tổng hợp điểm (scores)")
     if doc is DocName.ALL:
         if output is None:
             raise UsageError(
@@ -127,130 +130,103 @@ def _render(
             )
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} đã có và không phải là thư mục")
+
     today = r.today_from_epoch()
-    data, warnings = load_year_or_raise(data_dir, year)
-    if warnings:
-        print_problems(warnings)
-    result = rank_year(data)
-    env = r.make_environment(r.user_templates_dir(data_dir))
-    next_tasks = r.read_next_tasks(data)
+    result = _ranked(data_dir, year)
+    next_tasks = r.read_next_tasks(result.data)
+    templates = r.user_templates_dir(data_dir)
+    make: Callable[[r.Doc], str | bytes]
+    if fmt_name is FormatName.XLSX:
+        from thidua.office_docs import render_scores_xlsx
+
+        def make(one: r.Doc) -> str | bytes:
+            return render_scores_xlsx(result)
+
+    elif fmt_name is FormatName.DOCX:
+        from thidua.office_docs import render_docx
+
+        def make(one: r.Doc) -> str | bytes:
+            return render_docx(result, one, templates, next_tasks=next_tasks, today=today)
+
+    else:
+        env = r.make_environment(templates)
+        fmt = r.Format(ext)
+
+        def make(one: r.Doc) -> str | bytes:
+            return r.render_document(result, one, fmt, env=env, next_tasks=next_tasks, today=today)
 
     docs = list(r.Doc) if doc is DocName.ALL else [r.Doc(doc.value)]
-    texts: dict[r.Doc, str] = {}
-    failures: list[str] = []
-    for one in docs:
-        try:
-            texts[one] = r.render_document(
-                result, one, fmt, env=env, next_tasks=next_tasks, today=today
-            )
-        except ThiduaError as exc:
-            if doc is not DocName.ALL:
-                raise
-            failures.append(f"{one.label}: {exc.message}")
-    if failures:
-        raise r.RenderError(
-            "không ghi văn bản nào vì có văn bản không lập được:\n  - " + "\n  - ".join(failures)
-        )
+    contents = _render_each(docs, make, all_or_nothing=doc is DocName.ALL)
 
     if output is None:
-        for text in texts.values():
-            sys.stdout.write(text)
+        for content in contents.values():
+            sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         return
     if doc is DocName.ALL:
         output.mkdir(parents=True, exist_ok=True)
-        targets = {one: output / r.file_name(one, year, fmt) for one in texts}
+        targets = {one: output / f"{one.stem}-{year}.{ext}" for one in contents}
     else:
-        (one,) = texts
-        target = output / r.file_name(one, year, fmt) if output.is_dir() else output
+        (one,) = contents
+        target = output / f"{one.stem}-{year}.{ext}" if output.is_dir() else output
         if not target.parent.is_dir():
             raise UsageError(f"không có thư mục {target.parent} để ghi {target.name}")
         targets = {one: target}
-    _write_all({targets[one]: texts[one] for one in texts})
+    _write_all({targets[one]: contents[one] for one in contents})
 
 
-def _render_binary(
-    year: int, doc: DocName, fmt_name: FormatName, output: Path | None, data_dir: Path
-) -> None:
-    """Word documents and the Excel score summary: binary, so only ever written to -o."""
-    from thidua import render as r
+def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName) -> FormatName:
+    """The --format given, else the one the -o file's extension names, else Markdown."""
+    if fmt_name is not None:
+        return fmt_name
+    if output is not None and doc is not DocName.ALL:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix == "htm":
+            return FormatName.HTML
+        if suffix in {f.value for f in FormatName}:
+            return FormatName(suffix)
+    return FormatName.MD
+
+
+def _ranked(data_dir: Path, year: int) -> YearResult:
     from thidua.loader import load_year_or_raise
     from thidua.ranking import rank_year
 
-    ext = fmt_name.value
-    if output is None:
-        raise UsageError(
-            f"định dạng {ext} là tệp nhị phân, cần -o TỆP (ví dụ: thidua render {year} "
-            f"{doc.value} --format {ext} -o {doc.value}-{year}.{ext})"
-        )
-    if fmt_name is FormatName.XLSX and doc not in (DocName.SCORES,):
-        raise UsageError("định dạng xlsx chỉ dùng cho bảng tổng hợp điểm (scores)")
-    if doc is DocName.ALL and output.exists() and not output.is_dir():
-        raise UsageError(f"{output} đã có và không phải là thư mục")
     data, warnings = load_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
-    result = rank_year(data)
-    from thidua import office_docs
+    return rank_year(data)
 
-    docs = list(r.Doc) if doc is DocName.ALL else [r.Doc(doc.value)]
-    contents: dict[Path, bytes] = {}
+
+def _render_each(
+    docs: list[Doc], make: Callable[[Doc], str | bytes], *, all_or_nothing: bool
+) -> dict[Doc, str | bytes]:
+    """Render every document; with ``all``, report every failure and render nothing."""
+    from thidua.render import RenderError
+
+    contents: dict[Doc, str | bytes] = {}
     failures: list[str] = []
     for one in docs:
-        name = f"{one.stem}-{year}.{ext}"
-        if doc is DocName.ALL:
-            target = output / name
-        else:
-            target = output / name if output.is_dir() else output
         try:
-            if fmt_name is FormatName.XLSX:
-                contents[target] = office_docs.render_scores_xlsx(result)
-            else:
-                contents[target] = office_docs.render_docx(
-                    result,
-                    one,
-                    r.user_templates_dir(data_dir),
-                    next_tasks=r.read_next_tasks(data),
-                    today=r.today_from_epoch(),
-                )
+            contents[one] = make(one)
         except ThiduaError as exc:
-            if doc is not DocName.ALL:
+            if not all_or_nothing:
                 raise
             failures.append(f"{one.label}: {exc.message}")
     if failures:
-        raise r.RenderError(
+        raise RenderError(
             "không ghi văn bản nào vì có văn bản không lập được:\n  - " + "\n  - ".join(failures)
         )
-    if doc is DocName.ALL:
-        output.mkdir(parents=True, exist_ok=True)
-    for target in contents:
-        if not target.parent.is_dir():
-            raise UsageError(f"không có thư mục {target.parent} để ghi {target.name}")
+    return contents
+
+
+def _write_all(files: dict[Path, str | bytes]) -> None:
     from thidua.atomic import write_bytes_atomic
 
-    for target, content in contents.items():
+    for path, content in files.items():
         try:
-            write_bytes_atomic(target, content)
-        except OSError as exc:
-            raise ThiduaError(f"không ghi được {target}: {exc.strerror or exc}") from None
-        echo(f"Đã ghi {target}")
-
-
-def _choose_format(fmt_name: FormatName | None, output: Path | None) -> Format:
-    from thidua.render import Format
-
-    if fmt_name is not None:
-        return Format(fmt_name.value)
-    if output is not None and output.suffix.lower() in (".html", ".htm"):
-        return Format.HTML
-    return Format.MD
-
-
-def _write_all(files: dict[Path, str]) -> None:
-    from thidua.atomic import write_text_atomic
-
-    for path, text in files.items():
-        try:
-            write_text_atomic(path, text)
+            write_bytes_atomic(
+                path, content.encode("utf-8") if isinstance(content, str) else content
+            )
         except OSError as exc:
             raise ThiduaError(f"không ghi được {path}: {exc.strerror or exc}") from None
         echo(f"Đã ghi {path}")
