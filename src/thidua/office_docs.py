@@ -1190,14 +1190,9 @@ def scores_workbook(result: YearResult) -> Any:
 
 def render_scores_xlsx(result: YearResult) -> bytes:
     """The score summary workbook as .xlsx bytes, identical run to run."""
+    from thidua.xlsxform import form_bytes
+
     wb = scores_workbook(result)
-    when = package_time(_doc_date(result, None))
-    wb.properties.creator = "thidua"
-    wb.properties.lastModifiedBy = "thidua"
     wb.properties.title = f"Bảng tổng hợp điểm thi đua năm {result.data.year}"
     wb.properties.language = "vi-VN"
-    wb.properties.created = when
-    wb.properties.modified = when
-    stream = io.BytesIO()
-    wb.save(stream)
-    return freeze_zip(stream.getvalue(), when)
+    return form_bytes(wb, package_time(_doc_date(result, None)))

@@ -523,7 +523,8 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
 
 
 def form_bytes(wb: Workbook, when: dt.datetime) -> bytes:
-    """The workbook as .xlsx bytes, identical run to run (see :func:`office_docs.freeze_zip`)."""
+    """Any thidua workbook as .xlsx bytes, identical run to run: fixed authorship and
+    dates (``when``), zip entries frozen (see :func:`office_docs.freeze_zip`)."""
     from thidua.office_docs import freeze_zip
 
     wb.properties.creator = "thidua"
