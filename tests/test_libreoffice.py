@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from thidua import render as r
 from thidua.cli import app
-from thidua.loader import load_year_or_raise
+from thidua.loader import load_next_tasks, load_year_or_raise
 from thidua.office_docs import render_docx, render_scores_xlsx
 from thidua.ranking import rank_year
 
@@ -173,7 +173,7 @@ def test_docx_documents_open_in_libreoffice(tmp_path: Path) -> None:
     """Minutes, report and proposal convert to PDF with their Vietnamese text and numbers."""
     data, _ = load_year_or_raise(BUNDLED, 2020)
     result = rank_year(data)
-    next_tasks = r.read_next_tasks(data)
+    next_tasks = load_next_tasks(data)
     files = []
     for doc in (r.Doc.MINUTES, r.Doc.REPORT, r.Doc.PROPOSAL):
         path = tmp_path / f"{doc.value}.docx"

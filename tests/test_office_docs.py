@@ -18,7 +18,7 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from thidua import render as r
-from thidua.loader import load_year_or_raise
+from thidua.loader import load_next_tasks, load_year_or_raise
 from thidua.office_docs import html_to_docx, package_time, render_docx, render_scores_xlsx
 from thidua.ranking import YearResult, rank_year
 from yeardata import write_year
@@ -41,7 +41,7 @@ def result_2020() -> YearResult:
 
 
 def make_docx(result: YearResult, doc: r.Doc) -> bytes:
-    return render_docx(result, doc, None, next_tasks=r.read_next_tasks(result.data))
+    return render_docx(result, doc, None, next_tasks=load_next_tasks(result.data))
 
 
 def body_text(document: docx.document.Document) -> str:
@@ -185,7 +185,7 @@ def _words(text: str) -> Counter[str]:
 @pytest.mark.parametrize("doc", DOCS)
 def test_same_words_as_html(result_2020: YearResult, doc: r.Doc) -> None:
     """The .docx holds exactly the HTML's words, plus list dashes, list numbers and page numbers."""
-    nt = r.read_next_tasks(result_2020.data)
+    nt = load_next_tasks(result_2020.data)
     html = r.render_document(result_2020, doc, r.Format.HTML, next_tasks=nt)
     body = lxml.html.document_fromstring(html).find("body")
     for el in body.iter("p", "div", "li", "td", "th", "tr", "h1", "h2", "h3", "br"):

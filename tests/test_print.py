@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua.loader import load_year_or_raise
+from thidua.loader import load_next_tasks, load_year_or_raise
 from thidua.ranking import YearResult, rank_year
-from thidua.render import Doc, Format, make_environment, read_next_tasks, render_document
+from thidua.render import Doc, Format, make_environment, render_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,7 +149,7 @@ def test_document_prints_to_pdf(bundled: YearResult, doc: Doc, tmp_path: Path) -
             doc,
             Format.HTML,
             env=make_environment(),
-            next_tasks=read_next_tasks(bundled.data),
+            next_tasks=load_next_tasks(bundled.data),
         ),
         encoding="utf-8",
     )

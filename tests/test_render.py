@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from thidua.cli import app
-from thidua.loader import load_year_or_raise
+from thidua.loader import load_next_tasks, load_year_or_raise
 from thidua.ranking import YearResult, rank_year
 from thidua.render import (
     Doc,
@@ -25,7 +25,6 @@ from thidua.render import (
     file_name,
     make_environment,
     md_escape,
-    read_next_tasks,
     render_document,
     render_template,
     tidy_markdown,
@@ -629,11 +628,11 @@ def test_bundled_minutes_leave_blanks_for_unknown_facts(bundled: YearResult) -> 
 
 def test_report_next_year_directions(bundled: YearResult, tmp_path: Path) -> None:
     """The report lists next year's tasks from data/<year+1>/nhiem-vu.yaml, else blanks."""
-    out = render_document(bundled, Doc.REPORT, Format.MD, next_tasks=read_next_tasks(bundled.data))
+    out = render_document(bundled, Doc.REPORT, Format.MD, next_tasks=load_next_tasks(bundled.data))
     assert "Khối đề ra 9 nhiệm vụ trọng tâm, trong đó có 5 nhiệm vụ đã ghi nhận" in out
     assert "- Thi đua chung sức xây dựng nông thôn mới." in out
     result = small(tmp_path)
-    assert read_next_tasks(result.data) is None
+    assert load_next_tasks(result.data) is None
     blank = render_document(result, Doc.REPORT, Format.MD)
     section = blank.split("## IV. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2021")[1].split("### 3.")[0]
     assert section.count("- " + "…" * 26) == 6
@@ -684,7 +683,7 @@ def test_rendering_is_deterministic(bundled: YearResult) -> None:
 def test_golden(bundled: YearResult, doc: Doc, fmt: Format, request: pytest.FixtureRequest) -> None:
     """Each bundled 2020 document matches tests/golden/<doc>.<fmt> byte for byte."""
     out = render_document(
-        bundled, doc, fmt, env=make_environment(), next_tasks=read_next_tasks(bundled.data)
+        bundled, doc, fmt, env=make_environment(), next_tasks=load_next_tasks(bundled.data)
     )
     golden = GOLDEN / f"{doc.value}.{fmt.value}"
     if request.config.getoption("--update-golden"):

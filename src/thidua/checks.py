@@ -278,47 +278,17 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
             )
 
 
-def check_ballot_names(data: YearData) -> Iterator[Problem]:
-    """Ballots name members only (totals, papers, candidates, the proposal's subject)."""
+def check_ballots(data: YearData) -> Iterable[Problem]:
+    """Ballots name members only, counts add up, papers are well-formed, ids are unique
+    (rules of :mod:`thidua.voting`)."""
     if data.ballots is None:
-        return
-    members = set(data.member_ids)
-    expected = f"cần một trong các mã: {_ids(data.member_ids)}"
-    seen: set[str] = set()
-    for i, ballot in enumerate(data.ballots.ballots):
-        base: YamlPath = ("cuoc_bau", i)
-        if ballot.id in seen:
-            yield error(
-                data.pos(BALLOTS, (*base, "ma")),
-                f'mã cuộc bỏ phiếu "{ballot.id}" bị lặp lại; mỗi cuộc bỏ phiếu cần một mã riêng',
-            )
-        seen.add(ballot.id)
-        for j, mid in enumerate(ballot.candidates or []):
-            if mid not in members:
-                yield error(
-                    data.pos(BALLOTS, (*base, "ung_vien", j)),
-                    f'ứng viên "{mid}" không phải là đơn vị thành viên; {expected}',
-                )
-        if ballot.subject is not None and ballot.subject not in members:
-            yield error(
-                data.pos(BALLOTS, (*base, "de_xuat")),
-                f'"{ballot.subject}" không phải là đơn vị thành viên; {expected}',
-            )
+        return []
+    from thidua.voting import ballots_problems
 
+    def pos(path: YamlPath) -> Position:
+        return data.pos(BALLOTS, path)
 
-def check_ballot_counts(data: YearData) -> Iterator[Problem]:
-    """Counts add up and papers are well-formed (rules of :mod:`thidua.voting`)."""
-    if data.ballots is None:
-        return
-    from thidua.voting import tally_problems
-
-    for i, ballot in enumerate(data.ballots.ballots):
-        base: YamlPath = ("cuoc_bau", i)
-
-        def pos(path: YamlPath, base: YamlPath = base) -> Position:
-            return data.pos(BALLOTS, (*base, *path))
-
-        yield from tally_problems(ballot, data.member_ids, pos)
+    return ballots_problems(data.ballots, data.member_ids, pos)
 
 
 def check_score_values(data: YearData) -> Iterable[Problem]:
@@ -398,8 +368,7 @@ RULES: tuple[Rule, ...] = (
     check_scores,
     check_score_values,
     check_regulation,
-    check_ballot_names,
-    check_ballot_counts,
+    check_ballots,
     check_conference,
     check_tasks,
     check_spelling,

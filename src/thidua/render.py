@@ -718,10 +718,3 @@ def today_from_epoch(environ: Mapping[str, str] | None = None) -> dt.date | None
             f'không phải "{raw}"'
         )
     return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC).date()
-
-
-def read_next_tasks(data: YearData) -> m.TasksFile | None:
-    """Next year's ``nhiem-vu.yaml`` for the report (see :func:`thidua.loader.load_next_tasks`)."""
-    from thidua.loader import load_next_tasks
-
-    return load_next_tasks(data)

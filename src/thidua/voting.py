@@ -369,7 +369,6 @@ def _structure_problems(
                 )
             )
         elif ballot.subject not in member_set:
-            # Same text as checks.check_ballot_names, so the two collapse into one.
             out.append(
                 error(
                     pos(("de_xuat",)),

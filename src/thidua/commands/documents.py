@@ -133,7 +133,9 @@ def _render(
 
     today = r.today_from_epoch()
     result = _ranked(data_dir, year)
-    next_tasks = r.read_next_tasks(result.data)
+    from thidua.loader import load_next_tasks
+
+    next_tasks = load_next_tasks(result.data)
     templates = r.user_templates_dir(data_dir)
     make: Callable[[r.Doc], str | bytes]
     if fmt_name is FormatName.XLSX:
