@@ -3,15 +3,16 @@
 Usage::
 
     python bench/hotspots.py [check|rank] [--members 1000] [--criteria 100] [--papers N]
-                             [--top 25] [--save FILE.prof]
+                             [--cache warm|cold] [--top 25] [--save FILE.prof]
 
 Generates a cluster with bench/gen.py in a temporary folder, then:
 
 1. runs the command in two fresh interpreters (after a warm-up run that fills a
-   temporary bytecode cache), with the cyclic garbage collector on (as
-   users run it) and off, timing its main phases (CPU time, no profiler): YAML reading,
-   the spelling scan, pydantic validation, the cross-file checks, scoring and ranking,
-   printing; the difference between the two runs is what the collector costs;
+   temporary bytecode cache and, with ``--cache warm``, the default, a temporary parse
+   cache; ``--cache cold`` turns the parse cache off), with the cyclic garbage collector
+   on (as users run it) and off, timing its main phases (CPU time, no profiler): YAML
+   reading, recording spellings, pydantic validation, the cross-file checks, scoring and
+   ranking, printing; the difference between the two runs is what the collector costs;
 2. runs it once more in-process under cProfile and prints the top functions by own time.
    cProfile slows Python-heavy code more than C code: trust the phase times for shares.
 
@@ -44,11 +45,14 @@ sys.path.insert(0, str(SRC))
 
 import gen  # noqa: E402
 
+READING = "YAML reading (parse, or parse cache)"
+SPELLING = "spelling (recording words found)"
+
 # (label, module, attribute). Nested phases are subtracted from their parent below.
 PHASES = (
     ("load_year (total)", "thidua.loader", "load_year"),
-    ("YAML reading", "thidua.loader", "load_yaml"),
-    ("spelling scan", "thidua.loader", "collect_spellings"),
+    (READING, "thidua.loader", "read_parsed"),
+    (SPELLING, "thidua.loader", "record_spellings"),
     ("per-file total (read + spelling + validate)", "thidua.loader", "_read_model"),
     ("cross-file checks", "thidua.checks", "run_checks"),
     ("scoring (score_year)", "thidua.ranking", "score_year"),
@@ -121,9 +125,7 @@ def phases_table(on: dict[str, float], off: dict[str, float]) -> list[str]:
         d = dict(t)
         per_file = d.pop("per-file total (read + spelling + validate)", None)
         if per_file is not None:
-            d["pydantic validation"] = (
-                per_file - d.get("YAML reading", 0) - d.get("spelling scan", 0)
-            )
+            d["pydantic validation"] = per_file - d.get(READING, 0) - d.get(SPELLING, 0)
         if "ranking (rank_year, with scoring)" in d:
             d["ranking (rank_year, without scoring)"] = d.pop(
                 "ranking (rank_year, with scoring)"
@@ -131,8 +133,7 @@ def phases_table(on: dict[str, float], off: dict[str, float]) -> list[str]:
         if "load_year (total)" in d:
             inside = sum(
                 d.get(k, 0)
-                for k in ("YAML reading", "spelling scan", "pydantic validation",
-                          "cross-file checks")
+                for k in (READING, SPELLING, "pydantic validation", "cross-file checks")
             )  # fmt: skip
             d["other loading"] = d.pop("load_year (total)") - inside
         total = d.get("command (total, after importing thidua.cli)", 0)
@@ -146,8 +147,8 @@ def phases_table(on: dict[str, float], off: dict[str, float]) -> list[str]:
     a, b = derived(on), derived(off)
     order = [
         "importing thidua.cli",
-        "YAML reading",
-        "spelling scan",
+        READING,
+        SPELLING,
         "pydantic validation",
         "cross-file checks",
         "other loading",
@@ -171,9 +172,16 @@ def phases_table(on: dict[str, float], off: dict[str, float]) -> list[str]:
     return lines
 
 
-def run_child(cli_args: list[str], gc_on: bool, pycache: Path) -> dict[str, float]:
+def run_child(
+    cli_args: list[str], gc_on: bool, pycache: Path, cache: Path | None
+) -> dict[str, float]:
     env = dict(os.environ)
     env.pop("THIDUA_DATA", None)
+    env.pop("THIDUA_NO_CACHE", None)
+    if cache is None:
+        env["THIDUA_NO_CACHE"] = "1"
+    else:
+        env["THIDUA_CACHE_DIR"] = str(cache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # cache bytecode as users' Python does,
     env["PYTHONPYCACHEPREFIX"] = str(pycache)  # outside the tree
     cmd = [sys.executable, __file__, "--child", "on" if gc_on else "off", "--", *cli_args]
@@ -199,6 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, help="default: as many as members")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--save", type=Path, help="also save the raw profile here")
+    parser.add_argument(
+        "--cache",
+        choices=("warm", "cold"),
+        default="warm",
+        help="warm: the parse cache holds every file (filled by the warm-up run), as on "
+        "every run after the first; cold: no parse cache (THIDUA_NO_CACHE=1)",
+    )
     args = parser.parse_args(argv)
     papers = args.members if args.papers is None else args.papers
 
@@ -207,9 +222,16 @@ def main(argv: list[str] | None = None) -> int:
         gen.generate(data, args.members, args.criteria, papers, 2020, seed=1)
         cli_args = [args.command, "2020", "--data", str(data)]
         pycache = Path(tmp) / "pycache"
-        run_child(cli_args, gc_on=True, pycache=pycache)  # warm-up: fills the bytecode cache
-        on = run_child(cli_args, gc_on=True, pycache=pycache)
-        off = run_child(cli_args, gc_on=False, pycache=pycache)
+        cache = Path(tmp) / "parse-cache" if args.cache == "warm" else None
+        # Warm-up: fills the bytecode cache (and the parse cache when warm).
+        run_child(cli_args, gc_on=True, pycache=pycache, cache=cache)
+        on = run_child(cli_args, gc_on=True, pycache=pycache, cache=cache)
+        off = run_child(cli_args, gc_on=False, pycache=pycache, cache=cache)
+        if cache is None:
+            os.environ["THIDUA_NO_CACHE"] = "1"
+        else:
+            os.environ.pop("THIDUA_NO_CACHE", None)
+            os.environ["THIDUA_CACHE_DIR"] = str(cache)
 
         profiler = cProfile.Profile()
         profiler.enable()
@@ -221,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"## thidua {args.command} 2020 on {args.members:,} members × {args.criteria} "
-        f"criteria, {papers:,} papers\n"
+        f"criteria, {papers:,} papers, parse cache {args.cache}\n"
     )
     print("\n".join(phases_table(on, off)))
     print()

@@ -154,7 +154,7 @@ def test_source_map_records_values_and_keys() -> None:
     text = "ten: Khối 1\nthanh_vien:\n  - ma: A\n    diem: [9, 10]\n  - ma: B\n"
     _, source = parse_yaml(text.encode(), PATH)
     assert source.path == PATH
-    assert source.values == {
+    assert {path: source.at(path) for path in source.values} == {
         (): Position(PATH, 1, 1),
         ("ten",): Position(PATH, 1, 6),
         ("thanh_vien",): Position(PATH, 3, 3),
@@ -166,7 +166,7 @@ def test_source_map_records_values_and_keys() -> None:
         ("thanh_vien", 1): Position(PATH, 5, 5),
         ("thanh_vien", 1, "ma"): Position(PATH, 5, 9),
     }
-    assert source.keys == {
+    assert {path: source.key_at(path) for path in source.keys} == {
         ("ten",): Position(PATH, 1, 1),
         ("thanh_vien",): Position(PATH, 2, 1),
         ("thanh_vien", 0, "ma"): Position(PATH, 3, 5),
@@ -901,7 +901,7 @@ def assert_outcome_is_clean(data: bytes) -> None:
             pending.extend(node)
         else:
             assert node is None or (type(node) is str and unicodedata.is_normalized("NFC", node))
-    assert all(p.line >= 1 and p.column >= 1 for p in source.values.values())
+    assert all(p.line >= 1 and p.column >= 1 for p in map(source.at, source.values))
 
 
 FRAGMENTS = [

@@ -33,8 +33,9 @@ from pydantic import BaseModel, ValidationError
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error
 from thidua.gcpause import no_gc
-from thidua.spelling import Spellings, collect_spellings
-from thidua.yamlio import SourceMap, YamlPath, load_yaml
+from thidua.parsecache import ParseCache, open_for, read_parsed
+from thidua.spelling import Spellings, record_spellings
+from thidua.yamlio import SourceMap, YamlPath
 
 CLUSTER = "khoi.yaml"
 REGULATION = "quy-che.yaml"
@@ -161,6 +162,13 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}
+    scores_dir = folder / SCORES_DIR
+    score_paths = (
+        [p for p in sorted(scores_dir.iterdir()) if p.suffix in (".yaml", ".yml")]
+        if scores_dir.is_dir()
+        else []
+    )
+    cache = open_for([folder / name for name in (*REQUIRED, *OPTIONAL)] + score_paths)
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
@@ -174,7 +182,7 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
                     )
                 )
             return None
-        return _read_model(path, name, model, problems, sources, spellings)
+        return _read_model(path, name, model, problems, sources, spellings, cache)
 
     cluster = read(CLUSTER, m.ClusterFile, True)
     regulation = read(REGULATION, m.RegulationFile, True)
@@ -186,7 +194,6 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
     scores: dict[str, m.ScoreFile] = {}
     score_files: dict[str, str] = {}
     unreadable: set[str] = set()
-    scores_dir = folder / SCORES_DIR
     if scores_dir.exists() and not scores_dir.is_dir():
         problems.append(
             error(
@@ -195,12 +202,10 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
                 f"{SCORES_DIR}/<MÃ>.yaml), không phải một tệp",
             )
         )
-    elif scores_dir.is_dir():
-        for path in sorted(scores_dir.iterdir()):
-            if path.suffix not in (".yaml", ".yml"):
-                continue
+    else:
+        for path in score_paths:
             name = f"{SCORES_DIR}/{path.name}"
-            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
+            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings, cache)
             if score is None:
                 unreadable.add(path.stem)
                 continue
@@ -272,15 +277,16 @@ def _read_model(
     problems: list[Problem],
     sources: dict[str, SourceMap],
     spellings: Spellings,
+    cache: ParseCache | None = None,
 ) -> M | None:
     shown = display_path(path)
     try:
-        raw, source = load_yaml(path, shown)
+        raw, source, found = read_parsed(path, shown, cache)
     except DataError as exc:
         problems.extend(exc.problems)
         return None
     sources[name] = source
-    collect_spellings(raw, source, spellings)
+    record_spellings(found, source, spellings)
     if raw is None:
         problems.append(
             error(

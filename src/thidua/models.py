@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from decimal import Decimal
 from fractions import Fraction
@@ -50,19 +51,27 @@ def _show(value: object) -> str:
 
 def parse_decimal(value: object) -> Decimal:
     """Exact decimal from the text of a number: ``9.5``, ``-2``, ``10``."""
+    if isinstance(value, str):
+        return _decimal_text(value)
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return Decimal(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if _DECIMAL.fullmatch(text):
-            return Decimal(text)
-        if re.fullmatch(r"[+-]?\d+,\d+", text):
-            raise _err(
-                f"{_show(value)} không phải là số: hãy dùng dấu chấm thập phân, "
-                f"ví dụ {text.replace(',', '.')}"
-            )
+    raise _err(f"cần một số (ví dụ 9.5), nhưng gặp {_show(value)}")
+
+
+# Texts of numbers repeat (a large year has 100,000 scores, mostly a few dozen distinct
+# values); a Decimal is immutable, so one object can serve them all. Errors are not cached.
+@functools.lru_cache(maxsize=4096)
+def _decimal_text(value: str) -> Decimal:
+    text = value.strip()
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text)
+    if re.fullmatch(r"[+-]?\d+,\d+", text):
+        raise _err(
+            f"{_show(value)} không phải là số: hãy dùng dấu chấm thập phân, "
+            f"ví dụ {text.replace(',', '.')}"
+        )
     raise _err(f"cần một số (ví dụ 9.5), nhưng gặp {_show(value)}")
 
 
@@ -363,16 +372,29 @@ class Quantity(Model):
 
 def parse_score_value(value: object) -> object:
     """A score is a number, ``đạt``/``không đạt``, or ``{thuc_hien, chi_tieu}``."""
-    if isinstance(value, str) and _DECIMAL.fullmatch(value):
-        return Decimal(value)  # the common case, first
+    if isinstance(value, str):
+        return _score_text(value)
     if isinstance(value, dict):
         return Quantity.model_validate(value)
-    if isinstance(value, str) and value.strip() in ("đạt", "không đạt"):
-        return Met(value.strip())
-    if isinstance(value, str) and value.strip().lower() in ("dat", "khong dat"):
+    return _score_number(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _score_text(value: str) -> Decimal | Met:
+    """A score written as text: a number or ``đạt``/``không đạt`` (cached, see above)."""
+    if _DECIMAL.fullmatch(value):
+        return Decimal(value)  # the common case, first
+    text = value.strip()
+    if text in ("đạt", "không đạt"):
+        return Met(text)
+    if text.lower() in ("dat", "khong dat"):
         raise _err(f'{_show(value)} thiếu dấu: hãy viết "đạt" hoặc "không đạt"')
-    if isinstance(value, str) and re.fullmatch(r"[+-]?\d+,\d+", value.strip()):
+    if re.fullmatch(r"[+-]?\d+,\d+", text):
         return parse_decimal(value)  # raises the decimal-comma hint
+    return _score_number(value)
+
+
+def _score_number(value: object) -> Decimal:
     try:
         return parse_decimal(value)
     except PydanticCustomError:

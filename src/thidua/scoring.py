@@ -47,6 +47,7 @@ the scores, so a criterion without ``tham_dinh`` kept its self-score).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -230,11 +231,31 @@ class CriterionResult:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One criterion of the scoring table as the year's scoring sees it (shared by members)."""
+
+    group: m.Group
+    criterion: m.Criterion
+    best_self: Fraction | None  # quantitative: L over the self values
+    best_final: Fraction | None  # quantitative: L over the final values
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.criterion.kind is m.CriterionKind.DEDUCTION else 1
+
+
+@dataclass(frozen=True)
 class MemberScore:
-    """One member's criteria, subtotals and totals. Deductions are subtracted."""
+    """One member's criteria, subtotals and totals. Deductions are subtracted.
+
+    The totals are computed when the year is scored; the per-criterion results
+    (:attr:`criteria`) on first use, from the same points (ranking needs only the totals,
+    and a large year has 100,000 criterion results).
+    """
 
     member: m.Member
-    criteria: tuple[CriterionResult, ...]  # in scoring-table order
+    columns: tuple[Column, ...]  # the scoring table, in order
+    file: m.ScoreFile | None  # the member's diem/<ID>.yaml, if any
     self_groups: dict[str, Decimal]  # group id -> subtotal of self points
     groups: dict[str, Decimal]  # group id -> subtotal of final points
     self_total: Decimal
@@ -248,14 +269,20 @@ class MemberScore:
     groups_exact: dict[str, Fraction] = field(default_factory=dict)
     self_groups_exact: dict[str, Fraction] = field(default_factory=dict)
     appraised_entries: int = 0  # criteria with a tham_dinh value
-    has_file: bool = True  # the member has a diem/<ID>.yaml file
+    repeating: bool = False  # some value is a repeating decimal (Decimal fields rounded)
 
     @property
-    def repeating(self) -> bool:
-        """Some value of this member is a repeating decimal (Decimal fields rounded)."""
-        return any(
-            c.final_repeating is not None or c.self_repeating is not None for c in self.criteria
-        )
+    def has_file(self) -> bool:
+        """The member has a diem/<ID>.yaml file."""
+        return self.file is not None
+
+    @functools.cached_property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Every criterion's result, in scoring-table order."""
+        scores = self.file.scores if self.file is not None else {}
+        with localcontext() as ctx:
+            ctx.prec = PRECISION
+            return tuple(_criterion_result(c, scores.get(c.criterion.id)) for c in self.columns)
 
 
 # --- points of one value ------------------------------------------------------------------
@@ -379,10 +406,10 @@ def _best_ratios(entries: list[m.ScoreEntry | None]) -> tuple[Fraction | None, F
             rn, rd = _ratio(final)
             if best_final is None or rn * best_final[1] > best_final[0] * rd:
                 best_final = (rn, rd)
-    return (
-        Fraction(*best_self) if best_self is not None else None,
-        Fraction(*best_final) if best_final is not None else None,
-    )
+    self_l = Fraction(*best_self) if best_self is not None else None
+    final_l = Fraction(*best_final) if best_final is not None else None
+    # Equal values as one object: callers tell "L moved" apart with a cheap ``is not``.
+    return (self_l, self_l) if final_l == self_l else (self_l, final_l)
 
 
 def _criteria(table: m.ScoringTableFile) -> Iterator[tuple[m.Group, m.Criterion]]:
@@ -401,80 +428,93 @@ def score_year(data: YearData) -> dict[str, MemberScore]:
 
 def _score_year(data: YearData) -> dict[str, MemberScore]:
     # The hot loop of a large year (1,000 members x 100 criteria): one pass over the
-    # criteria, one inner loop over the members, running sums kept per member.
+    # criteria, one inner loop over the members, running sums kept per member; no
+    # per-criterion objects (MemberScore.criteria builds them on demand).
     members = data.cluster.members
     files = [data.scores.get(member.id) for member in members]
     closed = data.cluster.state is m.YearState.CLOSED
-    group_ids = [g.id for g in data.table.groups]
-    results: list[list[CriterionResult]] = [[] for _ in members]
-    sums = [_Sums(group_ids) for _ in members]
+    sums = [_Sums([g.id for g in data.table.groups]) for _ in members]
+    columns: list[Column] = []
     for group, crit in _criteria(data.table):
         gid = group.id
         kind = crit.kind
         sign = -1 if kind is m.CriterionKind.DEDUCTION else 1
         bonus = kind is m.CriterionKind.BONUS
-        entries = [f.scores.get(crit.id) if f is not None else None for f in files]
+        cid = crit.id
+        entries = [f.scores.get(cid) if f is not None else None for f in files]
         best_self = best_final = None
         if kind is m.CriterionKind.QUANTITATIVE:
             best_self, best_final = _best_ratios(entries)
-        for i, entry in enumerate(entries):
-            r = _criterion_result(crit, group, entry, best_self, best_final, sign)
-            results[i].append(r)
-            sums[i].add(gid, r, sign, bonus)
+        columns.append(Column(group, crit, best_self, best_final))
+        for total, entry in zip(sums, entries, strict=True):
+            if entry is None:
+                total.missing += 1
+                continue
+            s_pts, a_pts, f_pts = _stage_points(crit, entry, best_self, best_final)
+            total.add(gid, s_pts, a_pts, f_pts, sign, bonus, entry)
+    table = tuple(columns)
     return {
-        member.id: sums[i].score(member, tuple(results[i]), files[i] is not None, closed)
+        member.id: sums[i].score(member, table, files[i], closed)
         for i, member in enumerate(members)
     }
+
+
+def _stage_points(
+    crit: m.Criterion,
+    entry: m.ScoreEntry,
+    best_self: Fraction | None,
+    best_final: Fraction | None,
+) -> tuple[Decimal | Fraction | None, Decimal | Fraction | None, Decimal | Fraction | None]:
+    """Points of the self value, of the appraised value, and the final points; exact."""
+    self_value, appraised_value = entry.self_score, entry.appraised
+    s_pts = _points(crit, self_value, best_self)
+    if appraised_value is not None:
+        # An appraised value is compared with the cluster as it stands after appraisal.
+        a_pts = _points(crit, appraised_value, best_final)
+        if a_pts is not None:
+            return s_pts, a_pts, a_pts
+    else:
+        a_pts = None
+    if s_pts is not None and best_self is not best_final:
+        # Kept self value, but the cluster's best moved with another member's appraisal.
+        return s_pts, a_pts, _points(crit, self_value, best_final)
+    return s_pts, a_pts, s_pts
 
 
 _new = object.__new__
 
 
-def _criterion_result(
-    crit: m.Criterion,
-    group: m.Group,
-    entry: m.ScoreEntry | None,
-    best_self: Fraction | None,
-    best_final: Fraction | None,
-    sign: int,
-) -> CriterionResult:
+def _criterion_result(column: Column, entry: m.ScoreEntry | None) -> CriterionResult:
     s_rep = a_rep = f_rep = None
     if entry is None:
         s_dec = a_dec = None
         f_dec = _ZERO
         missing = True
     else:
-        self_value, appraised_value = entry.self_score, entry.appraised
-        missing = self_value is None and appraised_value is None
-        s_pts = _points(crit, self_value, best_self)
-        # An appraised value is compared with the cluster as it stands after appraisal.
-        a_pts = _points(crit, appraised_value, best_final)
-        f_pts = a_pts
-        if f_pts is None and s_pts is not None and best_self != best_final:
-            # Kept self value, but the cluster's best moved with another member's appraisal.
-            f_pts = _points(crit, self_value, best_final)
-        elif f_pts is None:
-            f_pts = s_pts
+        missing = entry.self_score is None and entry.appraised is None
+        s_pts, a_pts, f_pts = _stage_points(
+            column.criterion, entry, column.best_self, column.best_final
+        )
         s_dec, s_rep = _split(s_pts) if s_pts is not None else (None, None)
         a_dec, a_rep = _split(a_pts) if a_pts is not None else (None, None)
         f_dec, f_rep = _split(f_pts) if f_pts is not None else (_ZERO, None)
     # A frozen dataclass's __init__ sets every field through object.__setattr__, five times
-    # slower than filling __dict__; this runs 100,000 times for a large year.
+    # slower than filling __dict__.
     r: CriterionResult = _new(CriterionResult)
     d = r.__dict__
-    d["criterion"] = crit
-    d["group"] = group
+    d["criterion"] = column.criterion
+    d["group"] = column.group
     d["entry"] = entry
     d["self_points"] = s_dec
     d["appraised_points"] = a_dec
     d["final_points"] = f_dec
-    d["signed_points"] = -f_dec if sign < 0 else f_dec
+    d["signed_points"] = -f_dec if column.sign < 0 else f_dec
     d["missing"] = missing
     d["self_repeating"] = s_rep
     d["appraised_repeating"] = a_rep
     d["final_repeating"] = f_rep
-    d["self_best"] = best_self
-    d["final_best"] = best_final
+    d["self_best"] = column.best_self
+    d["final_best"] = column.best_final
     return r
 
 
@@ -501,30 +541,47 @@ class _Sums:
         self.bonus = self.deductions = _ZERO
         self.missing = self.appraised = 0
 
-    def add(self, gid: str, r: CriterionResult, sign: int, bonus: bool) -> None:
-        f = r.final_points
-        if r.final_repeating is not None:
-            self.final_frac[gid] = self.final_frac.get(gid, _FZERO) + sign * r.final_repeating
-        elif sign > 0:
-            self.final_dec[gid] += f
+    def add(
+        self,
+        gid: str,
+        s: Decimal | Fraction | None,
+        a: Decimal | Fraction | None,
+        f: Decimal | Fraction | None,
+        sign: int,
+        bonus: bool,
+        entry: m.ScoreEntry,
+    ) -> None:
+        if f is None:  # no value, or one of the wrong shape: 0 points
+            if entry.self_score is None and entry.appraised is None:
+                self.missing += 1
+        elif isinstance(f, Fraction):  # a repeating decimal (quantitative only)
+            self.final_frac[gid] = self.final_frac.get(gid, _FZERO) + (f if sign > 0 else -f)
         else:
-            self.final_dec[gid] -= f
-        s = r.self_points
-        if r.self_repeating is not None:
-            self.self_frac[gid] = self.self_frac.get(gid, _FZERO) + sign * r.self_repeating
-        elif s is not None:
-            self.self_dec[gid] += s if sign > 0 else -s
-        if bonus:
-            self.bonus += f
-        elif sign < 0:
-            self.deductions += f
-        if r.missing:
-            self.missing += 1
-        if r.appraised_points is not None:
+            if sign > 0:
+                self.final_dec[gid] += f
+            else:
+                self.final_dec[gid] -= f
+            # Bonus and deduction values are always Decimals.
+            if bonus:
+                self.bonus += f
+            elif sign < 0:
+                self.deductions += f
+        if s is not None:
+            if isinstance(s, Fraction):
+                self.self_frac[gid] = self.self_frac.get(gid, _FZERO) + (s if sign > 0 else -s)
+            elif sign > 0:
+                self.self_dec[gid] += s
+            else:
+                self.self_dec[gid] -= s
+        if a is not None:
             self.appraised += 1
 
     def score(
-        self, member: m.Member, criteria: tuple[CriterionResult, ...], has_file: bool, closed: bool
+        self,
+        member: m.Member,
+        columns: tuple[Column, ...],
+        file: m.ScoreFile | None,
+        closed: bool,
     ) -> MemberScore:
         groups, groups_exact, total, total_exact = _totals(self.final_dec, self.final_frac)
         self_groups, self_groups_exact, self_total, self_total_exact = _totals(
@@ -532,7 +589,8 @@ class _Sums:
         )
         return MemberScore(
             member=member,
-            criteria=criteria,
+            columns=columns,
+            file=file,
             self_groups=self_groups,
             groups=groups,
             self_total=self_total,
@@ -546,7 +604,7 @@ class _Sums:
             groups_exact=groups_exact,
             self_groups_exact=self_groups_exact,
             appraised_entries=self.appraised,
-            has_file=has_file,
+            repeating=bool(self.final_frac or self.self_frac),
         )
 
 

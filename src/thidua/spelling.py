@@ -40,21 +40,19 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(m.group(0) for m in _AMBIGUOUS.finditer(text))
 
 
-def collect_spellings(raw: object, source: SourceMap, into: Spellings) -> None:
-    """Record the first position of each spelling of tone-ambiguous words in ``raw``."""
+#: Where the tone-ambiguous words of one file are: (path of the text, its words), in
+#: document order. Plain tuples, so that the parse cache can store them with the tree.
+Found = list[tuple[YamlPath, tuple[str, ...]]]
 
-    def record(path: YamlPath, found: tuple[str, ...]) -> None:
-        here = source.at(path)
-        for word in found:
-            spellings = into.setdefault(_tone_key(word), {})
-            if word not in spellings or here < spellings[word]:
-                spellings[word] = here
 
+def find_words(raw: object) -> Found:
+    """The tone-ambiguous words of every text in ``raw``, with the path of each text."""
+    found: Found = []
     if isinstance(raw, str):
-        if found := words(raw):
-            record((), found)
-        return
-    # Paths are built only for containers and for the rare text that needs a position.
+        if hits := words(raw):
+            found.append(((), hits))
+        return found
+    # Paths are built only for containers and for the rare text that has such words.
     stack: list[tuple[YamlPath, dict[str, object] | list[object]]] = []
     if isinstance(raw, dict | list):
         stack.append(((), raw))
@@ -65,10 +63,21 @@ def collect_spellings(raw: object, source: SourceMap, into: Spellings) -> None:
         )
         for key, value in items:
             if isinstance(value, str):
-                if found := words(value):
-                    record((*path, key), found)
+                if hits := words(value):
+                    found.append(((*path, key), hits))
             elif isinstance(value, dict | list):
                 stack.append(((*path, key), value))
+    return found
+
+
+def record_spellings(found: Found, source: SourceMap, into: Spellings) -> None:
+    """Record the first position of each spelling among ``found`` (words of one file)."""
+    for path, hits in found:
+        here = source.at(path)
+        for word in hits:
+            spellings = into.setdefault(_tone_key(word), {})
+            if word not in spellings or here < spellings[word]:
+                spellings[word] = here
 
 
 def spelling_problems(spellings: Spellings) -> Iterator[Problem]:

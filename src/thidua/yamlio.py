@@ -35,7 +35,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import yaml
@@ -55,7 +55,15 @@ from yaml.scanner import Scanner
 
 from thidua.errors import DataError, Position, Problem, error
 
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "SourceMap", "YamlPath", "load_yaml", "parse_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "SourceMap",
+    "YamlPath",
+    "load_yaml",
+    "parse_yaml",
+    "read_file",
+]
 
 YamlPath = tuple[str | int, ...]
 
@@ -100,37 +108,50 @@ _MSG_NBSP_KEY = (
 )
 
 
+# A position as stored in a source map: one int, ``line << 32 | column`` (0-based, as
+# libyaml counts). Half a million nodes make half a million of them; a plain int costs a
+# fraction of a Position object, and most are never looked at (Positions are made on
+# lookup, when a problem is reported).
+_COLUMN_BITS = 32
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
 @dataclass(frozen=True)
 class SourceMap:
     """Where each node of one parsed file starts.
 
     ``values`` maps the path of every node (root ``()``, mapping value ``("a", "b")``,
     list item ``("a", 0)``) to its start; ``keys`` maps the same path of every mapping
-    value to the start of its key.
+    value to the start of its key. Starts are packed ints (``line << 32 | column``,
+    0-based); :meth:`at` and :meth:`key_at` give them as :class:`Position`.
     """
 
     path: str
-    values: dict[YamlPath, Position]
-    keys: dict[YamlPath, Position]
+    values: dict[YamlPath, int]
+    keys: dict[YamlPath, int]
+
+    def position(self, packed: int) -> Position:
+        """The 1-based :class:`Position` of a packed start in this file."""
+        return Position(self.path, (packed >> _COLUMN_BITS) + 1, (packed & _COLUMN_MASK) + 1)
 
     def at(self, path: YamlPath) -> Position:
         """Start of the node at ``path``, else of its longest existing prefix, else 1:1."""
         values = self.values
-        pos = values.get(path)
-        if pos is not None:
-            return pos
+        packed = values.get(path)
+        if packed is not None:
+            return self.position(packed)
         # A missing node (e.g. a required key that is absent) is best shown at the
         # nearest enclosing node that does exist.
         for end in range(len(path) - 1, -1, -1):
-            pos = values.get(path[:end])
-            if pos is not None:
-                return pos
+            packed = values.get(path[:end])
+            if packed is not None:
+                return self.position(packed)
         return Position(self.path, 1, 1)
 
     def key_at(self, path: YamlPath) -> Position:
         """Start of the key of the mapping entry at ``path``, else :meth:`at`."""
-        pos = self.keys.get(path)
-        return pos if pos is not None else self.at(path)
+        packed = self.keys.get(path)
+        return self.position(packed) if packed is not None else self.at(path)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -138,6 +159,11 @@ class SourceMap:
 
 def load_yaml(file: pathlib.Path, display_path: str) -> tuple[object, SourceMap]:
     """Read ``file`` and parse it like :func:`parse_yaml`; unreadable files are problems."""
+    return parse_yaml(read_file(file, display_path), display_path)
+
+
+def read_file(file: pathlib.Path, display_path: str) -> bytes:
+    """The bytes of ``file``; not a regular file, too large or unreadable: DataError."""
     start = Position(display_path, 1, 1)
     try:
         info = file.stat()
@@ -148,10 +174,9 @@ def load_yaml(file: pathlib.Path, display_path: str) -> tuple[object, SourceMap]
         # Checked before reading, so a huge file is never loaded into memory.
         if info.st_size > MAX_FILE_BYTES:
             raise DataError([error(start, _too_large(info.st_size))])
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise DataError([error(start, f"không đọc được tệp: {_os_reason(exc)}")]) from None
-    return parse_yaml(data, display_path)
 
 
 def parse_yaml(data: bytes, display_path: str) -> tuple[object, SourceMap]:
@@ -307,46 +332,16 @@ def _open_parser(data: bytes, text: str) -> _EventSource:
     return _PureParser(text)
 
 
-def _position_factory() -> Callable[[str, int, int], Position]:
-    """The fastest way to make a :class:`Position`; one is made per node and per key.
-
-    The frozen dataclass ``__init__`` goes through ``object.__setattr__`` three times,
-    which made parsing about 20% slower in benchmarks. When ``Position`` is a plain
-    (dict-backed) dataclass with exactly the fields ``path, line, column``, filling the
-    instance dict gives an object equal in every way; otherwise use the constructor.
-    """
-    names = tuple(f.name for f in fields(Position))
-    if (
-        names != ("path", "line", "column")
-        or "__slots__" in vars(Position)
-        or hasattr(Position, "__post_init__")  # validation must not be skipped
-    ):
-        return Position
-    new = object.__new__
-
-    def make(path: str, line: int, column: int) -> Position:
-        pos: Position = new(Position)
-        attrs = pos.__dict__
-        attrs["path"] = path
-        attrs["line"] = line
-        attrs["column"] = column
-        return pos
-
-    return make if make("p", 1, 2) == Position("p", 1, 2) else Position
-
-
-_make_position = _position_factory()
-
 _ROOT, _MAP, _SEQ = 0, 1, 2
 
 
 def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[Problem]]:
     """Run the event parser and assemble the tree, source map and problems."""
-    values: dict[YamlPath, Position] = {}
-    keys: dict[YamlPath, Position] = {}
+    values: dict[YamlPath, int] = {}
+    keys: dict[YamlPath, int] = {}
     problems: list[Problem] = []
     source_map = SourceMap(path, values, keys)
-    make_position = _make_position
+    at = source_map.position
     is_nfc = unicodedata.is_normalized
     normalize = unicodedata.normalize
     nulls = _NULLS
@@ -372,7 +367,7 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
             cls = event.__class__
             if cls is ScalarEvent:
                 mark = event.start_mark
-                pos = make_position(path, mark.line + 1, mark.column + 1)
+                pos = mark.line << _COLUMN_BITS | mark.column
                 scalar: str = event.value
                 if not is_nfc("NFC", scalar):
                     scalar = normalize("NFC", scalar)
@@ -380,33 +375,33 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                 tag = event.tag
                 if tag is not None:
                     if tag != str_tag:
-                        problems.append(_tag_problem(pos, tag))
+                        problems.append(_tag_problem(at(pos), tag))
                 elif not event.style and value in nulls:
                     # Only plain scalars can be null; '' and "null" quoted stay text.
                     value = None
                 if event.anchor is not None and not anchor_reported:
                     anchor_reported = True
-                    problems.append(error(pos, _MSG_ANCHOR))
+                    problems.append(error(at(pos), _MSG_ANCHOR))
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 container, node_path, key, kind = stack.pop()
                 continue
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 mark = event.start_mark
-                pos = make_position(path, mark.line + 1, mark.column + 1)
+                pos = mark.line << _COLUMN_BITS | mark.column
                 if event.tag is not None:
-                    problems.append(_tag_problem(pos, event.tag))
+                    problems.append(_tag_problem(at(pos), event.tag))
                 if event.anchor is not None and not anchor_reported:
                     anchor_reported = True
-                    problems.append(error(pos, _MSG_ANCHOR))
+                    problems.append(error(at(pos), _MSG_ANCHOR))
                 if len(stack) >= MAX_DEPTH:
-                    problems.append(error(pos, _MSG_TOO_DEEP))
+                    problems.append(error(at(pos), _MSG_TOO_DEEP))
                     break
                 new: Any = {} if cls is MappingStartEvent else []
                 if kind == _MAP:
                     if key is None:
                         problems.append(
                             error(
-                                pos,
+                                at(pos),
                                 "khóa phải là một chuỗi văn bản, không được là bảng hay "
                                 'danh sách; hãy viết dạng "khóa: giá trị" với khóa là một tên',
                             )
@@ -435,10 +430,10 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                 continue
             elif cls is AliasEvent:
                 mark = event.start_mark
-                pos = make_position(path, mark.line + 1, mark.column + 1)
+                pos = mark.line << _COLUMN_BITS | mark.column
                 if not anchor_reported:
                     anchor_reported = True
-                    problems.append(error(pos, _MSG_ANCHOR))
+                    problems.append(error(at(pos), _MSG_ANCHOR))
                 # Never resolved: an alias is a hole in the (discarded) tree.
                 value = _BAD_KEY if kind == _MAP and key is None else None
             elif cls is DocumentStartEvent:
@@ -447,7 +442,7 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                     mark = event.start_mark
                     problems.append(
                         error(
-                            make_position(path, mark.line + 1, mark.column + 1),
+                            Position(path, mark.line + 1, mark.column + 1),
                             "tệp chỉ được chứa một tài liệu YAML nhưng ở đây bắt đầu tài "
                             'liệu thứ hai; hãy xóa dòng "---" (hoặc "...") phân cách, hoặc '
                             "tách phần sau thành tệp riêng",
@@ -464,22 +459,22 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
             if kind == _MAP:
                 if key is None:
                     if value is None:
-                        problems.append(_null_key_problem(pos, event.value))
+                        problems.append(_null_key_problem(at(pos), event.value))
                         value = _BAD_KEY
                     key_path = node_path + (value,)
                     if value in container and value != _BAD_KEY:
                         first = keys.get(key_path)
-                        where = f" (đã có ở dòng {first.line})" if first is not None else ""
+                        where = f" (đã có ở dòng {at(first).line})" if first is not None else ""
                         problems.append(
                             error(
-                                pos,
+                                at(pos),
                                 f"khóa {_show(value)} bị lặp lại{where}; "
                                 "mỗi khóa chỉ được xuất hiện một lần",
                             )
                         )
                     else:
                         if value[:1] == "\xa0" and not event.style:
-                            problems.append(error(pos, _MSG_NBSP_KEY))
+                            problems.append(error(at(pos), _MSG_NBSP_KEY))
                         keys[key_path] = pos
                     key = value
                 else:
