@@ -26,10 +26,11 @@ of the child process: on a busy machine it moves much less than the wall time):
 - for information, a minimal typer app (one command, one ``int`` argument): typer 0.29
   coerces every parameter through a pydantic ``TypeAdapter``, so this is the floor of any
   typer 0.29 command, before any work of its own;
-- ``check`` and ``rank`` of 1,000 members on the first run, without the parse cache
-  (``THIDUA_NO_CACHE=1``; see src/thidua/parsecache.py): the other 1,000-member rows are
-  repeat runs, whose parse cache (a temporary folder, filled by the warm-up round) holds
-  every file, as for a user who runs the commands again after editing some files;
+- ``check`` and ``rank`` of 1,000 members on the first run, with an empty parse cache
+  (a new temporary folder for every run; see src/thidua/parsecache.py), and for
+  information with the cache turned off (``THIDUA_NO_CACHE=1``); the other 1,000-member
+  rows are repeat runs, whose parse cache (a temporary folder, filled by the warm-up
+  round) holds every file, as for a user who runs the commands again after editing some;
 - for generated clusters (bench/gen.py) of 7, 100 and 1,000 members x 100 criteria
   (as many ballot papers as members): ``thidua check 2020``, ``thidua rank 2020`` and the
   bare libyaml parse of the same files (every ``.yaml`` of the year loaded with
@@ -54,6 +55,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -112,6 +114,7 @@ class Case:
     floor: str | None = None  # key of the case it is compared with
     parse: str | None = None  # key of the libyaml parse of the same files
     extra_env: dict[str, str] = field(default_factory=dict)
+    fresh_cache: bool = False  # every run gets a new, empty parse cache folder
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     failure: str | None = None
@@ -253,20 +256,30 @@ def build_cases(work: Path, thidua: list[str]) -> list[Case]:
                 parse=parse,
             ),
         ]
-    # The first run: the parse cache is off, every file is parsed.
+    # The first run: an empty parse cache (filled as the command goes), or none at all.
     for command in (check, rank):
-        cases.append(
+        cases += [
             Case(
                 f"{command[0]}_{LARGE}_cold",
                 f"{LARGE:,} × {CRITERIA}, {LARGE:,} papers, first run",
                 [*thidua, *command],
                 work / f"n{LARGE}",
                 large=True,
+                shown=f"thidua {' '.join(command)} (empty parse cache)",
+                parse=f"parse_{LARGE}",
+                fresh_cache=True,
+            ),
+            Case(
+                f"{command[0]}_{LARGE}_nocache",
+                f"(info) {LARGE:,} × {CRITERIA}, {LARGE:,} papers, no cache",
+                [*thidua, *command],
+                work / f"n{LARGE}",
+                large=True,
                 shown=f"THIDUA_NO_CACHE=1 thidua {' '.join(command)}",
                 parse=f"parse_{LARGE}",
                 extra_env={"THIDUA_NO_CACHE": "1"},
-            )
-        )
+            ),
+        ]
     return cases
 
 
@@ -278,12 +291,17 @@ def _children_cpu() -> float:
 
 
 def time_once(case: Case, env: dict[str, str]) -> None:
-    cpu_before = _children_cpu()
-    start = time.perf_counter()
     if case.extra_env:
         env = {**env, **case.extra_env}
+    fresh = Path(tempfile.mkdtemp(prefix="cache-", dir=case.cwd)) if case.fresh_cache else None
+    if fresh is not None:
+        env = {**env, "THIDUA_CACHE_DIR": str(fresh)}
+    cpu_before = _children_cpu()
+    start = time.perf_counter()
     proc = subprocess.run(case.argv, cwd=case.cwd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
+    if fresh is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
     cpu = _children_cpu() - cpu_before
     if proc.returncode != 0:
         lines = [ln.strip() for ln in proc.stderr.decode("utf-8", "replace").splitlines()]

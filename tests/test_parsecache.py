@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,15 +13,23 @@ from typer.testing import CliRunner
 from thidua import parsecache
 from thidua.cli import app
 from thidua.errors import DataError, Position
+from thidua.loader import load_year
 from thidua.parsecache import ParseCache, cache_directory, open_for, read_parsed
+from thidua.ranking import rank_year
+from thidua.rankview import result_json
+from thidua.spelling import Found
+from thidua.yamlio import SourceMap
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = "ten: Hòa Bình\nthanh_vien:\n  - ma: A\n    ghi_chu: Khánh Hoà\n"
 
 
-@pytest.fixture
-def cache(tmp_path: Path) -> ParseCache:
-    return ParseCache(tmp_path / "cache", b"f" * 32)
+FINGERPRINT = b"f" * 32
+
+
+def reopen(tmp_path: Path, fingerprint: bytes = FINGERPRINT) -> ParseCache:
+    """The cache of one year, as a new run opens it."""
+    return ParseCache(tmp_path / "cache" / "year.bin", fingerprint)
 
 
 @pytest.fixture
@@ -37,50 +46,8 @@ def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parsecache, "parse_yaml", refuse)
 
 
-def test_a_hit_gives_what_parsing_gave(
-    cache: ParseCache, data_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Tree, positions (under the display path of this run) and words come back unchanged."""
-    root, source, found = read_parsed(data_file, "a/khoi.yaml", cache)
-    forbid_parsing(monkeypatch)
-    root2, source2, found2 = read_parsed(data_file, "b/khoi.yaml", cache)
-    assert root2 == root == {"ten": "Hòa Bình", "thanh_vien": [{"ma": "A", "ghi_chu": "Khánh Hoà"}]}
-    assert found2 == found == [(("ten",), ("Hòa",)), (("thanh_vien", 0, "ghi_chu"), ("Hoà",))]
-    assert source2.values == source.values and source2.keys == source.keys
-    assert source2.at(("thanh_vien", 0, "ghi_chu")) == Position("b/khoi.yaml", 4, 14)
-
-
-def test_an_edited_file_is_parsed_again(cache: ParseCache, data_file: Path) -> None:
-    read_parsed(data_file, "khoi.yaml", cache)
-    data_file.write_text(TEXT.replace("ma: A", "ma: B"), encoding="utf-8")
-    root, _, _ = read_parsed(data_file, "khoi.yaml", cache)
-    assert root == {"ten": "Hòa Bình", "thanh_vien": [{"ma": "B", "ghi_chu": "Khánh Hoà"}]}
-
-
-def test_another_reader_does_not_use_the_entries(tmp_path: Path, data_file: Path) -> None:
-    """A different fingerprint (thidua, Python, PyYAML version…) is a miss."""
-    data = data_file.read_bytes()
-    ParseCache(tmp_path / "cache", b"a" * 32).put(data_file, data, (1, {}, {}, []))
-    assert ParseCache(tmp_path / "cache", b"b" * 32).get(data_file, data) is None
-    assert ParseCache(tmp_path / "cache", b"a" * 32).get(data_file, data) == (1, {}, {}, [])
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda blob: blob[: len(blob) // 2],  # truncated
-        lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # one bit of the payload
-        lambda blob: b"",
-        lambda blob: b"x" * 200,
-    ],
-    ids=["truncated", "bit-flip", "empty", "garbage"],
-)
-def test_a_damaged_entry_is_a_miss(
-    damage: object, cache: ParseCache, data_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    expected = read_parsed(data_file, "khoi.yaml", cache)
-    (entry,) = cache.directory.iterdir()
-    entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+def count_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The display paths of the files parsed from now on, in this process."""
     calls: list[str] = []
     real_parse = parsecache.parse_yaml
 
@@ -89,50 +56,118 @@ def test_a_damaged_entry_is_a_miss(
         return real_parse(data, display_path)
 
     monkeypatch.setattr(parsecache, "parse_yaml", counting)
-    root, source, found = read_parsed(data_file, "khoi.yaml", cache)
+    return calls
+
+
+def first_run(tmp_path: Path, data_file: Path) -> tuple[object, SourceMap, Found]:
+    cache = reopen(tmp_path)
+    parsed = read_parsed(data_file, "a/khoi.yaml", cache)
+    cache.save()
+    return parsed
+
+
+def test_a_hit_gives_what_parsing_gave(
+    tmp_path: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tree, positions (under the display path of this run) and words come back unchanged."""
+    root, source, found = first_run(tmp_path, data_file)
+    forbid_parsing(monkeypatch)
+    root2, source2, found2 = read_parsed(data_file, "b/khoi.yaml", reopen(tmp_path))
+    assert root2 == root == {"ten": "Hòa Bình", "thanh_vien": [{"ma": "A", "ghi_chu": "Khánh Hoà"}]}
+    assert found2 == found == [(("ten",), ("Hòa",)), (("thanh_vien", 0, "ghi_chu"), ("Hoà",))]
+    assert source2.values == source.values and source2.keys == source.keys
+    assert source2.at(("thanh_vien", 0, "ghi_chu")) == Position("b/khoi.yaml", 4, 14)
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path, data_file: Path) -> None:
+    first_run(tmp_path, data_file)
+    data_file.write_text(TEXT.replace("ma: A", "ma: B"), encoding="utf-8")
+    root, _, _ = read_parsed(data_file, "khoi.yaml", reopen(tmp_path))
+    assert root == {"ten": "Hòa Bình", "thanh_vien": [{"ma": "B", "ghi_chu": "Khánh Hoà"}]}
+
+
+def test_another_reader_does_not_use_the_cache(
+    tmp_path: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A different fingerprint (thidua, Python, PyYAML version…) is a miss."""
+    first_run(tmp_path, data_file)
+    calls = count_parsing(monkeypatch)
+    read_parsed(data_file, "khoi.yaml", reopen(tmp_path, b"g" * 32))
     assert calls == ["khoi.yaml"]
-    assert (root, source.values, source.keys, found) == (
-        expected[0],
-        expected[1].values,
-        expected[1].keys,
-        expected[2],
-    )
+    read_parsed(data_file, "khoi.yaml", reopen(tmp_path))
+    assert calls == ["khoi.yaml"]
 
 
-def test_files_with_problems_are_not_cached(cache: ParseCache, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: blob[: len(blob) // 2],  # truncated
+        lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # one bit of the content
+        lambda blob: b"",
+        lambda blob: b"x" * 200,
+    ],
+    ids=["truncated", "bit-flip", "empty", "garbage"],
+)
+def test_a_damaged_cache_is_a_miss(
+    damage: Callable[[bytes], bytes],
+    tmp_path: Path,
+    data_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = first_run(tmp_path, data_file)
+    entry = tmp_path / "cache" / "year.bin"
+    entry.write_bytes(damage(entry.read_bytes()))
+    calls = count_parsing(monkeypatch)
+    root, source, found = read_parsed(data_file, "a/khoi.yaml", reopen(tmp_path))
+    assert calls == ["a/khoi.yaml"]
+    assert (root, source, found) == expected
+
+
+def test_files_with_problems_are_not_cached(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("a: 1\na: 2\n", encoding="utf-8")
     for _ in range(2):
+        cache = reopen(tmp_path)
         with pytest.raises(DataError) as exc:
             read_parsed(bad, "bad.yaml", cache)
+        cache.save()
         assert [p.message for p in exc.value.problems] == [
             'khóa "a" bị lặp lại (đã có ở dòng 1); mỗi khóa chỉ được xuất hiện một lần'
         ]
-    assert not cache.directory.exists()
+    assert not (tmp_path / "cache").exists()
 
 
 def test_an_unusable_cache_directory_changes_nothing(tmp_path: Path, data_file: Path) -> None:
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("", encoding="utf-8")
-    cache = ParseCache(blocker / "cache", b"f" * 32)
     for _ in range(2):
+        cache = ParseCache(blocker / "cache" / "year.bin", FINGERPRINT)
         root, _, _ = read_parsed(data_file, "khoi.yaml", cache)
+        cache.save()
         assert root["ten"] == "Hòa Bình"  # type: ignore[index]
 
 
-def test_one_entry_per_data_file(cache: ParseCache, data_file: Path) -> None:
-    """Edits replace the file's entry: the cache does not grow with every change."""
+def test_the_cache_is_rewritten_only_when_a_file_changed(tmp_path: Path, data_file: Path) -> None:
+    """One cache file per year, replaced on change: it does not grow with every edit."""
+    entry = tmp_path / "cache" / "year.bin"
+    # A rewrite renames a new file over the old one, so it has another inode number.
+    before = None
     for n in range(3):
         data_file.write_text(TEXT + f"ghi_chu: lần {n}\n", encoding="utf-8")
-        read_parsed(data_file, "khoi.yaml", cache)
-    assert len(list(cache.directory.iterdir())) == 1
+        first_run(tmp_path, data_file)
+        written = entry.stat().st_ino
+        assert written != before
+        first_run(tmp_path, data_file)  # unchanged: not rewritten
+        assert entry.stat().st_ino == written
+        before = written
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["year.bin"]
 
 
 def test_only_large_years_use_it(tmp_path: Path, data_file: Path) -> None:
-    assert open_for([data_file]) is None
+    assert open_for(tmp_path, [data_file]) is None
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a: 1\n" * (parsecache.MIN_YEAR_BYTES // 5 + 1))
-    assert isinstance(open_for([data_file, big, tmp_path / "missing.yaml"]), ParseCache)
+    assert isinstance(open_for(tmp_path, [data_file, big, tmp_path / "missing.yaml"]), ParseCache)
 
 
 @pytest.mark.parametrize(
@@ -161,7 +196,7 @@ def test_no_cache_turns_it_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("THIDUA_NO_CACHE", "1")
     big = tmp_path / "big.yaml"
     big.write_bytes(b"a: 1\n" * (parsecache.MIN_YEAR_BYTES // 5 + 1))
-    assert open_for([big]) is None
+    assert open_for(tmp_path, [big]) is None
 
 
 # --- through the CLI: the cache never changes what a command says --------------------------
@@ -198,7 +233,7 @@ def test_cli_results_are_the_same_cold_warm_and_without_cache(
     expected = outputs(no_cache=True)
     assert not cache_dir.exists()
     assert outputs(no_cache=False) == expected  # cold: fills the cache
-    assert len(list(cache_dir.iterdir())) == len(before)
+    assert len(list(cache_dir.iterdir())) == 1  # one cache file for the year
     assert outputs(no_cache=False) == expected  # warm
     assert snapshot(data) == before  # the data files are never touched
 
@@ -210,3 +245,83 @@ def test_cli_results_are_the_same_cold_warm_and_without_cache(
     assert [code for code, _ in edited] == [0, 0, 0]
     assert edited[1] != expected[1] and edited[2] != expected[2]
     assert outputs(no_cache=False) == edited
+
+
+# --- the first run of a large year: two processes ---------------------------------------------
+
+
+def load(folder: Path) -> tuple[object, list[str]]:
+    """The whole result of the year, and its problems."""
+    data, problems = load_year(folder, 2020)
+    assert data is not None
+    return result_json(rank_year(data)), sorted(str(p) for p in problems)
+
+
+@pytest.fixture
+def bundled_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled 2020 that counts as large, whose 16 files count as many."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "2020", data / "2020")
+    monkeypatch.setattr(parsecache, "MIN_YEAR_BYTES", 0)
+    monkeypatch.setattr(parsecache, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(tmp_path / "cache"))
+    return data
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_first_run_parses_on_two_processes(
+    bundled_year: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THIDUA_NO_CACHE", "1")
+    expected = load(bundled_year)
+    monkeypatch.delenv("THIDUA_NO_CACHE")
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        forks.append(pid)  # the parent's list only: the child never returns here
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    parsed: list[str] = []
+    real_parse = parsecache.parse_yaml
+
+    def parse(data: bytes, display_path: str) -> object:
+        parsed.append(display_path)  # counted in this process only
+        return real_parse(data, display_path)
+
+    monkeypatch.setattr(parsecache, "parse_yaml", parse)
+    assert load(bundled_year) == expected
+    assert len(forks) == 1 and forks[0] > 0
+    files = sorted((bundled_year / "2020").rglob("*.yaml"))
+    # This process parsed one half; the other half came from the child.
+    assert len(parsed) == len(files) // 2
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # the hand-over file is gone
+    assert load(bundled_year) == expected  # and then from the cache alone
+    assert len(forks) == 1 and len(parsed) == len(files) // 2
+
+
+def test_a_child_that_does_nothing_only_leaves_misses(
+    bundled_year: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is the only channel: whatever the child did not write is parsed as usual."""
+    monkeypatch.setenv("THIDUA_NO_CACHE", "1")
+    expected = load(bundled_year)
+    monkeypatch.delenv("THIDUA_NO_CACHE")
+    monkeypatch.setattr(os, "fork", lambda: 999_999, raising=False)  # "the parent"
+    monkeypatch.setattr(os, "waitpid", lambda pid, options: (pid, 0), raising=False)
+    assert load(bundled_year) == expected
+
+
+def test_no_second_process_for_a_threaded_program(
+    bundled_year: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking a program that runs several threads could deadlock the child: not done."""
+
+    def refuse() -> int:
+        raise AssertionError("forked a threaded program")
+
+    monkeypatch.setattr(os, "fork", refuse, raising=False)
+    monkeypatch.setattr(parsecache.threading, "active_count", lambda: 2)
+    load(bundled_year)

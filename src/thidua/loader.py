@@ -168,7 +168,10 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         if scores_dir.is_dir()
         else []
     )
-    cache = open_for([folder / name for name in (*REQUIRED, *OPTIONAL)] + score_paths)
+    files = [folder / name for name in (*REQUIRED, *OPTIONAL)] + score_paths
+    cache = open_for(folder, files)
+    if cache is not None:
+        cache.prefill(files)
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
@@ -220,6 +223,8 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
                 continue
             scores[score.member] = score
             score_files[score.member] = name
+    if cache is not None:
+        cache.save()
 
     if cluster is None or regulation is None or table is None:
         return None, problems
