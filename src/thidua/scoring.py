@@ -551,12 +551,12 @@ class _Sums:
         bonus: bool,
         entry: m.ScoreEntry,
     ) -> None:
+        # isinstance(x, Decimal) is quick; isinstance(x, Fraction) goes through the numbers
+        # ABCs, slow for the 100,000 Decimals of a large year: hence Decimal first.
         if f is None:  # no value, or one of the wrong shape: 0 points
             if entry.self_score is None and entry.appraised is None:
                 self.missing += 1
-        elif isinstance(f, Fraction):  # a repeating decimal (quantitative only)
-            self.final_frac[gid] = self.final_frac.get(gid, _FZERO) + (f if sign > 0 else -f)
-        else:
+        elif isinstance(f, Decimal):
             if sign > 0:
                 self.final_dec[gid] += f
             else:
@@ -566,13 +566,15 @@ class _Sums:
                 self.bonus += f
             elif sign < 0:
                 self.deductions += f
-        if s is not None:
-            if isinstance(s, Fraction):
-                self.self_frac[gid] = self.self_frac.get(gid, _FZERO) + (s if sign > 0 else -s)
-            elif sign > 0:
+        else:  # a repeating decimal (quantitative only)
+            self.final_frac[gid] = self.final_frac.get(gid, _FZERO) + (f if sign > 0 else -f)
+        if isinstance(s, Decimal):
+            if sign > 0:
                 self.self_dec[gid] += s
             else:
                 self.self_dec[gid] -= s
+        elif s is not None:
+            self.self_frac[gid] = self.self_frac.get(gid, _FZERO) + (s if sign > 0 else -s)
         if a is not None:
             self.appraised += 1
 
@@ -663,15 +665,17 @@ def _expected(crit: m.Criterion) -> str:
 
 
 def _shape_ok(crit: m.Criterion, value: object) -> bool:
+    # A value is a Decimal, a Met or a Quantity. isinstance on a pydantic model goes
+    # through the ABC machinery (slow when it fails): Quantity is tested only where needed.
     kind = crit.kind
     if kind is m.CriterionKind.QUANTITATIVE:
         return isinstance(value, m.Quantity)
-    if isinstance(value, m.Quantity):
-        return False
     if kind is m.CriterionKind.QUALITATIVE:
         if isinstance(value, m.Met):
             return crit.qualitative_mode is not m.QualitativeMode.GRADED
-        return crit.qualitative_mode is not m.QualitativeMode.MET
+        if isinstance(value, Decimal):
+            return crit.qualitative_mode is not m.QualitativeMode.MET
+        return False
     return isinstance(value, Decimal)
 
 
