@@ -19,6 +19,7 @@ problems at once. Pydantic errors are mapped back to ``file:line:col`` through t
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import types
@@ -70,11 +71,21 @@ M = TypeVar("M", bound=m.Model)
 
 def display_path(path: Path) -> str:
     """``path`` relative to the current directory when below it, so editors can jump to it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
+    folder = _display_folder(str(path.parent), str(Path.cwd()))
+    if folder is None:
         return str(path)
-    return str(path) if rel.startswith("..") else rel
+    return path.name if folder == "." else str(Path(folder, path.name))
+
+
+@functools.lru_cache(maxsize=64)
+def _display_folder(folder: str, cwd: str) -> str | None:
+    # relpath is lexical, so a file's relative path is its folder's plus its name; a
+    # large year has a thousand files in one folder (relpath costs ~0.1 ms a call).
+    try:
+        rel = os.path.relpath(folder, cwd)
+    except ValueError:  # another drive on Windows
+        return None
+    return None if rel.startswith("..") else rel
 
 
 @dataclass

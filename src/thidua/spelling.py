@@ -22,6 +22,7 @@ _AMBIGUOUS = re.compile(
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def _tone_key(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word.lower())
     tones = "".join(sorted(c for c in decomposed if c in _TONES))
