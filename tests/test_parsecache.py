@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -325,3 +326,31 @@ def test_no_second_process_for_a_threaded_program(
     monkeypatch.setattr(os, "fork", refuse, raising=False)
     monkeypatch.setattr(parsecache.threading, "active_count", lambda: 2)
     load(bundled_year)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_diff_leaves_no_cache_for_exported_revisions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revision exported to a temporary folder is read without the cache (never reused)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO / "data" / "2020", repo / "data" / "2020")
+    cache_dir = tmp_path / "cache"
+    monkeypatch.setenv("THIDUA_CACHE_DIR", str(cache_dir))
+    monkeypatch.setattr(parsecache, "MIN_YEAR_BYTES", 0)
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Văn phòng Khối")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "vanphong@example.org")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "2020"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(app, ["diff", "2020"])
+    assert result.exit_code == 0, result.output
+    # Only the working tree's year folder has a cache file.
+    worktree = open_for(repo / "data" / "2020", [])
+    assert worktree is not None
+    assert [p.name for p in cache_dir.iterdir()] == [worktree.path.name]

@@ -535,7 +535,8 @@ def _at_revision(repo: Any, rev: str, folder: PurePosixPath, year: int, dest: Pa
     commit = repo.commit(rev)
     if repo.export(commit, folder, dest / str(year)) == 0:
         raise ThiduaError(f'năm {year} không có ở phiên bản "{rev}": thiếu thư mục {folder}')
-    return _checked(load_year(dest, year), dest, f"{rev}:{folder.parent}")
+    # A temporary folder: a parse cache for it would never be read again.
+    return _checked(load_year(dest, year, cache=False), dest, f"{rev}:{folder.parent}")
 
 
 def _checked(

@@ -158,18 +158,22 @@ def year_folder(data_dir: Path, year: int) -> Path:
     return folder
 
 
-def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+def load_year(
+    data_dir: Path, year: int, *, cache: bool = True
+) -> tuple[YearData | None, list[Problem]]:
     """Read and validate every file of ``year``; cross-file checks included.
 
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
+    ``cache=False`` never uses the parse cache of large years (:mod:`thidua.parsecache`):
+    for folders that live for one command only, such as a revision exported by ``diff``.
     """
     folder = year_folder(data_dir, year)
     with no_gc():
-        return _load_year(folder, year)
+        return _load_year(folder, year, cache)
 
 
-def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | None, list[Problem]]:
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}
@@ -180,7 +184,7 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         else []
     )
     files = [folder / name for name in (*REQUIRED, *OPTIONAL)] + score_paths
-    cache = open_for(folder, files)
+    cache = open_for(folder, files) if use_cache else None
     if cache is not None:
         cache.prefill(files)
 
