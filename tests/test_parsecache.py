@@ -354,3 +354,17 @@ def test_diff_leaves_no_cache_for_exported_revisions(
     worktree = open_for(repo / "data" / "2020", [])
     assert worktree is not None
     assert [p.name for p in cache_dir.iterdir()] == [worktree.path.name]
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX file owners")
+def test_a_cache_file_of_another_user_is_ignored(
+    tmp_path: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first_run(tmp_path, data_file)
+    calls = count_parsing(monkeypatch)
+    read_parsed(data_file, "khoi.yaml", reopen(tmp_path))
+    assert calls == []
+    owner = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: owner + 1)
+    read_parsed(data_file, "khoi.yaml", reopen(tmp_path))
+    assert calls == ["khoi.yaml"]

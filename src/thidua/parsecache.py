@@ -31,7 +31,8 @@ always run on the data; only the parse is reused.
 
 The cache holds :mod:`marshal` data (plain dicts, lists, tuples, strings, ints, bytes),
 the format of Python's own bytecode cache, with the same trust: the cache directory is the
-user's own.
+user's own, and a cache file owned by another user is ignored. Deleting the cache
+directory at any time is safe.
 """
 
 from __future__ import annotations
@@ -118,9 +119,14 @@ def _dump(fingerprint: bytes, entries: _Entries) -> bytes:
 
 
 def _load(fingerprint: bytes, path: Path) -> _Entries:
-    """The entries of a cache file; empty if absent, damaged or from another reader."""
+    """The entries of a cache file; empty if absent, damaged, from another reader, or
+    (POSIX) written by another user: parsed data is trusted only from oneself."""
     try:
-        blob = path.read_bytes()
+        with path.open("rb") as stream:
+            getuid = getattr(os, "getuid", None)
+            if getuid is not None and os.fstat(stream.fileno()).st_uid != getuid():
+                return {}
+            blob = stream.read()
     except OSError:
         return {}
     head = len(_MAGIC)
