@@ -194,8 +194,10 @@ class ParseCache:
             payload = marshal.loads(stored[1])
         except (ValueError, EOFError, TypeError):
             return None
+        if not (isinstance(payload, tuple) and len(payload) == 4):
+            return None
         self._seen[name] = stored
-        return payload if isinstance(payload, tuple) and len(payload) == 4 else None
+        return payload
 
     def put(self, file: Path, data: bytes, payload: _Payload) -> None:
         """Keep the parsed form of ``data`` (the bytes of ``file``) for the next run."""
