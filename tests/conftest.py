@@ -1,4 +1,4 @@
-"""Shared pytest options.
+"""Shared pytest options and fixtures.
 
 ``--update-golden`` rewrites the stored golden files (tests/golden/) from the current
 output instead of comparing with them; review the diff before committing.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -39,3 +40,15 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[N
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture
+def gitenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git with a fixed identity and no user or system configuration."""
+    config = tmp_path / "gitconfig"
+    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for who in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{who}_NAME", "Văn phòng Khối")
+        monkeypatch.setenv(f"GIT_{who}_EMAIL", "vanphong@example.org")

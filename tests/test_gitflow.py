@@ -31,18 +31,6 @@ def tool(name: str) -> str | None:
     return str(here) if here.exists() else shutil.which(name)
 
 
-@pytest.fixture
-def gitenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Git with a fixed identity and no user or system configuration."""
-    config = tmp_path / "gitconfig"
-    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Văn phòng Khối")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "vanphong@example.org")
-
-
 def git(repo: Path, *args: str) -> str:
     proc = subprocess.run(
         ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8", check=True

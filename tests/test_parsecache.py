@@ -40,6 +40,16 @@ def data_file(tmp_path: Path) -> Path:
     return path
 
 
+def test_without_a_cache_the_file_is_read_and_parsed(tmp_path: Path) -> None:
+    """read_parsed gives what parsing gives, with the display path in every position."""
+    file = tmp_path / "a.yaml"
+    file.write_bytes("tên: Hòa\n".encode())
+    result, source, found = read_parsed(file, "nam_2024/a.yaml", None)
+    assert result == {"tên": "Hòa"}
+    assert source.at(("tên",)) == Position("nam_2024/a.yaml", 1, 6)
+    assert found == [(("tên",), ("Hòa",))]
+
+
 def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(data: bytes, display_path: str) -> None:
         raise AssertionError("parsed although the cache holds the file")
@@ -329,6 +339,7 @@ def test_no_second_process_for_a_threaded_program(
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.usefixtures("gitenv")
 def test_diff_leaves_no_cache_for_exported_revisions(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -338,13 +349,6 @@ def test_diff_leaves_no_cache_for_exported_revisions(
     cache_dir = tmp_path / "cache"
     monkeypatch.setenv("THIDUA_CACHE_DIR", str(cache_dir))
     monkeypatch.setattr(parsecache, "MIN_YEAR_BYTES", 0)
-    config = tmp_path / "gitconfig"
-    config.write_text("[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Văn phòng Khối")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "vanphong@example.org")
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "2020"]):
         subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
     monkeypatch.chdir(repo)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from thidua import yamlio
 from thidua.errors import DataError, Position
-from thidua.yamlio import SourceMap, load_yaml, parse_yaml
+from thidua.yamlio import SourceMap, parse_yaml, read_file
 
 PATH = "du_lieu/khoi.yaml"
 MIB = 1024 * 1024
@@ -540,24 +540,15 @@ def test_huge_data_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_huge_file_is_refused_before_reading(tmp_path: Path) -> None:
-    """load_yaml refuses a 25,3 MB (sparse) file from its size alone."""
+    """read_file refuses a 25,3 MB (sparse) file from its size alone."""
     big = tmp_path / "lon.yaml"
     with big.open("wb") as handle:
         handle.truncate(int(25.3 * MIB))
     with pytest.raises(DataError) as info:
-        load_yaml(big, "lon.yaml")
+        read_file(big, "lon.yaml")
     assert [(p.position, p.message) for p in info.value.problems] == [
         (Position("lon.yaml", 1, 1), "tệp quá lớn (25,3 MB); tối đa 20 MB cho một tệp dữ liệu")
     ]
-
-
-def test_load_yaml_reads_the_file(tmp_path: Path) -> None:
-    """load_yaml gives what parse_yaml gives, with the display path in every position."""
-    file = tmp_path / "a.yaml"
-    file.write_bytes("tên: Hòa\n".encode())
-    result, source = load_yaml(file, "nam_2024/a.yaml")
-    assert result == {"tên": "Hòa"}
-    assert source.at(("tên",)) == Position("nam_2024/a.yaml", 1, 6)
 
 
 @pytest.mark.parametrize(
@@ -570,7 +561,7 @@ def test_load_yaml_reads_the_file(tmp_path: Path) -> None:
 def test_unreadable_file_is_a_data_error(tmp_path: Path, name: str, message: str) -> None:
     """A missing file or a directory becomes a DataError with a Vietnamese reason."""
     with pytest.raises(DataError) as info:
-        load_yaml(tmp_path / name, "x.yaml")
+        read_file(tmp_path / name, "x.yaml")
     assert [(p.position, p.message) for p in info.value.problems] == [
         (Position("x.yaml", 1, 1), message)
     ]

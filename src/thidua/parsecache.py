@@ -23,11 +23,12 @@ always run on the data; only the parse is reused.
   corrupt cache is skipped silently. It is rewritten (to a temporary file, then renamed)
   only when a file was added, changed or removed.
 - Small years (every real cluster) do not use it at all: their parse takes milliseconds.
-- On a first run (at least :data:`PARALLEL_MIN_FILES` files to parse), where ``os.fork``
-  exists and the program runs a single thread, :meth:`ParseCache.prefill` parses them on
-  two processes: a child process parses every other file and hands the parsed forms over
-  in a file of the same format, the command's own process parses the rest. A child that
-  fails leaves nothing but misses, which are parsed as usual.
+- On a first run (at least :data:`PARALLEL_MIN_FILES` files the cache has no entry for),
+  where ``os.fork`` exists and the program runs a single thread,
+  :meth:`ParseCache.prefill` parses those files on two processes: a child process parses
+  every other file and hands the parsed forms over in a file of the same format, the
+  command's own process parses the rest. A child that fails leaves nothing but misses,
+  which are parsed as usual.
 
 The cache holds :mod:`marshal` data (plain dicts, lists, tuples, strings, ints, bytes),
 the format of Python's own bytecode cache, with the same trust: the cache directory is the
@@ -50,11 +51,18 @@ from thidua.errors import DataError
 from thidua.spelling import Found, find_words
 from thidua.yamlio import SourceMap, YamlPath, parse_yaml, read_file
 
-__all__ = ["MIN_YEAR_BYTES", "ParseCache", "cache_directory", "open_for", "read_parsed"]
+__all__ = [
+    "MIN_YEAR_BYTES",
+    "ParseCache",
+    "cache_directory",
+    "open_for",
+    "parse_bytes",
+    "read_parsed",
+]
 
 #: A year whose YAML files add up to at least this many bytes uses the cache.
 MIN_YEAR_BYTES = 1024 * 1024
-#: A first run parses on two processes when at least this many files are to be parsed.
+#: A first run parses on two processes when the cache lacks at least this many files.
 PARALLEL_MIN_FILES = 64
 
 CACHE_DIR_ENV = "THIDUA_CACHE_DIR"
@@ -105,6 +113,17 @@ def _fingerprint() -> bytes:
     for module in (yamlio, spelling):
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.digest()
+
+
+def _name(file: Path) -> str:
+    """A data file's key in the cache: its absolute path."""
+    return str(file.absolute())
+
+
+def _payload(parsed: Parsed) -> _Payload:
+    """What the cache keeps of a parsed file (the source map without its display path)."""
+    root, source, found = parsed
+    return root, source.values, source.keys, found
 
 
 def _marshal(payload: _Payload) -> bytes:
@@ -181,7 +200,7 @@ class ParseCache:
 
     def get(self, file: Path, data: bytes) -> _Payload | None:
         """The parsed form of ``data`` (the bytes of ``file``) if cached; else None."""
-        name = str(file.absolute())
+        name = _name(file)
         key = self._key(data)
         parsed = self._parsed.pop(name, None)
         if parsed is not None and parsed[0] == key:
@@ -201,7 +220,7 @@ class ParseCache:
 
     def put(self, file: Path, data: bytes, payload: _Payload) -> None:
         """Keep the parsed form of ``data`` (the bytes of ``file``) for the next run."""
-        self._seen[str(file.absolute())] = (self._key(data), _marshal(payload))
+        self._seen[_name(file)] = (self._key(data), _marshal(payload))
 
     def save(self) -> None:
         """Write the cache file if this run added, changed or dropped a file's entry."""
@@ -211,18 +230,14 @@ class ParseCache:
         self._stored = dict(self._seen)
 
     def prefill(self, files: list[Path]) -> None:
-        """Parse the files the cache lacks on two processes (module doc)."""
+        """Parse the files the cache has no entry for on two processes (module doc).
+
+        Only absent entries count, so deciding reads no file; a file edited since the cache
+        was written is parsed again by :func:`read_parsed`, like any miss.
+        """
         if not hasattr(os, "fork") or threading.active_count() > 1:
             return
-        missing = []
-        for file in files:
-            try:
-                data = read_file(file, "")
-            except DataError:
-                continue  # reported when the year is read
-            stored = self._stored.get(str(file.absolute()))
-            if stored is None or stored[0] != self._key(data):
-                missing.append(file)
+        missing = [f for f in files if _name(f) not in self._stored and f.is_file()]
         if len(missing) < PARALLEL_MIN_FILES:
             return
         handover = self.path.with_name(f"{self.path.name}.{os.getpid()}.part")
@@ -238,7 +253,7 @@ class ParseCache:
                 for file in missing[::2]:
                     parsed = self._parse(file)
                     if parsed is not None:
-                        entries[str(file.absolute())] = (parsed[0], _marshal(parsed[1]))
+                        entries[_name(file)] = (parsed[0], _marshal(parsed[1]))
                 _write(handover, _dump(self._fingerprint, entries))
                 code = 0
             finally:
@@ -247,7 +262,7 @@ class ParseCache:
             for file in missing[1::2]:
                 parsed = self._parse(file)
                 if parsed is not None:
-                    self._parsed[str(file.absolute())] = parsed
+                    self._parsed[_name(file)] = parsed
         finally:
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
@@ -259,10 +274,10 @@ class ParseCache:
         """The digest and parsed form of ``file``; None if it has problems (reported later)."""
         try:
             data = read_file(file, "")
-            root, source = parse_yaml(data, "")
+            parsed = parse_bytes(data, "")
         except DataError:
             return None
-        return self._key(data), (root, source.values, source.keys, find_words(root))
+        return self._key(data), _payload(parsed)
 
 
 def open_for(folder: Path, files: list[Path]) -> ParseCache | None:
@@ -284,6 +299,12 @@ def open_for(folder: Path, files: list[Path]) -> ParseCache | None:
     return ParseCache(directory / (name.hexdigest()[:40] + ".bin"), fingerprint)
 
 
+def parse_bytes(data: bytes, display_path: str) -> Parsed:
+    """The tree, source map and tone-ambiguous words of one file; DataError for problems."""
+    root, source = parse_yaml(data, display_path)
+    return root, source, find_words(root)
+
+
 def read_parsed(file: Path, display_path: str, cache: ParseCache | None) -> Parsed:
     """Read and parse ``file`` (through ``cache`` when given); DataError for problems."""
     data = read_file(file, display_path)
@@ -292,8 +313,7 @@ def read_parsed(file: Path, display_path: str, cache: ParseCache | None) -> Pars
         if hit is not None:
             root, values, keys, found = hit
             return root, SourceMap(display_path, values, keys), found
-    root, source = parse_yaml(data, display_path)
-    found = find_words(root)
+    parsed = parse_bytes(data, display_path)
     if cache is not None:
-        cache.put(file, data, (root, source.values, source.keys, found))
-    return root, source, found
+        cache.put(file, data, _payload(parsed))
+    return parsed

@@ -438,14 +438,15 @@ def _score_year(data: YearData) -> dict[str, MemberScore]:
     for group, crit in _criteria(data.table):
         gid = group.id
         kind = crit.kind
-        sign = -1 if kind is m.CriterionKind.DEDUCTION else 1
-        bonus = kind is m.CriterionKind.BONUS
         cid = crit.id
         entries = [f.scores.get(cid) if f is not None else None for f in files]
         best_self = best_final = None
         if kind is m.CriterionKind.QUANTITATIVE:
             best_self, best_final = _best_ratios(entries)
-        columns.append(Column(group, crit, best_self, best_final))
+        column = Column(group, crit, best_self, best_final)
+        columns.append(column)
+        sign = column.sign
+        bonus = kind is m.CriterionKind.BONUS
         for total, entry in zip(sums, entries, strict=True):
             if entry is None:
                 total.missing += 1

@@ -60,7 +60,6 @@ __all__ = [
     "MAX_FILE_BYTES",
     "SourceMap",
     "YamlPath",
-    "load_yaml",
     "parse_yaml",
     "read_file",
 ]
@@ -155,11 +154,6 @@ class SourceMap:
 
 
 # --------------------------------------------------------------------------- entry points
-
-
-def load_yaml(file: pathlib.Path, display_path: str) -> tuple[object, SourceMap]:
-    """Read ``file`` and parse it like :func:`parse_yaml`; unreadable files are problems."""
-    return parse_yaml(read_file(file, display_path), display_path)
 
 
 def read_file(file: pathlib.Path, display_path: str) -> bytes:
