@@ -6,8 +6,6 @@ output instead of comparing with them; review the diff before committing.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,26 +18,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite the golden files in tests/golden/ instead of comparing with them",
     )
-
-
-@pytest.fixture(autouse=True)
-def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Large test years never touch the user's parse cache (~/.cache/thidua).
-
-    The variable is set in ``os.environ`` itself so that CLI subprocesses inherit it.
-    """
-    directory = tmp_path_factory.getbasetemp() / "parse-cache"
-    saved = {name: os.environ.get(name) for name in ("THIDUA_CACHE_DIR", "THIDUA_NO_CACHE")}
-    os.environ["THIDUA_CACHE_DIR"] = str(directory)
-    os.environ.pop("THIDUA_NO_CACHE", None)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @pytest.fixture

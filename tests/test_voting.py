@@ -18,7 +18,6 @@ import pytest
 from thidua import models as m
 from thidua import voting
 from thidua.errors import Position, Problem, Severity
-from thidua.parsecache import read_parsed
 from thidua.voting import PaperVerdict, YamlPath, ballots_problems, meets, tally, tally_problems
 from thidua.yamlio import parse_yaml
 
@@ -785,9 +784,11 @@ def test_problem_positions_in_a_real_file() -> None:
 
 def test_bundled_2020_ballots() -> None:
     """The bundled 2020 ballots are consistent: NHNN 6/7 leads, QLTT elected 7/7."""
-    root, source, _ = read_parsed(ROOT / "data" / "2020" / "phieu-bau.yaml", "phieu-bau.yaml", None)
+    root, source = parse_yaml(
+        (ROOT / "data" / "2020" / "phieu-bau.yaml").read_bytes(), "phieu-bau.yaml"
+    )
     file = m.BallotsFile.model_validate(root)
-    members_root, _, _ = read_parsed(ROOT / "data" / "2020" / "khoi.yaml", "khoi.yaml", None)
+    members_root, _ = parse_yaml((ROOT / "data" / "2020" / "khoi.yaml").read_bytes(), "khoi.yaml")
     members = [member.id for member in m.ClusterFile.model_validate(members_root).members]
     assert ballots_problems(file, members, source.at) == []
     lead, leader = (tally(b, members) for b in file.ballots)

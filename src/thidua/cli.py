@@ -9,7 +9,6 @@ Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong u
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 from typing import Annotated
@@ -121,11 +120,5 @@ _register_commands()
 
 def main() -> None:
     """Console-script entry point."""
-    # A command lives for seconds and builds hundreds of thousands of small acyclic
-    # objects; the cyclic collector would rescan them again and again (a third of the
-    # time of a large year). Reference counting still frees everything as it goes.
-    # Only here, in the process's own entry point: in-process callers (tests, other
-    # programs) keep their collector; there, loading and scoring pause it themselves.
-    gc.disable()
     stdout_utf8()
     app()

@@ -536,7 +536,7 @@ def _at_revision(repo: Any, rev: str, folder: PurePosixPath, year: int, dest: Pa
     if repo.export(commit, folder, dest / str(year)) == 0:
         raise ThiduaError(f'năm {year} không có ở phiên bản "{rev}": thiếu thư mục {folder}')
     # A temporary folder: a parse cache for it would never be read again.
-    return _checked(load_year(dest, year, cache=False), dest, f"{rev}:{folder.parent}")
+    return _checked(load_year(dest, year), dest, f"{rev}:{folder.parent}")
 
 
 def _checked(

@@ -33,10 +33,8 @@ from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error
-from thidua.gcpause import no_gc
-from thidua.parsecache import ParseCache, open_for, read_parsed
-from thidua.spelling import Spellings, record_spellings
-from thidua.yamlio import SourceMap, YamlPath
+from thidua.spelling import Spellings, find_words, record_spellings
+from thidua.yamlio import SourceMap, YamlPath, parse_yaml, read_file
 
 CLUSTER = "khoi.yaml"
 REGULATION = "quy-che.yaml"
@@ -158,22 +156,17 @@ def year_folder(data_dir: Path, year: int) -> Path:
     return folder
 
 
-def load_year(
-    data_dir: Path, year: int, *, cache: bool = True
-) -> tuple[YearData | None, list[Problem]]:
+def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
     """Read and validate every file of ``year``; cross-file checks included.
 
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
-    ``cache=False`` never uses the parse cache of large years (:mod:`thidua.parsecache`):
-    for folders that live for one command only, such as a revision exported by ``diff``.
     """
     folder = year_folder(data_dir, year)
-    with no_gc():
-        return _load_year(folder, year, cache)
+    return _load_year(folder, year)
 
 
-def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | None, list[Problem]]:
+def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}
@@ -183,10 +176,6 @@ def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | Non
         if scores_dir.is_dir()
         else []
     )
-    files = [folder / name for name in (*REQUIRED, *OPTIONAL)] + score_paths
-    cache = open_for(folder, files) if use_cache else None
-    if cache is not None:
-        cache.prefill(files)
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
@@ -200,7 +189,7 @@ def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | Non
                     )
                 )
             return None
-        return _read_model(path, name, model, problems, sources, spellings, cache)
+        return _read_model(path, name, model, problems, sources, spellings)
 
     cluster = read(CLUSTER, m.ClusterFile, True)
     regulation = read(REGULATION, m.RegulationFile, True)
@@ -223,7 +212,7 @@ def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | Non
     else:
         for path in score_paths:
             name = f"{SCORES_DIR}/{path.name}"
-            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings, cache)
+            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
             if score is None:
                 unreadable.add(path.stem)
                 continue
@@ -238,8 +227,6 @@ def _load_year(folder: Path, year: int, use_cache: bool) -> tuple[YearData | Non
                 continue
             scores[score.member] = score
             score_files[score.member] = name
-    if cache is not None:
-        cache.save()
 
     if cluster is None or regulation is None or table is None:
         return None, problems
@@ -297,11 +284,11 @@ def _read_model(
     problems: list[Problem],
     sources: dict[str, SourceMap],
     spellings: Spellings,
-    cache: ParseCache | None = None,
 ) -> M | None:
     shown = display_path(path)
     try:
-        raw, source, found = read_parsed(path, shown, cache)
+        raw, source = parse_yaml(read_file(path, shown), shown)
+        found = find_words(raw)
     except DataError as exc:
         problems.extend(exc.problems)
         return None

@@ -183,7 +183,7 @@ def check_folder(year: int) -> Callable[[Path], None]:
     """A check for :func:`thidua.atomic.create_dir_atomic`: the new folder must load cleanly."""
 
     def check(built: Path) -> None:
-        _data, problems = loader.load_year(built.parent, year, cache=False)
+        _data, problems = loader.load_year(built.parent, year)
         errors = [p for p in problems if p.is_error]
         if errors:  # pragma: no cover - would be a bug in new-year
             raise DataError(errors)

@@ -46,7 +46,6 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, warning
-from thidua.gcpause import no_gc
 from thidua.scoring import MemberScore, score_year
 from thidua.vnformat import is_rounded, number, percent
 from thidua.voting import Tally, meets, tally
@@ -696,8 +695,7 @@ def _notes(data: YearData, scores: dict[str, MemberScore]) -> list[str]:
 
 def rank_year(data: YearData) -> YearResult:
     """Scores, tallies, ranking and outcomes of one cluster-year."""
-    with no_gc():
-        return _rank_year(data)
+    return _rank_year(data)
 
 
 def _rank_year(data: YearData) -> YearResult:

@@ -57,7 +57,6 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, error
-from thidua.gcpause import no_gc
 from thidua.vnformat import number
 
 if TYPE_CHECKING:
@@ -420,7 +419,7 @@ def _criteria(table: m.ScoringTableFile) -> Iterator[tuple[m.Group, m.Criterion]
 
 def score_year(data: YearData) -> dict[str, MemberScore]:
     """Every member's scores, keyed by member id, in member-list order."""
-    with localcontext() as ctx, no_gc():
+    with localcontext() as ctx:
         # Sums and products of the decimals people type are exact at this precision.
         ctx.prec = PRECISION
         return _score_year(data)
