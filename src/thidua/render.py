@@ -68,6 +68,7 @@ from thidua import models as m
 from thidua import vnformat
 from thidua.errors import ThiduaError
 from thidua.loader import BALLOTS, CONFERENCE, TASKS, display_path
+from thidua.textsafe import md_escape
 from thidua.vncollate import sort_key
 
 if TYPE_CHECKING:
@@ -209,23 +210,6 @@ def or_blank(value: object, blank: str = BLANK) -> object:
     if value is None or value == "" or value == [] or value == ():
         return blank
     return value
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-# At the start of a line only: a list marker needs a space after it ("- x", "1. x"), a
-# thematic break or setext underline repeats the character ("---", "==="). "-1" is safe.
-_MD_LINE_START = re.compile(r"^(\s*)([-+=])(?=[\s=-]|$)|^(\s*\d+)([.)])(?=\s|$)")
-_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-
-
-def md_escape(text: str) -> str:
-    """Text that GitHub-flavoured Markdown shows literally, on one line (safe in tables)."""
-    text = _NEWLINES.sub(" ", text)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(
-        lambda mt: f"{mt[1]}\\{mt[2]}" if mt[2] is not None else f"{mt[3]}\\{mt[4]}",
-        text,
-    )
 
 
 @jinja2.pass_environment
