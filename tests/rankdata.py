@@ -16,9 +16,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from thidua.compute.ranking import YearResult, rank_year
 from thidua.errors import Problem
-from thidua.loader import YearData, load_year
-from thidua.ranking import YearResult, rank_year
+from thidua.read.load import YearData, load_year
 
 YEAR = 2020
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from thidua import models as m
-from thidua.loader import load_year
+from thidua.read.load import load_year
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua import checks
+from thidua.compute import checks
 from thidua.errors import Problem, Severity
-from thidua.loader import load_year
+from thidua.read.load import load_year
 from yeardata import KHOI, QUY_CHE, TIEU_CHI, problems, score_file, write_year
 
 

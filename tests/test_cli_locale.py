@@ -28,7 +28,7 @@ from typer._click.exceptions import (
 from typer.testing import CliRunner, Result
 
 from thidua.cli import app
-from thidua.clilocale import (
+from thidua.cli.locale import (
     VietnameseGroup,
     is_vietnamese,
     vietnamese_definition,

@@ -282,7 +282,7 @@ def test_warnings_go_to_stderr_and_ranking_to_stdout() -> None:
 
 def test_table_wraps_only_the_notes_column() -> None:
     """A narrow width wraps the last column word by word; other columns keep their size."""
-    from thidua.rankview import box_table
+    from thidua.present.rankview import box_table
 
     lines = box_table(
         ["Hạng", "Đơn vị", "Ghi chú"],

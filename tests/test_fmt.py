@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from thidua import fmt
 from thidua import models as m
 from thidua.cli import app
 from thidua.errors import DataError
-from thidua.yamlio import parse_yaml
+from thidua.read.yamlio import parse_yaml
+from thidua.repo import fmt
 from yeardata import BASE, tree_hashes, write_year
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -489,7 +489,7 @@ def test_crash_during_write_leaves_old_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """If the final rename fails, the old file is whole and no temporary file is left."""
-    from thidua import atomic
+    from thidua.repo import atomic
 
     target = tmp_path / "f.yaml"
     target.write_bytes(b"old\n")
@@ -506,7 +506,7 @@ def test_crash_during_write_leaves_old_file(
 
 def test_atomic_write_keeps_permissions(tmp_path: Path) -> None:
     """A rewritten file keeps the permission bits it had."""
-    from thidua import atomic
+    from thidua.repo import atomic
 
     target = tmp_path / "f.yaml"
     target.write_bytes(b"old\n")

@@ -609,7 +609,7 @@ def _check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess
 )
 def test_schemas_accept_the_bundled_data(tmp_path: Path, kind: str, pattern: str) -> None:
     """An independent validator (check-jsonschema) accepts every bundled file of each kind."""
-    from thidua.schema import render_all
+    from thidua.repo.schema import render_all
 
     schema = tmp_path / f"{kind}.json"
     schema.write_text(render_all()[f"{kind}.json"], encoding="utf-8")
@@ -621,7 +621,7 @@ def test_schemas_accept_the_bundled_data(tmp_path: Path, kind: str, pattern: str
 
 def test_schemas_accept_numbers_as_text_and_refuse_unknown_keys(tmp_path: Path) -> None:
     """Quoted numbers pass, as thidua reads them; an unknown key or a non-number score fails."""
-    from thidua.schema import render_all
+    from thidua.repo.schema import render_all
 
     schema = tmp_path / "diem.json"
     schema.write_text(render_all()["diem.json"], encoding="utf-8")
@@ -677,7 +677,7 @@ def test_init_skeleton_explains_what_to_fill(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``thidua check`` on the skeleton points at each blank to fill, by line and column."""
-    from thidua.scaffold import files
+    from thidua.repo.scaffold import files
 
     monkeypatch.chdir(tmp_path)
     for name, data in files(2025).items():
@@ -728,7 +728,7 @@ def test_init_filled_skeleton_checks_and_is_canonical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the blanks are filled, ``check`` passes and ``fmt --check`` finds nothing to do."""
-    from thidua.scaffold import files
+    from thidua.repo.scaffold import files
 
     monkeypatch.chdir(tmp_path)
     for name, data in files(2025).items():

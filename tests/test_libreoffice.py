@@ -23,11 +23,11 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from thidua import render as r
 from thidua.cli import app
-from thidua.loader import load_next_tasks, load_year_or_raise
-from thidua.office_docs import render_docx, render_scores_xlsx
-from thidua.ranking import rank_year
+from thidua.compute.ranking import rank_year
+from thidua.present import render as r
+from thidua.present.office_docs import render_docx, render_scores_xlsx
+from thidua.read.load import load_next_tasks, load_year_or_raise
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from thidua.errors import DataError, Problem, Severity, UsageError
-from thidua.loader import available_years, load_year, load_year_or_raise
+from thidua.read.load import available_years, load_year, load_year_or_raise
 from yeardata import KHOI, QUY_CHE, TIEU_CHI, problems, score_file, write_year
 
 
@@ -318,7 +318,7 @@ def test_next_year_tasks_are_read_and_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The next year's tasks file is optional; when present it is validated with positions."""
-    from thidua.loader import load_next_tasks
+    from thidua.read.load import load_next_tasks
 
     monkeypatch.chdir(tmp_path)
     write_year(tmp_path, {})

@@ -17,10 +17,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
-from thidua import render as r
-from thidua.loader import load_next_tasks, load_year_or_raise
-from thidua.office_docs import html_to_docx, package_time, render_docx, render_scores_xlsx
-from thidua.ranking import YearResult, rank_year
+from thidua.compute.ranking import YearResult, rank_year
+from thidua.present import render as r
+from thidua.present.office_docs import html_to_docx, package_time, render_docx, render_scores_xlsx
+from thidua.read.load import load_next_tasks, load_year_or_raise
 from yeardata import write_year
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from thidua.loader import load_next_tasks, load_year_or_raise
-from thidua.ranking import YearResult, rank_year
-from thidua.render import Doc, Format, make_environment, render_document
+from thidua.compute.ranking import YearResult, rank_year
+from thidua.present.render import Doc, Format, make_environment, render_document
+from thidua.read.load import load_next_tasks, load_year_or_raise
 
 ROOT = Path(__file__).resolve().parents[1]
 

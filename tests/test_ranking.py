@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from rankdata import TABLE, approval, ballots, khoi, order, points, quy_che, rank
+from thidua.compute.ranking import YearResult, rank_year
 from thidua.errors import Severity
-from thidua.loader import load_year_or_raise
-from thidua.ranking import YearResult, rank_year
+from thidua.read.load import load_year_or_raise
 
 ROOT = Path(__file__).resolve().parent.parent
 

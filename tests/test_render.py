@@ -15,9 +15,9 @@ from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from thidua.cli import app
-from thidua.loader import load_next_tasks, load_year_or_raise
-from thidua.ranking import YearResult, rank_year
-from thidua.render import (
+from thidua.collate import sort_key, sorted_vi
+from thidua.compute.ranking import YearResult, rank_year
+from thidua.present.render import (
     Doc,
     Format,
     RenderError,
@@ -36,7 +36,7 @@ from thidua.render import (
     vn_share,
     vn_time,
 )
-from thidua.vncollate import sort_key, sorted_vi
+from thidua.read.load import load_next_tasks, load_year_or_raise
 from yeardata import score_file, write_year
 
 ROOT = Path(__file__).resolve().parents[1]

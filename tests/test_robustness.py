@@ -25,7 +25,7 @@ from typer.testing import CliRunner, Result
 
 from thidua.cli import app
 from thidua.errors import Problem
-from thidua.loader import YearData, load_year
+from thidua.read.load import YearData, load_year
 from yeardata import KHOI, QUY_CHE, score_file, write_year
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from rankdata import YEAR, khoi, load, load_with_problems, quy_che
-from thidua.loader import YearData
-from thidua.scoring import CriterionResult, score_year, scoring_problems, to_decimal
+from thidua.compute.scoring import CriterionResult, score_year, scoring_problems, to_decimal
+from thidua.read.load import YearData
 
 D = Decimal
 
@@ -289,7 +289,7 @@ def test_member_without_file_scores_zero(tmp_path: Path) -> None:
 
 def test_bundled_2020_totals() -> None:
     """The bundled 2020 totals, hand-checked (NHNN 106 … HQ 67,75), in member-list order."""
-    from thidua.loader import load_year_or_raise
+    from thidua.read.load import load_year_or_raise
 
     data, _ = load_year_or_raise(Path(__file__).parent.parent / "data", 2020)
     totals = {mid: s.total for mid, s in score_year(data).items()}

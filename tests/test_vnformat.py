@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from thidua.vnformat import date, is_rounded, number, percent, place_date, round_half_up
+from thidua.numbers import date, is_rounded, number, percent, place_date, round_half_up
 
 
 @pytest.mark.parametrize(

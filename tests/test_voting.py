@@ -16,10 +16,17 @@ from typing import Any
 import pytest
 
 from thidua import models as m
-from thidua import voting
+from thidua.compute import voting
+from thidua.compute.voting import (
+    PaperVerdict,
+    YamlPath,
+    ballots_problems,
+    meets,
+    tally,
+    tally_problems,
+)
 from thidua.errors import Position, Problem, Severity
-from thidua.voting import PaperVerdict, YamlPath, ballots_problems, meets, tally, tally_problems
-from thidua.yamlio import parse_yaml
+from thidua.read.yamlio import parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = ["QLTT", "NHNN", "CTK", "KBNN", "THUE", "BHXH", "HQ"]
@@ -801,7 +808,7 @@ def test_bundled_2020_ballots() -> None:
 
 def test_messages_are_nfc() -> None:
     """Every Vietnamese text in voting.py is NFC, as the user must see it."""
-    source = (ROOT / "src" / "thidua" / "voting.py").read_text(encoding="utf-8")
+    source = (ROOT / "src" / "thidua" / "compute" / "voting.py").read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", source)
 
 

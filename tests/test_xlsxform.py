@@ -580,8 +580,8 @@ def test_changed_table_is_refused() -> None:
     """A form made before the scoring table changed (a maximum 10 → 12) is refused."""
     folder = make_year(Path.cwd())
     sheet(2020, "A", "bad.xlsx")
-    from thidua.loader import load_year
-    from thidua.xlsxform import table_fingerprint
+    from thidua.present.form import table_fingerprint
+    from thidua.read.load import load_year
 
     old = load_year(Path("data"), 2020)[0]
     assert old is not None
@@ -605,8 +605,8 @@ def test_changed_table_is_refused() -> None:
 
 def test_guidance_change_keeps_fingerprint() -> None:
     """Rewording only the guidance (huong_dan) does not invalidate forms already sent."""
-    from thidua.loader import load_year
-    from thidua.xlsxform import table_fingerprint
+    from thidua.present.form import table_fingerprint
+    from thidua.read.load import load_year
 
     folder = make_year(Path.cwd())
     before = load_year(Path("data"), 2020)[0]
@@ -739,8 +739,8 @@ def test_form_reads_through_bytes_api() -> None:
     from decimal import Decimal
 
     from thidua import models as m
-    from thidua.loader import load_year
-    from thidua.xlsxform import read_form
+    from thidua.present.form import read_form
+    from thidua.read.load import load_year
 
     make_year(Path.cwd())
     sheet(2020, "A", "a.xlsx")

@@ -1,4 +1,4 @@
-"""Tests for thidua.yamlio: safe YAML reading with positions and Vietnamese problems."""
+"""Tests for thidua.read.yamlio: safe YAML reading with positions and Vietnamese problems."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thidua import yamlio
 from thidua.errors import DataError, Position
-from thidua.yamlio import SourceMap, parse_yaml, read_file
+from thidua.read import yamlio
+from thidua.read.yamlio import SourceMap, parse_yaml, read_file
 
 PATH = "du_lieu/khoi.yaml"
 MIB = 1024 * 1024

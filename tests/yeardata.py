@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 from thidua.errors import Problem
-from thidua.loader import load_year
+from thidua.read.load import load_year
 
 KHOI = """\
 nam: 2020

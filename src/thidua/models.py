@@ -8,7 +8,7 @@ digits only, :class:`~fractions.Fraction` for thresholds ("50%", "2/3"), dates w
 in a key is an error rather than a silently ignored field.
 
 Rules that need more than one value or file (unknown ids, bounds that depend on the
-scoring table, counts that must add up) live in :mod:`thidua.checks`.
+scoring table, counts that must add up) live in :mod:`thidua.compute.checks`.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Word documents (:func:`render_docx`)
 ------------------------------------
-A .docx carries the same content as the HTML document of :mod:`thidua.render`: the HTML
-is rendered from the same :class:`~thidua.ranking.YearResult` through the same templates
+A .docx carries the same content as the HTML document of :mod:`thidua.present.render`: the HTML
+is rendered from the same :class:`~thidua.compute.ranking.YearResult` through the same templates
 (so a data repository's own ``templates/minutes.html`` changes the .docx too), and its
 elements are laid out as Word paragraphs and tables with python-docx. The conversion
 understands the vocabulary of the built-in templates (``templates/_base.html``): the
@@ -25,7 +25,7 @@ header rows on every page (``w:tblHeader``) and no row splits across pages
 A user's own Word template: ``templates/<doc>.docx`` (``minutes.docx``, ``report.docx``,
 ``proposal.docx`` ...) in the data repository's templates folder replaces the built-in
 layout when ``docxtpl`` is installed: it is rendered with the context of
-:func:`thidua.render.build_context` (Jinja2 tags inside Word, e.g.
+:func:`thidua.present.render.build_context` (Jinja2 tags inside Word, e.g.
 ``{{ cluster.name }}``, ``{% for row in rows %}``).
 
 Excel score summary (:func:`render_scores_xlsx`)
@@ -63,8 +63,8 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
     from thidua import models as m
-    from thidua.ranking import YearResult
-    from thidua.render import Doc
+    from thidua.compute.ranking import YearResult
+    from thidua.present.render import Doc
 
 __all__ = [
     "DOCX_FONT",
@@ -881,11 +881,11 @@ def render_docx(
     """``doc`` (minutes, report, proposal …) of ``result`` as .docx bytes.
 
     ``templates_dir`` is the data repository's own templates folder
-    (:func:`thidua.render.user_templates_dir`): its ``<doc>.docx`` is used as a docxtpl
+    (:func:`thidua.present.render.user_templates_dir`): its ``<doc>.docx`` is used as a docxtpl
     template when present, else its ``<doc>.html`` (or the built-in one) is laid out.
-    Raises :class:`thidua.render.RenderError` when the document cannot be made.
+    Raises :class:`thidua.present.render.RenderError` when the document cannot be made.
     """
-    from thidua import render as r
+    from thidua.present import render as r
 
     when = package_time(_doc_date(result, today))
     title = f"{doc.label[:1].upper()}{doc.label[1:]} năm {result.data.year}"
@@ -911,8 +911,8 @@ def _render_user_docx(
     """A user's Word template (docxtpl: Jinja2 inside Word) with the documents' context."""
     import importlib
 
-    from thidua import render as r
-    from thidua.loader import display_path
+    from thidua.present import render as r
+    from thidua.read.load import display_path
 
     try:
         docxtpl: Any = importlib.import_module("docxtpl")
@@ -958,7 +958,7 @@ def _cell_number(value: Decimal | Fraction | int | None) -> Decimal | int | None
     if isinstance(value, int):
         return value
     if isinstance(value, Fraction):
-        from thidua.scoring import to_decimal
+        from thidua.compute.scoring import to_decimal
 
         value = to_decimal(value)
     if value == value.to_integral_value():
@@ -1190,7 +1190,7 @@ def scores_workbook(result: YearResult) -> Any:
 
 def render_scores_xlsx(result: YearResult) -> bytes:
     """The score summary workbook as .xlsx bytes, identical run to run."""
-    from thidua.xlsxform import form_bytes
+    from thidua.present.form import form_bytes
 
     wb = scores_workbook(result)
     wb.properties.title = f"Bảng tổng hợp điểm thi đua năm {result.data.year}"

@@ -1,8 +1,8 @@
 """``thidua rank`` and ``thidua explain``: the ranking of a year and how one member got there.
 
 Thin: load the year (problems stop them with the messages of ``thidua check``), call
-:func:`thidua.ranking.rank_year`, and print one of the renderings of
-:mod:`thidua.rankview` (pure functions returning strings).
+:func:`thidua.compute.ranking.rank_year`, and print one of the renderings of
+:mod:`thidua.present.rankview` (pure functions returning strings).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cliutil import DEFAULT_DATA, DataDir, print_problems, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, print_problems, run
 
 if TYPE_CHECKING:
-    from thidua.loader import YearData
-    from thidua.ranking import YearResult
+    from thidua.compute.ranking import YearResult
+    from thidua.read.load import YearData
 
 __all__ = ["RankFormat", "explain", "rank", "register"]
 
@@ -46,7 +46,7 @@ def _out(text: str) -> None:
 
 
 def _load(data_dir: Path, year: int) -> YearData:
-    from thidua.loader import load_year_or_raise
+    from thidua.read.load import load_year_or_raise
 
     data, warnings = load_year_or_raise(data_dir, year)
     if warnings:
@@ -69,8 +69,8 @@ def rank(
     """Xếp hạng thi đua một năm: điểm, phiếu, đơn vị dẫn đầu, khen thưởng, Trưởng khối."""
 
     def action() -> None:
-        from thidua import rankview
-        from thidua.ranking import rank_year
+        from thidua.compute.ranking import rank_year
+        from thidua.present import rankview
 
         result = rank_year(_load(data, year))
         if fmt is RankFormat.TABLE:
@@ -95,8 +95,8 @@ def explain(
     """Giải thích từng dòng điểm của một đơn vị, số phiếu và vì sao đơn vị đứng ở thứ hạng đó."""
 
     def action() -> None:
+        from thidua.compute.ranking import rank_year
         from thidua.errors import UsageError
-        from thidua.ranking import rank_year
 
         loaded = _load(data, year)
         ids = loaded.member_ids
@@ -105,7 +105,7 @@ def explain(
             raise UsageError(
                 f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
             )
-        from thidua.rankview import render_explain
+        from thidua.present.rankview import render_explain
 
         _out(render_explain(rank_year(loaded), chosen))
 
@@ -116,7 +116,7 @@ def _print_table(result: YearResult) -> None:
     import shutil
     import sys
 
-    from thidua.rankview import PIPE_WIDTH, render_table
+    from thidua.present.rankview import PIPE_WIDTH, render_table
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH

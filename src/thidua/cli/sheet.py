@@ -1,8 +1,8 @@
 """``thidua sheet`` and ``thidua import``: a member's scoring form out to Excel and back.
 
-Thin on purpose: the form is built and read by :mod:`thidua.xlsxform` (openpyxl and
+Thin on purpose: the form is built and read by :mod:`thidua.present.form` (openpyxl and
 ruamel.yaml are imported there, inside these functions, never at start-up). Only these
-commands write files, atomically (:mod:`thidua.atomic`).
+commands write files, atomically (:mod:`thidua.repo.atomic`).
 
 Exit codes: 0 done, 1 a refused form or problems in the data, 2 wrong usage.
 """
@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from thidua.cliutil import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
 
 __all__ = ["import_form", "register", "sheet"]
 
@@ -53,11 +53,11 @@ def sheet(
     """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
 
     def action() -> int:
-        from thidua.atomic import write_bytes_atomic
         from thidua.errors import DataError, UsageError
-        from thidua.loader import TABLE, display_path, load_year
-        from thidua.office_docs import package_time
-        from thidua.xlsxform import build_form, form_bytes, form_file_name
+        from thidua.present.form import build_form, form_bytes, form_file_name
+        from thidua.present.office_docs import package_time
+        from thidua.read.load import TABLE, display_path, load_year
+        from thidua.repo.atomic import write_bytes_atomic
 
         loaded, problems = load_year(data, year)
         if loaded is None:
@@ -109,10 +109,10 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
 
     def action() -> int:
-        from thidua.atomic import write_text_atomic
         from thidua.errors import DataError, UsageError
-        from thidua.loader import display_path
-        from thidua.xlsxform import FormError, plan_import
+        from thidua.present.form import FormError, plan_import
+        from thidua.read.load import display_path
+        from thidua.repo.atomic import write_text_atomic
 
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")

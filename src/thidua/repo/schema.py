@@ -28,8 +28,8 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from thidua import loader
 from thidua import models as m
+from thidua.read import load as loader
 
 __all__ = ["KINDS", "render_all", "schema_for"]
 

@@ -12,7 +12,7 @@ its problems shown as ``REV:path:line:col``. Then, per section:
 - **Hội nghị**, **Khối**, **Quy chế**, **Bảng tiêu chí**, **Nhiệm vụ**: each top-level
   fact that differs (long lists are summarised);
 - **Tổng điểm và thứ hạng**: each member whose final total or rank moved (from
-  :func:`thidua.ranking.rank_year` on both sides);
+  :func:`thidua.compute.ranking.rank_year` on both sides);
 - **Kết quả**: the leading unit, proposed awards, next year's leader and deputy.
 
 Comparison is on the validated models, so pure layout changes (comments, quoting, key
@@ -38,11 +38,11 @@ from pydantic import BaseModel
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, ThiduaError
-from thidua.loader import YearData, display_path, load_year
-from thidua.vnformat import number
+from thidua.numbers import number
+from thidua.read.load import YearData, display_path, load_year
 
 if TYPE_CHECKING:
-    from thidua.ranking import YearResult
+    from thidua.compute.ranking import YearResult
 
 __all__ = ["Change", "Move", "YearDiff", "compare", "diff_year", "render_json", "render_text"]
 
@@ -194,7 +194,7 @@ def show(value: object) -> str | None:
     if isinstance(value, m.Member):
         return f"{value.id} ({value.short_name})"
     if isinstance(value, m.VoteRule):
-        from thidua.ranking import rule_text
+        from thidua.compute.ranking import rule_text
 
         return f"cuộc bầu {value.ballot}, {rule_text(value)}"
     if isinstance(value, m.Ranking):
@@ -472,7 +472,7 @@ def _rank(value: int | None) -> str | None:
 
 def render_json(diff: YearDiff) -> str:
     """The changes for programs: exact numbers as decimal strings, fixed key order."""
-    from thidua.rankview import plain
+    from thidua.present.rankview import plain
 
     doc = {
         "nam": diff.year,
@@ -509,8 +509,8 @@ def render_json(diff: YearDiff) -> str:
 
 def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -> YearDiff:
     """Compare ``year`` at ``rev_a`` (default HEAD) with ``rev_b`` (default working tree)."""
-    from thidua.gitio import find_repo
-    from thidua.ranking import rank_year
+    from thidua.compute.ranking import rank_year
+    from thidua.repo.git import find_repo
 
     repo = find_repo(data_dir)
     folder = repo.relative(data_dir) / str(year)

@@ -4,7 +4,7 @@ What the new folder ``data/<YEAR>/`` holds:
 
 - ``khoi.yaml``: the previous year's cluster and members, ``nam`` set to the new year,
   ``trang_thai: dang_dien_ra``, and ``truong_khoi`` / ``pho_khoi`` taken from the previous
-  year's result (:attr:`~thidua.ranking.YearResult.next_leader` and ``next_deputy``: the
+  year's result (:attr:`~thidua.compute.ranking.YearResult.next_leader` and ``next_deputy``: the
   election ballot, else the rotation order); a key is left out when its office is not
   decided. The header comment is replaced by one saying where the file came from; other
   comments are kept.
@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from thidua import loader
 from thidua import models as m
 from thidua.errors import DataError, ThiduaError
+from thidua.read import load as loader
 
 __all__ = ["NewYear", "build", "check_folder", "schema_comment", "schema_kind"]
 
@@ -90,8 +90,8 @@ def _shift_id(ballot: str, prev: int, year: int) -> str:
 
 def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
     """Everything ``new-year`` would write; reads ``prev``, writes nothing."""
-    from thidua.fmt import format_source, model_for
-    from thidua.ranking import rank_year
+    from thidua.compute.ranking import rank_year
+    from thidua.repo.fmt import format_source, model_for
 
     prev = year - 1 if prev is None else prev
     target = data_dir / str(year)
@@ -180,7 +180,7 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
 
 
 def check_folder(year: int) -> Callable[[Path], None]:
-    """A check for :func:`thidua.atomic.create_dir_atomic`: the new folder must load cleanly."""
+    """Check for :func:`.atomic.create_dir_atomic`: the new folder must load cleanly."""
 
     def check(built: Path) -> None:
         _data, problems = loader.load_year(built.parent, year)
@@ -230,12 +230,12 @@ def _score_file(member: m.Member, year: int) -> str:
 
 
 def _load_rt(path: Path) -> Any:
-    from thidua.fmt import load_round_trip
+    from thidua.repo.fmt import load_round_trip
 
     return load_round_trip(path.read_bytes())
 
 
 def _dump_rt(root: Any) -> str:
-    from thidua.fmt import dump_round_trip
+    from thidua.repo.fmt import dump_round_trip
 
     return dump_round_trip(root)

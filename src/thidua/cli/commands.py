@@ -6,7 +6,7 @@ import typer
 
 
 def register_all(app: typer.Typer) -> None:
-    from thidua.commands import documents, gitflow, office, ranking
+    from thidua.cli import gitflow, rank, render, sheet
 
-    for module in (ranking, documents, gitflow, office):
+    for module in (rank, render, gitflow, sheet):
         module.register(app)

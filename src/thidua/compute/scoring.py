@@ -38,7 +38,7 @@ Exactness: every input is a decimal, so every kind gives an exact :class:`Decima
 then holds it rounded half up to :data:`DECIMAL_PLACES` places. Subtotals and totals are
 computed exactly (``MemberScore.total_exact`` …) and the Decimal totals are derived from
 them the same way. Ranking compares exact values only. Display rounds to 2 places
-(:mod:`thidua.vnformat`), half up, and only there.
+(:mod:`thidua.numbers`), half up, and only there.
 
 A member counts as *appraised* when at least one of its criteria has a ``tham_dinh``
 value, or when the year is closed (``trang_thai: da_ket_thuc``: the conference adopted
@@ -57,10 +57,10 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import Problem, error
-from thidua.vnformat import number
+from thidua.numbers import number
 
 if TYPE_CHECKING:
-    from thidua.loader import YearData
+    from thidua.read.load import YearData
 
 __all__ = [
     "DECIMAL_PLACES",
@@ -721,7 +721,7 @@ def scoring_problems(data: YearData) -> list[Problem]:
     """Score values of the wrong shape for their kind, out of bounds, or changed without reason.
 
     Positions point at the value (``diem.<criterion>.tu_cham`` / ``tham_dinh``) in the
-    member's file. Criterion ids unknown to the table are left to :mod:`thidua.checks`.
+    member's file. Criterion ids unknown to the table are left to :mod:`thidua.compute.checks`.
     """
     criteria: Mapping[str, m.Criterion] = {c.id: c for _, c in _criteria(data.table)}
     problems: list[Problem] = []

@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.errors import DataError, UsageError
-from thidua.vnformat import number
+from thidua.numbers import number
 
 if TYPE_CHECKING:
-    from thidua.ranking import YearResult
+    from thidua.compute.ranking import YearResult
 
 __all__ = ["History", "HistoryRow", "build", "load", "render_csv", "render_json", "render_table"]
 
@@ -108,8 +108,8 @@ def build(results: list[YearResult], in_progress: list[int], unit: str | None) -
 
 def load(data_dir: Path, unit: str | None) -> History:
     """Read every year of ``data_dir``, rank the closed ones, and build the history."""
-    from thidua.loader import available_years, load_year
-    from thidua.ranking import rank_year
+    from thidua.compute.ranking import rank_year
+    from thidua.read.load import available_years, load_year
 
     results: list[YearResult] = []
     in_progress: list[int] = []
@@ -188,7 +188,7 @@ def render_table(history: History, width: int = 160) -> str:
 
 def render_json(history: History) -> str:
     """For programs: exact totals as decimal strings, fixed key order."""
-    from thidua.rankview import plain
+    from thidua.present.rankview import plain
 
     doc = {
         "nam": list(history.years),
@@ -214,7 +214,7 @@ def render_json(history: History) -> str:
 
 def render_csv(history: History) -> str:
     """One line per member and year; exact totals with a decimal point."""
-    from thidua.rankview import plain
+    from thidua.present.rankview import plain
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -1,7 +1,7 @@
 """``thidua render``: the conference documents of a year, as Markdown or print-ready HTML.
 
 Thin: load the year (problems stop it with the messages of ``thidua check``), rank it,
-render through :mod:`thidua.render` (imported inside the command: jinja2 is heavy), and
+render through :mod:`thidua.present.render` (imported inside the command: jinja2 is heavy), and
 print the text or write it atomically.
 
 Output files (``-o``): one document goes to the file named; ``all`` needs a folder and
@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cliutil import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
 from thidua.errors import ThiduaError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from thidua.ranking import YearResult
-    from thidua.render import Doc
+    from thidua.compute.ranking import YearResult
+    from thidua.present.render import Doc
 
 __all__ = ["DocName", "FormatName", "register", "render"]
 
@@ -110,7 +110,7 @@ def render(
 def _render(
     year: int, doc: DocName, fmt_name: FormatName | None, output: Path | None, data_dir: Path
 ) -> None:
-    from thidua import render as r
+    from thidua.present import render as r
 
     fmt_name = _infer_format(fmt_name, output, doc)
     ext = fmt_name.value
@@ -133,19 +133,19 @@ def _render(
 
     today = r.today_from_epoch()
     result = _ranked(data_dir, year)
-    from thidua.loader import load_next_tasks
+    from thidua.read.load import load_next_tasks
 
     next_tasks = load_next_tasks(result.data)
     templates = r.user_templates_dir(data_dir)
     make: Callable[[r.Doc], str | bytes]
     if fmt_name is FormatName.XLSX:
-        from thidua.office_docs import render_scores_xlsx
+        from thidua.present.office_docs import render_scores_xlsx
 
         def make(one: r.Doc) -> str | bytes:
             return render_scores_xlsx(result)
 
     elif fmt_name is FormatName.DOCX:
-        from thidua.office_docs import render_docx
+        from thidua.present.office_docs import render_docx
 
         def make(one: r.Doc) -> str | bytes:
             return render_docx(result, one, templates, next_tasks=next_tasks, today=today)
@@ -190,8 +190,8 @@ def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName
 
 
 def _ranked(data_dir: Path, year: int) -> YearResult:
-    from thidua.loader import load_year_or_raise
-    from thidua.ranking import rank_year
+    from thidua.compute.ranking import rank_year
+    from thidua.read.load import load_year_or_raise
 
     data, warnings = load_year_or_raise(data_dir, year)
     if warnings:
@@ -203,7 +203,7 @@ def _render_each(
     docs: list[Doc], make: Callable[[Doc], str | bytes], *, all_or_nothing: bool
 ) -> dict[Doc, str | bytes]:
     """Render every document; with ``all``, report every failure and render nothing."""
-    from thidua.render import RenderError
+    from thidua.present.render import RenderError
 
     contents: dict[Doc, str | bytes] = {}
     failures: list[str] = []
@@ -222,7 +222,7 @@ def _render_each(
 
 
 def _write_all(files: dict[Path, str | bytes]) -> None:
-    from thidua.atomic import write_bytes_atomic
+    from thidua.repo.atomic import write_bytes_atomic
 
     for path, content in files.items():
         try:

@@ -22,8 +22,8 @@ becomes an exact :class:`~decimal.Decimal`; no arithmetic happens in floating po
 Refusals name the sheet and the cell (``Điểm!D14: …``) and the score file is never touched:
 the new YAML text is built in memory, checked by loading the year from a temporary copy,
 and only then handed to the CLI to write atomically. The YAML is edited with the round-trip
-reader and writer of ``thidua fmt`` (:func:`thidua.fmt.load_round_trip`,
-:func:`~thidua.fmt.dump_round_trip`), so comments, key order and quoting elsewhere in the
+reader and writer of ``thidua fmt`` (:func:`thidua.repo.fmt.load_round_trip`,
+:func:`~thidua.repo.fmt.dump_round_trip`), so comments, key order and quoting elsewhere in the
 file are kept; only ``tu_cham`` and ``minh_chung`` of the member's criteria change, and a
 value equal to the one in the file keeps its spelling. Line ends (LF or CRLF) and a
 byte-order mark are kept as the file had them.
@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.errors import DataError, Problem, ThiduaError, UsageError
-from thidua.loader import SCORES_DIR, TABLE, YearData, display_path, load_year
+from thidua.read.load import SCORES_DIR, TABLE, YearData, display_path, load_year
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -240,7 +240,7 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from thidua.office_docs import row_height
+    from thidua.present.office_docs import row_height
 
     member = _member(data, member_id)
     table = data.table
@@ -525,7 +525,7 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
 def form_bytes(wb: Workbook, when: dt.datetime) -> bytes:
     """Any thidua workbook as .xlsx bytes, identical run to run: fixed authorship and
     dates (``when``), zip entries frozen (see :func:`office_docs.freeze_zip`)."""
-    from thidua.office_docs import freeze_zip
+    from thidua.present.office_docs import freeze_zip
 
     wb.properties.creator = "thidua"
     wb.properties.lastModifiedBy = "thidua"
@@ -874,7 +874,7 @@ def _member(data: YearData, member_id: str) -> m.Member:
 
 
 def _yaml_value(value: Decimal | m.Met | m.Quantity) -> Any:
-    """A score value as the round-trip tree of :mod:`thidua.fmt` holds it: plain text."""
+    """A score value as the round-trip tree of :mod:`thidua.repo.fmt` holds it: plain text."""
     from ruamel.yaml.comments import CommentedMap
 
     if isinstance(value, m.Met):
@@ -924,7 +924,7 @@ def apply_values(
     """
     from ruamel.yaml.comments import CommentedMap
 
-    from thidua.fmt import dump_round_trip, load_round_trip
+    from thidua.repo.fmt import dump_round_trip, load_round_trip
 
     if text is None:
         text = (

@@ -1,6 +1,6 @@
 """The ``thidua`` command: parse options, call the core, print, map errors to exit codes.
 
-Thin on purpose. Each group of commands lives in a module of :mod:`thidua.commands`
+Thin on purpose. Each group of commands lives in a module of :mod:`thidua.cli.commands`
 that registers itself on :data:`app`; heavy modules (jinja2, ruamel, openpyxl) are
 imported inside the command functions, so ``thidua check`` and ``--help`` stay fast.
 
@@ -21,8 +21,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
-from thidua.clilocale import VietnameseGroup
-from thidua.cliutil import (
+from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
     ProblemFormat,
@@ -32,6 +31,7 @@ from thidua.cliutil import (
     run,
     stdout_utf8,
 )
+from thidua.cli.locale import VietnameseGroup
 
 app = typer.Typer(
     name="thidua",
@@ -89,7 +89,7 @@ def check(
     ] = ProblemFormat.TEXT,
 ) -> None:
     """Kiểm tra dữ liệu: cú pháp, kiểu, mã đơn vị và tiêu chí, giới hạn điểm, số phiếu."""
-    from thidua.summary import check_years
+    from thidua.repo.summary import check_years
 
     def action() -> int:
         problems, summaries = check_years(data, years or None)
@@ -110,7 +110,7 @@ def check(
 
 def _register_commands() -> None:
     # Each module adds its commands to ``app``; importing them must stay cheap.
-    from thidua.commands import register_all
+    from thidua.cli.commands import register_all
 
     register_all(app)
 

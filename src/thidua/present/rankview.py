@@ -1,6 +1,6 @@
 """The ranking of a year and one member's explanation, as text: pure, no I/O.
 
-Renderings of :class:`~thidua.ranking.YearResult` for ``thidua rank`` and ``thidua
+Renderings of :class:`~thidua.compute.ranking.YearResult` for ``thidua rank`` and ``thidua
 explain`` (and the numbers other commands print). Each returns a string, so that tests
 can pin it and the output is byte-identical from run to run.
 
@@ -22,8 +22,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from thidua.ranking import Election, Row, YearResult
-    from thidua.scoring import CriterionResult
+    from thidua.compute.ranking import Election, Row, YearResult
+    from thidua.compute.scoring import CriterionResult
 
 __all__ = [
     "PIPE_WIDTH",
@@ -48,7 +48,7 @@ def plain(value: Decimal | Fraction | int | None) -> str | None:
     if value is None:
         return None
     if type(value) is Fraction:  # not isinstance: that goes through the numbers ABCs (slow)
-        from thidua.scoring import to_decimal
+        from thidua.compute.scoring import to_decimal
 
         value = to_decimal(value)
     text = format(value, "f")
@@ -58,13 +58,13 @@ def plain(value: Decimal | Fraction | int | None) -> str | None:
 
 
 def _vn(value: Decimal | Fraction | int) -> str:
-    from thidua.vnformat import number
+    from thidua.numbers import number
 
     return number(value, 2)
 
 
 def _pct(share: Fraction | None) -> str:
-    from thidua.vnformat import percent
+    from thidua.numbers import percent
 
     return "" if share is None else percent(share)
 
@@ -458,7 +458,7 @@ def render_markdown(result: YearResult) -> str:
 
 def _value_text(value: object) -> str:
     from thidua import models as m
-    from thidua.vnformat import number
+    from thidua.numbers import number
 
     if isinstance(value, m.Met):
         return value.value
@@ -470,7 +470,7 @@ def _value_text(value: object) -> str:
 
 
 def _points_text(points: Fraction) -> str:
-    from thidua.vnformat import is_rounded
+    from thidua.numbers import is_rounded
 
     return ("≈" if is_rounded(points, 2) else "") + _vn(points)
 
@@ -522,7 +522,7 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
 
 def render_explain(result: YearResult, member_id: str) -> str:
     """How ``member_id``'s total arises, its votes, and why it sits where it sits."""
-    from thidua.ranking import option_of, rule_text, separation_text, votes_text
+    from thidua.compute.ranking import option_of, rule_text, separation_text, votes_text
 
     data = result.data
     row = result.row(member_id)
@@ -570,7 +570,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
         lines.append(f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".')
         rule = data.regulation.leading
         if rule is not None and rule.ballot == t.ballot.id:
-            from thidua.voting import meets
+            from thidua.compute.voting import meets
 
             verdict = "đạt" if meets(row.vote_share, rule) else "chưa đạt"
             lines.append(f"  Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")

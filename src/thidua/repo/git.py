@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from thidua.errors import ThiduaError
-from thidua.loader import display_path
+from thidua.read.load import display_path
 
 __all__ = ["GitRepo", "find_repo", "run_git"]
 

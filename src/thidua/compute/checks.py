@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from thidua import models as m
 from thidua.errors import Position, Problem, error, warning
-from thidua.loader import (
+from thidua.read.load import (
     BALLOTS,
     CLUSTER,
     CONFERENCE,
@@ -23,8 +23,8 @@ from thidua.loader import (
     YearData,
     display_path,
 )
-from thidua.spelling import spelling_problems
-from thidua.yamlio import YamlPath
+from thidua.read.spelling import spelling_problems
+from thidua.read.yamlio import YamlPath
 
 Rule = Callable[[YearData], Iterable[Problem]]
 
@@ -280,10 +280,10 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
 
 def check_ballots(data: YearData) -> Iterable[Problem]:
     """Ballots name members only, counts add up, papers are well-formed, ids are unique
-    (rules of :mod:`thidua.voting`)."""
+    (rules of :mod:`thidua.compute.voting`)."""
     if data.ballots is None:
         return []
-    from thidua.voting import ballots_problems
+    from thidua.compute.voting import ballots_problems
 
     def pos(path: YamlPath) -> Position:
         return data.pos(BALLOTS, path)
@@ -292,8 +292,8 @@ def check_ballots(data: YearData) -> Iterable[Problem]:
 
 
 def check_score_values(data: YearData) -> Iterable[Problem]:
-    """Score shapes, bounds and reasons (rules of :mod:`thidua.scoring`)."""
-    from thidua.scoring import scoring_problems
+    """Score shapes, bounds and reasons (rules of :mod:`thidua.compute.scoring`)."""
+    from thidua.compute.scoring import scoring_problems
 
     return scoring_problems(data)
 

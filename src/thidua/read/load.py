@@ -12,8 +12,8 @@ The files of one year (see docs/data-format.md):
 
 Every file is read and validated even when another one fails, so that the user sees all
 problems at once. Pydantic errors are mapped back to ``file:line:col`` through the
-:class:`~thidua.yamlio.SourceMap` of the file. Cross-file rules run in
-:mod:`thidua.checks`, only on files that validated.
+:class:`~thidua.read.yamlio.SourceMap` of the file. Cross-file rules run in
+:mod:`thidua.compute.checks`, only on files that validated.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error
-from thidua.spelling import Spellings, find_words, record_spellings
-from thidua.yamlio import SourceMap, YamlPath, parse_yaml, read_file
+from thidua.read.spelling import Spellings, find_words, record_spellings
+from thidua.read.yamlio import SourceMap, YamlPath, parse_yaml, read_file
 
 CLUSTER = "khoi.yaml"
 REGULATION = "quy-che.yaml"
@@ -245,7 +245,7 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         unreadable_scores=unreadable,
         spellings=spellings,
     )
-    from thidua.checks import run_checks
+    from thidua.compute.checks import run_checks
 
     problems.extend(run_checks(data))
     return data, problems

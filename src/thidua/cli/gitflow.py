@@ -1,9 +1,9 @@
 """Living in git: ``fmt``, ``diff``, ``new-year``, ``history``, ``init`` and ``schema``.
 
-The functions here parse options, call the core modules (:mod:`thidua.fmt`,
-:mod:`thidua.diffing`, :mod:`thidua.newyear`, :mod:`thidua.history`,
-:mod:`thidua.scaffold`, :mod:`thidua.schema`) and write files, always atomically
-(:mod:`thidua.atomic`). The core modules, ruamel.yaml and rich are imported inside the
+The functions here parse options, call the core modules (:mod:`thidua.repo.fmt`,
+:mod:`thidua.repo.diff`, :mod:`thidua.repo.newyear`, :mod:`thidua.repo.history`,
+:mod:`thidua.repo.scaffold`, :mod:`thidua.repo.schema`) and write files, always atomically
+(:mod:`thidua.repo.atomic`). The core modules, ruamel.yaml and rich are imported inside the
 command functions, so that ``thidua --help`` and ``thidua check`` do not pay for them.
 """
 
@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from thidua.cliutil import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
 
 __all__ = ["register"]
 
@@ -67,8 +67,8 @@ def fmt(
     """Định dạng các tệp dữ liệu theo một cách thống nhất, giữ nguyên chú thích và giá trị."""
 
     def action() -> int:
-        from thidua.atomic import write_bytes_atomic
-        from thidua.fmt import plan
+        from thidua.repo.atomic import write_bytes_atomic
+        from thidua.repo.fmt import plan
 
         result = plan(data, years or None)
         changed = [f for f in result.files if f.new is not None]
@@ -118,7 +118,7 @@ def diff(
     """So sánh dữ liệu một năm giữa hai phiên bản git: điểm, phiếu, hội nghị, thứ hạng."""
 
     def action() -> None:
-        from thidua.diffing import diff_year, render_json, render_text
+        from thidua.repo.diff import diff_year, render_json, render_text
 
         result = diff_year(data, year, rev_a, rev_b)
         text = render_json(result) if out_format is DiffFormat.JSON else render_text(result)
@@ -142,10 +142,10 @@ def new_year(
     """Bắt đầu năm mới: chép thành viên, quy chế, bảng tiêu chí; chọn Trưởng, Phó khối."""
 
     def action() -> None:
-        from thidua.atomic import create_dir_atomic
         from thidua.errors import ThiduaError
-        from thidua.loader import display_path
-        from thidua.newyear import build, check_folder
+        from thidua.read.load import display_path
+        from thidua.repo.atomic import create_dir_atomic
+        from thidua.repo.newyear import build, check_folder
 
         plan = build(data, year, prev)
         try:
@@ -177,7 +177,7 @@ def history(
     """Thứ hạng, điểm và khen thưởng của các đơn vị qua các năm đã kết thúc."""
 
     def action() -> None:
-        from thidua import history as h
+        from thidua.repo import history as h
 
         result = h.load(data, unit)
         if out_format is HistoryFormat.JSON:
@@ -209,7 +209,7 @@ def init(
     """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
 
     def action() -> None:
-        from thidua.scaffold import init as create
+        from thidua.repo.scaffold import init as create
 
         for line in create(folder, year):
             echo(line)
@@ -226,10 +226,10 @@ def schema(
     """Ghi lược đồ JSON của từng loại tệp dữ liệu, để trình soạn thảo gợi ý và kiểm tra."""
 
     def action() -> None:
-        from thidua.atomic import write_text_atomic
         from thidua.errors import ThiduaError
-        from thidua.loader import display_path
-        from thidua.schema import render_all
+        from thidua.read.load import display_path
+        from thidua.repo.atomic import write_text_atomic
+        from thidua.repo.schema import render_all
 
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from thidua.errors import Position, Problem, warning
-from thidua.yamlio import SourceMap, YamlPath
+from thidua.read.yamlio import SourceMap, YamlPath
 
 # Words whose tone mark can sit on either vowel of oa, oe, uy (old and new placement).
 _AMBIGUOUS = re.compile(

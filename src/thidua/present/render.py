@@ -32,7 +32,7 @@ Every ``{{ value }}`` also goes through :func:`_finalize`: ``None`` prints as th
 two decimals for display only.
 
 Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
-``year``, ``next_year``, ``result`` (:class:`thidua.ranking.YearResult`), ``data``,
+``year``, ``next_year``, ``result`` (:class:`thidua.compute.ranking.YearResult`), ``data``,
 ``cluster``, ``regulation``, ``table``, ``groups``, ``tasks``, ``next_tasks``,
 ``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows``,
 ``ballots`` (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
@@ -65,16 +65,16 @@ from markupsafe import Markup
 
 import thidua
 from thidua import models as m
-from thidua import vnformat
+from thidua import numbers as vnformat
+from thidua.collate import sort_key
 from thidua.errors import ThiduaError
-from thidua.loader import BALLOTS, CONFERENCE, TASKS, display_path
-from thidua.textsafe import md_escape
-from thidua.vncollate import sort_key
+from thidua.present.textsafe import md_escape
+from thidua.read.load import BALLOTS, CONFERENCE, TASKS, display_path
 
 if TYPE_CHECKING:
-    from thidua.loader import YearData
-    from thidua.ranking import YearResult
-    from thidua.voting import Tally
+    from thidua.compute.ranking import YearResult
+    from thidua.compute.voting import Tally
+    from thidua.read.load import YearData
 
 __all__ = [
     "BLANK",
@@ -473,7 +473,7 @@ def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
 
 
 def _rule_text(label: str, rule: m.VoteRule) -> str:
-    from thidua.ranking import share_text
+    from thidua.compute.ranking import share_text
 
     word = "trên" if rule.comparison is m.Comparison.GREATER else "từ"
     return f"{label}: cần {word} {share_text(rule.threshold)} {rule.denominator.label}"

@@ -45,13 +45,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from thidua import models as m
+from thidua.compute.scoring import MemberScore, score_year
+from thidua.compute.voting import Tally, meets, tally
 from thidua.errors import Problem, warning
-from thidua.scoring import MemberScore, score_year
-from thidua.vnformat import is_rounded, number, percent
-from thidua.voting import Tally, meets, tally
+from thidua.numbers import is_rounded, number, percent
 
 if TYPE_CHECKING:
-    from thidua.loader import YearData
+    from thidua.read.load import YearData
 
 __all__ = [
     "Award",
@@ -64,7 +64,7 @@ __all__ = [
     "share_text",
 ]
 
-REGULATION = "quy-che.yaml"  # same as thidua.loader.REGULATION, without importing the loader
+REGULATION = "quy-che.yaml"  # same as thidua.read.load.REGULATION, without importing the loader
 LEADER = "Trưởng khối"
 DEPUTY = "Phó khối"
 # Longer lists of members in notes are summarised by their count (1,000 members happen).

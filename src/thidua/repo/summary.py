@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from thidua import models as m
-from thidua.checks import count_missing
+from thidua.compute.checks import count_missing
 from thidua.errors import Problem
-from thidua.loader import YearData, available_years, load_year
+from thidua.read.load import YearData, available_years, load_year
 
 
 def check_years(data_dir: Path, years: list[int] | None) -> tuple[list[Problem], list[str]]:

@@ -18,7 +18,7 @@ bytes, and a diff shows only real changes. The layout:
   a UTF-8 byte-order mark is dropped.
 
 Lossless by construction *and* by check: after formatting, the result is read back with
-:mod:`thidua.yamlio` and must give exactly the same data, and the comments found by the
+:mod:`thidua.read.yamlio` and must give exactly the same data, and the comments found by the
 YAML scanner in the old and the new text must be the same; otherwise the file is left
 alone and a problem is reported. Formatting an already formatted file changes nothing.
 
@@ -57,10 +57,10 @@ from ruamel.yaml.scalarstring import (
 )
 from ruamel.yaml.tag import Tag
 
-from thidua import loader
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, error
-from thidua.yamlio import parse_yaml
+from thidua.read import load as loader
+from thidua.read.yamlio import parse_yaml
 
 __all__ = [
     "FilePlan",
@@ -274,7 +274,7 @@ class _TextResolver(VersionedResolver):
     """Every plain scalar is text, except the empty ones yamlio reads as null.
 
     So the round trip keeps the exact text of every value (``010`` stays ``010``), like
-    :mod:`thidua.yamlio` reads it; quoting is decided by :func:`_plain_ok`.
+    :mod:`thidua.read.yamlio` reads it; quoting is decided by :func:`_plain_ok`.
     """
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:

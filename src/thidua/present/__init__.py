@@ -1,0 +1,1 @@
+"""Presentation: tables, documents, office files built from computed results."""

@@ -1,0 +1,1 @@
+"""Reading a year's files: YAML with positions, spellings, validated models. Never prints."""

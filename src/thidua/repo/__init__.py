@@ -1,0 +1,1 @@
+"""The data repository: opening years, formatting, importing, git, new years, scaffolding."""
