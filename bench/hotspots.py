@@ -50,11 +50,11 @@ SPELLING = "spelling (recording words found)"
 
 # (label, module, attribute). Nested phases are subtracted from their parent below.
 PHASES = (
-    ("load_year (total)", "thidua.read.load", "load_year"),
+    ("load_year (total)", "thidua.repo.years", "open_year"),
     (READING, "thidua.read.load", "read_parsed"),
     (SPELLING, "thidua.read.load", "record_spellings"),
     ("per-file total (read + spelling + validate)", "thidua.read.load", "_read_model"),
-    ("cross-file checks", "thidua.compute.checks", "run_checks"),
+    ("cross-file checks", "thidua.repo.years", "run_checks"),
     ("scoring (score_year)", "thidua.compute.ranking", "score_year"),
     ("ranking (rank_year, with scoring)", "thidua.compute.ranking", "rank_year"),
     ("printing the table", "thidua.cli.rank", "_print_table"),

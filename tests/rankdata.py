@@ -16,9 +16,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from thidua.compute.ranking import YearResult, rank_year
+from thidua.compute.ranking import rank_year
+from thidua.compute.results import YearResult
 from thidua.errors import Problem
-from thidua.read.load import YearData, load_year
+from thidua.repo.years import open_year
+from thidua.year import YearData
 
 YEAR = 2020
 
@@ -128,7 +130,7 @@ def write(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def load_with_problems(tmp_path: Path, files: dict[str, str]) -> tuple[YearData, list[Problem]]:
-    data, problems = load_year(write(tmp_path, files), YEAR)
+    data, problems = open_year(write(tmp_path, files), YEAR)
     assert data is not None, [str(p) for p in problems]
     return data, problems
 

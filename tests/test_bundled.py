@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from thidua import models as m
-from thidua.read.load import load_year
+from thidua.repo.years import open_year
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
@@ -41,7 +41,7 @@ def test_bundled_years_present() -> None:
 
 def test_2020_checks_clean_and_closed() -> None:
     """2020 has no problem at all (not even a warning) and is closed."""
-    data, found = load_year(DATA, 2020)
+    data, found = open_year(DATA, 2020)
     assert [str(p) for p in found] == []
     assert data is not None
     assert data.cluster.state is m.YearState.CLOSED
@@ -49,7 +49,7 @@ def test_2020_checks_clean_and_closed() -> None:
 
 def test_2021_no_errors_and_in_progress() -> None:
     """2021 has no error, is in progress, and its only warnings are the missing scores."""
-    data, found = load_year(DATA, 2021)
+    data, found = open_year(DATA, 2021)
     assert data is not None
     assert data.cluster.state is m.YearState.IN_PROGRESS
     assert [p for p in found if p.is_error] == []
@@ -61,7 +61,7 @@ def test_2021_no_errors_and_in_progress() -> None:
 @pytest.mark.parametrize("year", [2020, 2021])
 def test_cluster_and_members_from_the_article(year: int) -> None:
     """The cluster and its 7 members carry the full official names the article gives."""
-    data, _ = load_year(DATA, year)
+    data, _ = open_year(DATA, year)
     assert data is not None
     assert data.cluster.name == CLUSTER_NAME
     assert data.cluster.place == "Hòa Bình"
@@ -70,7 +70,7 @@ def test_cluster_and_members_from_the_article(year: int) -> None:
 
 def test_2020_conference_and_leader_vote() -> None:
     """2020: the conference of 30/12/2020, all 7 members, QLTT chosen unanimously for 2021."""
-    data, _ = load_year(DATA, 2020)
+    data, _ = open_year(DATA, 2020)
     assert data is not None and data.conference is not None and data.ballots is not None
     assert data.conference.date == dt.date(2020, 12, 30)
     assert sorted(a.member for a in data.conference.attendees) == sorted(MEMBERS)
@@ -82,7 +82,7 @@ def test_2020_conference_and_leader_vote() -> None:
 
 def test_2021_at_its_start() -> None:
     """2021: QLTT leads; 9 focus tasks declared, only those the article names listed; no scores."""
-    data, _ = load_year(DATA, 2021)
+    data, _ = open_year(DATA, 2021)
     assert data is not None and data.tasks is not None
     assert data.cluster.leader == "QLTT"
     assert data.tasks.declared_tasks == 9
@@ -94,8 +94,8 @@ def test_2021_at_its_start() -> None:
 
 def test_2021_table_carried_over() -> None:
     """2021's scoring table is 2020's (same groups, criteria and maxima)."""
-    d2020, _ = load_year(DATA, 2020)
-    d2021, _ = load_year(DATA, 2021)
+    d2020, _ = open_year(DATA, 2020)
+    d2021, _ = open_year(DATA, 2021)
     assert d2020 is not None and d2021 is not None
     assert d2021.table.groups == d2020.table.groups
     assert d2021.table.total == d2020.table.total
@@ -143,7 +143,7 @@ def test_every_file_with_invented_numbers_is_listed() -> None:
 @pytest.mark.parametrize("year", [2020, 2021])
 def test_years_reported_illustrative(year: int) -> None:
     """The loaded years know they hold illustrative values (the summary says so)."""
-    data, _ = load_year(DATA, year)
+    data, _ = open_year(DATA, year)
     assert data is not None and data.illustrative
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from thidua.compute import checks
 from thidua.errors import Problem, Severity
-from thidua.read.load import load_year
+from thidua.repo.years import open_year
 from yeardata import KHOI, QUY_CHE, TIEU_CHI, problems, score_file, write_year
 
 
@@ -258,7 +258,7 @@ def _missing_scores(tmp_path: Path, state: str) -> list[Problem]:
             '  "1.2":\n    ly_do: chưa chấm\n',
         },
     )
-    _, found = load_year(tmp_path / "data", 2020)
+    _, found = open_year(tmp_path / "data", 2020)
     return sorted(found, key=Problem.sort_key)
 
 
@@ -627,7 +627,7 @@ def test_nfd_is_not_a_spelling_difference(tmp_path: Path) -> None:
     write_year(tmp_path / "mixed", {"khoi.yaml": "".join(lines)})
     loaded = {}
     for name in ("nfc", "nfd", "mixed"):
-        data, found = load_year(tmp_path / name / "data", 2020)
+        data, found = open_year(tmp_path / name / "data", 2020)
         assert found == [], name
         assert data is not None
         loaded[name] = data.cluster

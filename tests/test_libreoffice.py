@@ -26,8 +26,10 @@ from typer.testing import CliRunner
 from thidua.cli import app
 from thidua.compute.ranking import rank_year
 from thidua.present import render as r
-from thidua.present.office_docs import render_docx, render_scores_xlsx
-from thidua.read.load import load_next_tasks, load_year_or_raise
+from thidua.present.word import render_docx
+from thidua.present.xlsx_summary import render_scores_xlsx
+from thidua.read.load import load_next_tasks
+from thidua.repo.years import open_year_or_raise
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data"
@@ -171,7 +173,7 @@ def serif_only(fonts: str) -> None:
 @needs_office
 def test_docx_documents_open_in_libreoffice(tmp_path: Path) -> None:
     """Minutes, report and proposal convert to PDF with their Vietnamese text and numbers."""
-    data, _ = load_year_or_raise(BUNDLED, 2020)
+    data, _ = open_year_or_raise(BUNDLED, 2020)
     result = rank_year(data)
     next_tasks = load_next_tasks(data)
     files = []
@@ -220,7 +222,7 @@ def test_docx_documents_open_in_libreoffice(tmp_path: Path) -> None:
 @needs_office
 def test_scores_xlsx_opens_in_libreoffice(tmp_path: Path) -> None:
     """The score summary converts to PDF with names, totals (2 decimals) and shares."""
-    data, _ = load_year_or_raise(BUNDLED, 2020)
+    data, _ = open_year_or_raise(BUNDLED, 2020)
     path = tmp_path / "bang-diem-2020.xlsx"
     path.write_bytes(render_scores_xlsx(rank_year(data)))
     (pdf,) = soffice(tmp_path, "pdf", [path], tmp_path / "pdf")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from thidua.errors import DataError, Problem, Severity, UsageError
-from thidua.read.load import available_years, load_year, load_year_or_raise
+from thidua.read.load import available_years
+from thidua.repo.years import open_year, open_year_or_raise
 from yeardata import KHOI, QUY_CHE, TIEU_CHI, problems, score_file, write_year
 
 
@@ -18,14 +19,14 @@ def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def raw(tmp_path: Path, year: int = 2020) -> list[Problem]:
-    _, found = load_year(tmp_path / "data", year)
+    _, found = open_year(tmp_path / "data", year)
     return sorted(found, key=Problem.sort_key)
 
 
 def test_base_year_is_clean(tmp_path: Path) -> None:
     """The test helper's base year loads with no problem at all (tests rely on it)."""
     write_year(tmp_path)
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert found == []
     assert data is not None
     assert data.member_ids == ["A", "B", "C"]
@@ -35,7 +36,7 @@ def test_base_year_is_clean(tmp_path: Path) -> None:
 def test_missing_required_files(tmp_path: Path) -> None:
     """Each missing required file is an error naming the file, its role and the docs."""
     write_year(tmp_path, {"quy-che.yaml": None, "tieu-chi.yaml": None})
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert data is None
     shown = [(p.position.path, p.severity, p.message) for p in sorted(found, key=Problem.sort_key)]
     assert shown == [
@@ -55,7 +56,7 @@ def test_missing_required_files(tmp_path: Path) -> None:
 def test_missing_optional_files_are_fine(tmp_path: Path) -> None:
     """Tasks, ballots and conference files are optional."""
     write_year(tmp_path)
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert found == []
     assert data is not None
     assert (data.tasks, data.ballots, data.conference) == (None, None, None)
@@ -101,7 +102,7 @@ def test_file_that_is_a_scalar(tmp_path: Path) -> None:
 def test_score_file_for_member_given_twice(tmp_path: Path) -> None:
     """A second score file for the same member is an error at its don_vi; the first counts."""
     write_year(tmp_path, {"diem/A2.yaml": score_file("A", first="1")})
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert [str(p) for p in found] == [
         'data/2020/diem/A2.yaml:2:9: lỗi: đơn vị "A" đã có tệp điểm diem/A.yaml; '
         "mỗi đơn vị chỉ có một tệp điểm"
@@ -116,7 +117,7 @@ def test_score_files_yml_and_other_files(tmp_path: Path) -> None:
         tmp_path,
         {"diem/C.yaml": None, "diem/C.yml": score_file("C"), "diem/ghi-chu.txt": "không đọc\n"},
     )
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert found == []
     assert data is not None
     assert data.score_files["C"] == "diem/C.yml"
@@ -127,7 +128,7 @@ def test_unknown_year_is_a_usage_error(tmp_path: Path) -> None:
     write_year(tmp_path)
     write_year(tmp_path, year=2021)
     with pytest.raises(UsageError) as info:
-        load_year(tmp_path / "data", 2019)
+        open_year(tmp_path / "data", 2019)
     assert info.value.exit_code == 2
     assert info.value.message == (
         "không có dữ liệu năm 2019: thiếu thư mục data/2019 (đang có: 2020, 2021)"
@@ -138,7 +139,7 @@ def test_unknown_year_when_no_year_exists(tmp_path: Path) -> None:
     """With an empty data folder the message says no year exists yet."""
     (tmp_path / "data").mkdir()
     with pytest.raises(UsageError) as info:
-        load_year(tmp_path / "data", 2019)
+        open_year(tmp_path / "data", 2019)
     assert info.value.message == (
         "không có dữ liệu năm 2019: thiếu thư mục data/2019 (đang có: chưa có năm nào)"
     )
@@ -173,7 +174,7 @@ def test_problems_of_several_files_all_reported_sorted(tmp_path: Path) -> None:
         },
     )
     with pytest.raises(DataError) as info:
-        load_year_or_raise(tmp_path / "data", 2020)
+        open_year_or_raise(tmp_path / "data", 2020)
     assert [str(p) for p in info.value.problems] == [
         'data/2020/diem/B.yaml:5:14: lỗi: cần một số điểm (ví dụ 9.5), "đạt"/"không đạt", '
         'hoặc {thuc_hien: ..., chi_tieu: ...}, nhưng gặp "x"',
@@ -192,7 +193,7 @@ def test_load_or_raise_returns_warnings(tmp_path: Path) -> None:
     write_year(
         tmp_path, {"khoi.yaml": KHOI.replace("da_ket_thuc", "dang_dien_ra"), "diem/C.yaml": None}
     )
-    data, warnings = load_year_or_raise(tmp_path / "data", 2020)
+    data, warnings = open_year_or_raise(tmp_path / "data", 2020)
     assert data.year == 2020
     assert [(p.severity, p.message) for p in warnings] == [
         (Severity.WARNING, 'chưa có tệp điểm của đơn vị "C" (năm đang diễn ra)')
@@ -229,7 +230,7 @@ def test_yaml_11_traps_keep_their_text(tmp_path: Path) -> None:
             "diem/C.yaml": score_file("010", first="12", second="không đạt"),
         },
     )
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert data is not None
     assert data.member_ids == ["no", "B", "010"]
     assert data.cluster.leader == "no"
@@ -251,7 +252,7 @@ def test_paths_relative_to_current_directory(
     """Positions use the path relative to the working directory, so editors can open it."""
     write_year(tmp_path, {"quy-che.yaml": "- nam: 2020\n"})
     monkeypatch.chdir(tmp_path / "data")
-    _, found = load_year(tmp_path / "data", 2020)
+    _, found = open_year(tmp_path / "data", 2020)
     assert [p.position.path for p in found] == [str(Path("2020") / "quy-che.yaml")]
 
 
@@ -263,7 +264,7 @@ def test_paths_outside_current_directory_stay_absolute(
     elsewhere = tmp_path / "khac"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    _, found = load_year(tmp_path / "data", 2020)
+    _, found = open_year(tmp_path / "data", 2020)
     assert [p.position.path for p in found] == [str(tmp_path / "data" / "2020" / "quy-che.yaml")]
 
 
@@ -272,7 +273,7 @@ def test_nfc_normalised_on_input(tmp_path: Path) -> None:
     import unicodedata
 
     write_year(tmp_path, {"khoi.yaml": unicodedata.normalize("NFD", KHOI).encode("utf-8")})
-    data, found = load_year(tmp_path / "data", 2020)
+    data, found = open_year(tmp_path / "data", 2020)
     assert found == []
     assert data is not None
     assert data.cluster.name == "Khối thi đua thử nghiệm"
@@ -282,10 +283,10 @@ def test_nfc_normalised_on_input(tmp_path: Path) -> None:
 def test_year_data_knows_illustrative(tmp_path: Path) -> None:
     """A year is illustrative as soon as one of its made-up files says minh_hoa: true."""
     write_year(tmp_path)
-    data, _ = load_year(tmp_path / "data", 2020)
+    data, _ = open_year(tmp_path / "data", 2020)
     assert data is not None and not data.illustrative
     write_year(tmp_path, {"tieu-chi.yaml": TIEU_CHI + "minh_hoa: true\n"})
-    data, _ = load_year(tmp_path / "data", 2020)
+    data, _ = open_year(tmp_path / "data", 2020)
     assert data is not None and data.illustrative
 
 
@@ -322,7 +323,7 @@ def test_next_year_tasks_are_read_and_checked(
 
     monkeypatch.chdir(tmp_path)
     write_year(tmp_path, {})
-    data, _ = load_year(tmp_path / "data", 2020)
+    data, _ = open_year(tmp_path / "data", 2020)
     assert data is not None
     assert load_next_tasks(data) is None
     nxt = tmp_path / "data" / "2021"

@@ -17,10 +17,14 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import load_workbook
 
-from thidua.compute.ranking import YearResult, rank_year
+from thidua.compute.ranking import rank_year
+from thidua.compute.results import YearResult
 from thidua.present import render as r
-from thidua.present.office_docs import html_to_docx, package_time, render_docx, render_scores_xlsx
-from thidua.read.load import load_next_tasks, load_year_or_raise
+from thidua.present.ooxml import package_time
+from thidua.present.word import html_to_docx, render_docx
+from thidua.present.xlsx_summary import render_scores_xlsx
+from thidua.read.load import load_next_tasks
+from thidua.repo.years import open_year_or_raise
 from yeardata import write_year
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +40,7 @@ def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def result_2020() -> YearResult:
-    data, _ = load_year_or_raise(BUNDLED, 2020)
+    data, _ = open_year_or_raise(BUNDLED, 2020)
     return rank_year(data)
 
 
@@ -324,7 +328,7 @@ def _saved(document: docx.document.Document) -> bytes:
 def small_result(tmp_path: Path) -> YearResult:
     """The base year of yeardata: A 18 + đạt(10) = 28, B 15 + 10 = 25, C 12 + 0 = 12."""
     write_year(tmp_path)
-    data, _ = load_year_or_raise(tmp_path / "data", 2020)
+    data, _ = open_year_or_raise(tmp_path / "data", 2020)
     return rank_year(data)
 
 
@@ -379,7 +383,7 @@ def test_scores_xlsx_decimals_exact(tmp_path: Path) -> None:
             "  '1.2': {tu_cham: đạt}\n"
         },
     )
-    data, _ = load_year_or_raise(tmp_path / "data", 2020)
+    data, _ = open_year_or_raise(tmp_path / "data", 2020)
     content = render_scores_xlsx(rank_year(data))
     ws = load_workbook(io.BytesIO(content))["Tổng hợp"]
     assert ws["D3"].value == 19.5 and ws["C3"].value == "Đơn vị thử nghiệm A"

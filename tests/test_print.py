@@ -14,9 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from thidua.compute.ranking import YearResult, rank_year
-from thidua.present.render import Doc, Format, make_environment, render_document
-from thidua.read.load import load_next_tasks, load_year_or_raise
+from thidua.compute.ranking import rank_year
+from thidua.compute.results import YearResult
+from thidua.present.context import Doc, Format
+from thidua.present.render import make_environment, render_document
+from thidua.read.load import load_next_tasks
+from thidua.repo.years import open_year_or_raise
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +85,7 @@ SPECIFIC = {
 
 @pytest.fixture(scope="module")
 def bundled() -> YearResult:
-    data, _ = load_year_or_raise(ROOT / "data", 2020)
+    data, _ = open_year_or_raise(ROOT / "data", 2020)
     return rank_year(data)
 
 

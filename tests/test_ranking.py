@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from rankdata import TABLE, approval, ballots, khoi, order, points, quy_che, rank
-from thidua.compute.ranking import YearResult, rank_year
+from thidua.compute.ranking import rank_year
+from thidua.compute.results import YearResult
 from thidua.errors import Severity
-from thidua.read.load import load_year_or_raise
+from thidua.repo.years import open_year_or_raise
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ def vote(counts: dict[str, int], *, valid: int = 3, choose: int = 1) -> str:
 
 @pytest.fixture(scope="module")
 def bundled() -> YearResult:
-    data, _ = load_year_or_raise(ROOT / "data", 2020)
+    data, _ = open_year_or_raise(ROOT / "data", 2020)
     return rank_year(data)
 
 

@@ -16,13 +16,11 @@ from typer.testing import CliRunner
 
 from thidua.cli import app
 from thidua.collate import sort_key, sorted_vi
-from thidua.compute.ranking import YearResult, rank_year
+from thidua.compute.ranking import rank_year
+from thidua.compute.results import YearResult
+from thidua.present.context import Doc, Format, RenderError, file_name
 from thidua.present.render import (
-    Doc,
-    Format,
-    RenderError,
     builtin_templates_dir,
-    file_name,
     make_environment,
     md_escape,
     render_document,
@@ -36,7 +34,8 @@ from thidua.present.render import (
     vn_share,
     vn_time,
 )
-from thidua.read.load import load_next_tasks, load_year_or_raise
+from thidua.read.load import load_next_tasks
+from thidua.repo.years import open_year_or_raise
 from yeardata import score_file, write_year
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +60,7 @@ khen_thuong:
 
 @pytest.fixture(scope="module")
 def bundled() -> YearResult:
-    data, _ = load_year_or_raise(ROOT / "data", 2020)
+    data, _ = open_year_or_raise(ROOT / "data", 2020)
     return rank_year(data)
 
 
@@ -75,7 +74,7 @@ def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
 def small(tmp_path: Path, files: dict[str, str | bytes | None] | None = None) -> YearResult:
     """The three-member base year of yeardata (A 28, B 25, C 12 points), plus ``files``."""
     write_year(tmp_path, files)
-    data, _ = load_year_or_raise(tmp_path / "data", 2020)
+    data, _ = open_year_or_raise(tmp_path / "data", 2020)
     return rank_year(data)
 
 

@@ -25,7 +25,8 @@ from typer.testing import CliRunner, Result
 
 from thidua.cli import app
 from thidua.errors import Problem
-from thidua.read.load import YearData, load_year
+from thidua.repo.years import open_year
+from thidua.year import YearData
 from yeardata import KHOI, QUY_CHE, score_file, write_year
 
 REPO = Path(__file__).resolve().parents[1]
@@ -406,8 +407,8 @@ def test_editor_variations_read_as_same_data(
     assert result.stdout == expected.stdout
     assert result.stderr == expected.stderr == ""
 
-    base, base_problems = load_year(original / "data", 2020)
-    data, problems = load_year(changed / "data", 2020)
+    base, base_problems = open_year(original / "data", 2020)
+    data, problems = open_year(changed / "data", 2020)
     assert base_problems == problems == []
     assert base is not None and data is not None
     assert content(data) == content(base)
@@ -554,7 +555,7 @@ def test_garbled_files_never_crash_the_loader(scratch: Path, mutation: dict[str,
     try:
         for name, data in mutation.items():
             (folder / name).write_bytes(data)
-        data_, found = load_year(scratch, 2020)
+        data_, found = open_year(scratch, 2020)
         for p in found:
             check_problem(p)
         if data_ is None:
@@ -571,7 +572,7 @@ def test_random_text_as_a_score_file(scratch: Path, text: str) -> None:
     path = scratch / "2020" / "diem" / "NHNN.yaml"
     try:
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
-        _, found = load_year(scratch, 2020)
+        _, found = open_year(scratch, 2020)
         for p in found:
             check_problem(p)
     finally:

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from rankdata import YEAR, khoi, load, load_with_problems, quy_che
-from thidua.compute.scoring import CriterionResult, score_year, scoring_problems, to_decimal
-from thidua.read.load import YearData
+from thidua.compute.exact import to_decimal
+from thidua.compute.score_rules import scoring_problems
+from thidua.compute.scoring import CriterionResult, score_year
+from thidua.year import YearData
 
 D = Decimal
 
@@ -289,9 +291,9 @@ def test_member_without_file_scores_zero(tmp_path: Path) -> None:
 
 def test_bundled_2020_totals() -> None:
     """The bundled 2020 totals, hand-checked (NHNN 106 … HQ 67,75), in member-list order."""
-    from thidua.read.load import load_year_or_raise
+    from thidua.repo.years import open_year_or_raise
 
-    data, _ = load_year_or_raise(Path(__file__).parent.parent / "data", 2020)
+    data, _ = open_year_or_raise(Path(__file__).parent.parent / "data", 2020)
     totals = {mid: s.total for mid, s in score_year(data).items()}
     # NHNN: 30 + 19 + 10 + 10 + 4×2 + 9,5 + 9,5 + 10 (bonus) = 106
     # QLTT: 24 + 19 (appraised) + 10 + 10 + 3×2 + 9,5 + 9,5 = 88

@@ -17,14 +17,8 @@ import pytest
 
 from thidua import models as m
 from thidua.compute import voting
-from thidua.compute.voting import (
-    PaperVerdict,
-    YamlPath,
-    ballots_problems,
-    meets,
-    tally,
-    tally_problems,
-)
+from thidua.compute.ballot_rules import ballots_problems, tally_problems
+from thidua.compute.voting import PaperVerdict, YamlPath, meets, tally
 from thidua.errors import Position, Problem, Severity
 from thidua.read.yamlio import parse_yaml
 
@@ -807,9 +801,10 @@ def test_bundled_2020_ballots() -> None:
 
 
 def test_messages_are_nfc() -> None:
-    """Every Vietnamese text in voting.py is NFC, as the user must see it."""
-    source = (ROOT / "src" / "thidua" / "compute" / "voting.py").read_text(encoding="utf-8")
-    assert unicodedata.is_normalized("NFC", source)
+    """Every Vietnamese text in voting.py and ballot_rules.py is NFC, as the user must see it."""
+    for name in ("voting.py", "ballot_rules.py"):
+        source = (ROOT / "src" / "thidua" / "compute" / name).read_text(encoding="utf-8")
+        assert unicodedata.is_normalized("NFC", source)
 
 
 # --- cross-check against pref_voting ------------------------------------------------------

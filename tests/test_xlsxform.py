@@ -581,9 +581,9 @@ def test_changed_table_is_refused() -> None:
     folder = make_year(Path.cwd())
     sheet(2020, "A", "bad.xlsx")
     from thidua.present.form import table_fingerprint
-    from thidua.read.load import load_year
+    from thidua.repo.years import open_year
 
-    old = load_year(Path("data"), 2020)[0]
+    old = open_year(Path("data"), 2020)[0]
     assert old is not None
     old_print = table_fingerprint(old.table)
     table = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
@@ -592,7 +592,7 @@ def test_changed_table_is_refused() -> None:
         "cach_cham: thang_diem\n        toi_da: 10", "cach_cham: thang_diem\n        toi_da: 12"
     )
     (folder / "tieu-chi.yaml").write_text(changed, encoding="utf-8")
-    new = load_year(Path("data"), 2020)[0]
+    new = open_year(Path("data"), 2020)[0]
     assert new is not None
     new_print = table_fingerprint(new.table)
     assert old_print != new_print
@@ -606,16 +606,16 @@ def test_changed_table_is_refused() -> None:
 def test_guidance_change_keeps_fingerprint() -> None:
     """Rewording only the guidance (huong_dan) does not invalidate forms already sent."""
     from thidua.present.form import table_fingerprint
-    from thidua.read.load import load_year
+    from thidua.repo.years import open_year
 
     folder = make_year(Path.cwd())
-    before = load_year(Path("data"), 2020)[0]
+    before = open_year(Path("data"), 2020)[0]
     text = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
     (folder / "tieu-chi.yaml").write_text(
         text.replace("toi_da: 20\n", "toi_da: 20.0\n        huong_dan: Theo % kế hoạch.\n"),
         encoding="utf-8",
     )
-    after = load_year(Path("data"), 2020)[0]
+    after = open_year(Path("data"), 2020)[0]
     assert before is not None and after is not None
     assert table_fingerprint(before.table) == table_fingerprint(after.table)
 
@@ -739,12 +739,12 @@ def test_form_reads_through_bytes_api() -> None:
     from decimal import Decimal
 
     from thidua import models as m
-    from thidua.present.form import read_form
-    from thidua.read.load import load_year
+    from thidua.present.form_read import read_form
+    from thidua.repo.years import open_year
 
     make_year(Path.cwd())
     sheet(2020, "A", "a.xlsx")
-    data = load_year(Path("data"), 2020)[0]
+    data = open_year(Path("data"), 2020)[0]
     assert data is not None
     values = read_form(io.BytesIO(Path("a.xlsx").read_bytes()).getvalue(), "a", data, "A")
     assert [(v.criterion.id, v.self_score, v.evidence) for v in values] == [

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thidua.errors import DataError, Position
-from thidua.read import yamlio
+from thidua.read import yamlio, yamltree
 from thidua.read.yamlio import SourceMap, parse_yaml, read_file
 
 PATH = "du_lieu/khoi.yaml"
@@ -63,7 +63,7 @@ def duplicate_message(key: str, first_line: int) -> str:
 
 @contextmanager
 def pure_python_parser() -> Iterator[None]:
-    with mock.patch.object(yamlio, "_LIBYAML", None):
+    with mock.patch.object(yamltree, "_LIBYAML", None):
         yield
 
 
@@ -796,7 +796,7 @@ def test_unknown_syntax_error_keeps_the_original_text() -> None:
     """An error string missing from the table is shown as 'lỗi cú pháp YAML: <English>'."""
     mark = yaml.Mark("x", 0, 0, 2, None, 0)
     exc = yaml.scanner.ScannerError("while testing", mark, "a brand new complaint", mark)
-    problem = yamlio._syntax_problem(exc, "ab\n", PATH)
+    problem = yamltree._syntax_problem(exc, "ab\n", PATH)
     assert (problem.position, problem.message) == (
         Position(PATH, 1, 3),
         "lỗi cú pháp YAML: a brand new complaint",
@@ -863,7 +863,7 @@ def test_pure_python_parser_agrees_with_libyaml(text: str) -> None:
 
 def test_libyaml_is_used_when_available() -> None:
     """The fast libyaml parser is picked whenever pyyaml was built with it."""
-    assert (yamlio._LIBYAML is not None) == yaml.__with_libyaml__
+    assert (yamltree._LIBYAML is not None) == yaml.__with_libyaml__
 
 
 # --------------------------------------------------------------------------- properties

@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 
 from thidua.errors import Problem
-from thidua.read.load import load_year
+from thidua.repo.years import open_year
 
 KHOI = """\
 nam: 2020
@@ -124,7 +124,7 @@ def write_year(
 
 def problems(root: Path, year: int = 2020) -> list[str]:
     """Every problem of ``year`` under ``root/data``, sorted, as ``path:line:col: …`` lines."""
-    _, found = load_year(root / "data", year)
+    _, found = open_year(root / "data", year)
     return [str(p) for p in sort(found)]
 
 

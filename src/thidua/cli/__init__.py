@@ -1,8 +1,9 @@
 """The ``thidua`` command: parse options, call the core, print, map errors to exit codes.
 
-Thin on purpose. Each group of commands lives in a module of :mod:`thidua.cli.commands`
-that registers itself on :data:`app`; heavy modules (jinja2, ruamel, openpyxl) are
-imported inside the command functions, so ``thidua check`` and ``--help`` stay fast.
+Thin on purpose. Each group of commands lives in a module of :mod:`thidua.cli`
+(``rank``, ``render``, ``gitflow``, ``sheet``) that registers itself on :data:`app`; the
+modules that import jinja2 or ruamel at load time are imported inside the command
+functions, so ``thidua check`` and ``--help`` stay fast.
 
 Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong usage.
 """
@@ -21,6 +22,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 import typer
 
+from thidua import __version__
+from thidua.cli import gitflow, rank, render, sheet
 from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
@@ -32,6 +35,7 @@ from thidua.cli.common import (
     stdout_utf8,
 )
 from thidua.cli.locale import VietnameseGroup
+from thidua.repo.summary import check_years
 
 app = typer.Typer(
     name="thidua",
@@ -50,8 +54,6 @@ app = typer.Typer(
 
 def _print_version(value: bool) -> None:
     if value:
-        from thidua import __version__
-
         echo(f"thidua {__version__}")
         raise typer.Exit()
 
@@ -89,7 +91,6 @@ def check(
     ] = ProblemFormat.TEXT,
 ) -> None:
     """Kiểm tra dữ liệu: cú pháp, kiểu, mã đơn vị và tiêu chí, giới hạn điểm, số phiếu."""
-    from thidua.repo.summary import check_years
 
     def action() -> int:
         problems, summaries = check_years(data, years or None)
@@ -108,14 +109,9 @@ def check(
         raise typer.Exit(code)
 
 
-def _register_commands() -> None:
-    # Each module adds its commands to ``app``; importing them must stay cheap.
-    from thidua.cli.commands import register_all
-
-    register_all(app)
-
-
-_register_commands()
+# Each module adds its commands to ``app``; importing them must stay cheap.
+for _module in (rank, render, gitflow, sheet):
+    _module.register(app)
 
 
 def main() -> None:

@@ -3,8 +3,8 @@
 The functions here parse options, call the core modules (:mod:`thidua.repo.fmt`,
 :mod:`thidua.repo.diff`, :mod:`thidua.repo.newyear`, :mod:`thidua.repo.history`,
 :mod:`thidua.repo.scaffold`, :mod:`thidua.repo.schema`) and write files, always atomically
-(:mod:`thidua.repo.atomic`). The core modules, ruamel.yaml and rich are imported inside the
-command functions, so that ``thidua --help`` and ``thidua check`` do not pay for them.
+(:mod:`thidua.repo.atomic`). ``fmt`` (ruamel.yaml) is imported inside its command
+function, so that ``thidua --help`` and ``thidua check`` do not pay for it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,16 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.errors import ThiduaError
+from thidua.present import diff as diff_out
+from thidua.present import history as history_out
+from thidua.read.load import display_path
+from thidua.repo.atomic import create_dir_atomic, write_bytes_atomic, write_text_atomic
+from thidua.repo.diff import diff_year
+from thidua.repo.history import load as load_history
+from thidua.repo.newyear import build, check_folder
+from thidua.repo.scaffold import init as create
+from thidua.repo.schema import render_all
 
 __all__ = ["register"]
 
@@ -67,8 +77,7 @@ def fmt(
     """Định dạng các tệp dữ liệu theo một cách thống nhất, giữ nguyên chú thích và giá trị."""
 
     def action() -> int:
-        from thidua.repo.atomic import write_bytes_atomic
-        from thidua.repo.fmt import plan
+        from thidua.repo.fmt_plan import plan
 
         result = plan(data, years or None)
         changed = [f for f in result.files if f.new is not None]
@@ -118,10 +127,9 @@ def diff(
     """So sánh dữ liệu một năm giữa hai phiên bản git: điểm, phiếu, hội nghị, thứ hạng."""
 
     def action() -> None:
-        from thidua.repo.diff import diff_year, render_json, render_text
-
         result = diff_year(data, year, rev_a, rev_b)
-        text = render_json(result) if out_format is DiffFormat.JSON else render_text(result)
+        shown = diff_out.render_json if out_format is DiffFormat.JSON else diff_out.render_text
+        text = shown(result)
         sys.stdout.write(text)
 
     run(action)
@@ -142,10 +150,6 @@ def new_year(
     """Bắt đầu năm mới: chép thành viên, quy chế, bảng tiêu chí; chọn Trưởng, Phó khối."""
 
     def action() -> None:
-        from thidua.errors import ThiduaError
-        from thidua.read.load import display_path
-        from thidua.repo.atomic import create_dir_atomic
-        from thidua.repo.newyear import build, check_folder
 
         plan = build(data, year, prev)
         try:
@@ -177,15 +181,13 @@ def history(
     """Thứ hạng, điểm và khen thưởng của các đơn vị qua các năm đã kết thúc."""
 
     def action() -> None:
-        from thidua.repo import history as h
-
-        result = h.load(data, unit)
+        result = load_history(data, unit)
         if out_format is HistoryFormat.JSON:
-            sys.stdout.write(h.render_json(result))
+            sys.stdout.write(history_out.render_json(result))
         elif out_format is HistoryFormat.CSV:
-            sys.stdout.write(h.render_csv(result))
+            sys.stdout.write(history_out.render_csv(result))
         else:
-            sys.stdout.write(h.render_table(result))
+            sys.stdout.write(history_out.render_table(result))
 
     run(action)
 
@@ -209,7 +211,6 @@ def init(
     """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
 
     def action() -> None:
-        from thidua.repo.scaffold import init as create
 
         for line in create(folder, year):
             echo(line)
@@ -226,10 +227,6 @@ def schema(
     """Ghi lược đồ JSON của từng loại tệp dữ liệu, để trình soạn thảo gợi ý và kiểm tra."""
 
     def action() -> None:
-        from thidua.errors import ThiduaError
-        from thidua.read.load import display_path
-        from thidua.repo.atomic import write_text_atomic
-        from thidua.repo.schema import render_all
 
         try:
             out.mkdir(parents=True, exist_ok=True)

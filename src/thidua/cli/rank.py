@@ -14,10 +14,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, print_problems, run
+from thidua.compute.ranking import rank_year
+from thidua.errors import UsageError
+from thidua.present import rankview
+from thidua.present.explain import render_explain
+from thidua.present.rankview import PIPE_WIDTH, render_table
+from thidua.repo.years import open_year_or_raise
 
 if TYPE_CHECKING:
-    from thidua.compute.ranking import YearResult
-    from thidua.read.load import YearData
+    from thidua.compute.results import YearResult
+    from thidua.year import YearData
 
 __all__ = ["RankFormat", "explain", "rank", "register"]
 
@@ -46,9 +52,8 @@ def _out(text: str) -> None:
 
 
 def _load(data_dir: Path, year: int) -> YearData:
-    from thidua.read.load import load_year_or_raise
 
-    data, warnings = load_year_or_raise(data_dir, year)
+    data, warnings = open_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
     return data
@@ -69,8 +74,6 @@ def rank(
     """Xếp hạng thi đua một năm: điểm, phiếu, đơn vị dẫn đầu, khen thưởng, Trưởng khối."""
 
     def action() -> None:
-        from thidua.compute.ranking import rank_year
-        from thidua.present import rankview
 
         result = rank_year(_load(data, year))
         if fmt is RankFormat.TABLE:
@@ -95,8 +98,6 @@ def explain(
     """Giải thích từng dòng điểm của một đơn vị, số phiếu và vì sao đơn vị đứng ở thứ hạng đó."""
 
     def action() -> None:
-        from thidua.compute.ranking import rank_year
-        from thidua.errors import UsageError
 
         loaded = _load(data, year)
         ids = loaded.member_ids
@@ -105,7 +106,6 @@ def explain(
             raise UsageError(
                 f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
             )
-        from thidua.present.rankview import render_explain
 
         _out(render_explain(rank_year(loaded), chosen))
 
@@ -115,8 +115,6 @@ def explain(
 def _print_table(result: YearResult) -> None:
     import shutil
     import sys
-
-    from thidua.present.rankview import PIPE_WIDTH, render_table
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH

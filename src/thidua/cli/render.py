@@ -22,13 +22,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.compute.ranking import rank_year
 from thidua.errors import ThiduaError, UsageError
+from thidua.present.context import RenderError
+from thidua.present.word import render_docx
+from thidua.present.xlsx_summary import render_scores_xlsx
+from thidua.read.load import load_next_tasks
+from thidua.repo.atomic import write_bytes_atomic
+from thidua.repo.years import open_year_or_raise
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from thidua.compute.ranking import YearResult
-    from thidua.present.render import Doc
+    from thidua.compute.results import YearResult
+    from thidua.present.context import Doc
 
 __all__ = ["DocName", "FormatName", "register", "render"]
 
@@ -133,19 +140,16 @@ def _render(
 
     today = r.today_from_epoch()
     result = _ranked(data_dir, year)
-    from thidua.read.load import load_next_tasks
 
     next_tasks = load_next_tasks(result.data)
     templates = r.user_templates_dir(data_dir)
     make: Callable[[r.Doc], str | bytes]
     if fmt_name is FormatName.XLSX:
-        from thidua.present.office_docs import render_scores_xlsx
 
         def make(one: r.Doc) -> str | bytes:
             return render_scores_xlsx(result)
 
     elif fmt_name is FormatName.DOCX:
-        from thidua.present.office_docs import render_docx
 
         def make(one: r.Doc) -> str | bytes:
             return render_docx(result, one, templates, next_tasks=next_tasks, today=today)
@@ -190,10 +194,8 @@ def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName
 
 
 def _ranked(data_dir: Path, year: int) -> YearResult:
-    from thidua.compute.ranking import rank_year
-    from thidua.read.load import load_year_or_raise
 
-    data, warnings = load_year_or_raise(data_dir, year)
+    data, warnings = open_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
     return rank_year(data)
@@ -203,7 +205,6 @@ def _render_each(
     docs: list[Doc], make: Callable[[Doc], str | bytes], *, all_or_nothing: bool
 ) -> dict[Doc, str | bytes]:
     """Render every document; with ``all``, report every failure and render nothing."""
-    from thidua.present.render import RenderError
 
     contents: dict[Doc, str | bytes] = {}
     failures: list[str] = []
@@ -222,7 +223,6 @@ def _render_each(
 
 
 def _write_all(files: dict[Path, str | bytes]) -> None:
-    from thidua.repo.atomic import write_bytes_atomic
 
     for path, content in files.items():
         try:

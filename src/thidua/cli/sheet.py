@@ -15,6 +15,15 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.errors import DataError, UsageError
+from thidua.present.form import build_form, form_bytes, form_file_name
+from thidua.present.form_read import FormError
+from thidua.present.ooxml import package_time
+from thidua.read.load import display_path
+from thidua.repo.atomic import write_bytes_atomic, write_text_atomic
+from thidua.repo.importer import plan_import
+from thidua.repo.years import open_year
+from thidua.year import TABLE
 
 __all__ = ["import_form", "register", "sheet"]
 
@@ -53,13 +62,8 @@ def sheet(
     """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
 
     def action() -> int:
-        from thidua.errors import DataError, UsageError
-        from thidua.present.form import build_form, form_bytes, form_file_name
-        from thidua.present.office_docs import package_time
-        from thidua.read.load import TABLE, display_path, load_year
-        from thidua.repo.atomic import write_bytes_atomic
 
-        loaded, problems = load_year(data, year)
+        loaded, problems = open_year(data, year)
         if loaded is None:
             raise DataError(problems)
         # The form needs a sound scoring table and member list; a fault in some member's
@@ -109,10 +113,6 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
 
     def action() -> int:
-        from thidua.errors import DataError, UsageError
-        from thidua.present.form import FormError, plan_import
-        from thidua.read.load import display_path
-        from thidua.repo.atomic import write_text_atomic
 
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")

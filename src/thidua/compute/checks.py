@@ -11,20 +11,12 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from thidua import models as m
+from thidua.compute.ballot_rules import ballots_problems
+from thidua.compute.score_rules import scoring_problems
 from thidua.errors import Position, Problem, error, warning
-from thidua.read.load import (
-    BALLOTS,
-    CLUSTER,
-    CONFERENCE,
-    REGULATION,
-    SCORES_DIR,
-    TABLE,
-    TASKS,
-    YearData,
-    display_path,
-)
 from thidua.read.spelling import spelling_problems
-from thidua.read.yamlio import YamlPath
+from thidua.sources import YamlPath
+from thidua.year import BALLOTS, CLUSTER, CONFERENCE, REGULATION, SCORES_DIR, TABLE, TASKS, YearData
 
 Rule = Callable[[YearData], Iterable[Problem]]
 
@@ -204,7 +196,7 @@ def check_scores(data: YearData) -> Iterator[Problem]:
         make = error if closed else warning
         state = "năm đã kết thúc" if closed else "năm đang diễn ra"
         if member_scores is None:
-            where = Position(display_path(data.folder / SCORES_DIR / f"{mid}.yaml"), 1, 1)
+            where = Position(data.shown(f"{SCORES_DIR}/{mid}.yaml"), 1, 1)
             yield make(where, f'chưa có tệp điểm của đơn vị "{mid}" ({state})')
         elif len(missing) == len(criteria):
             yield make(
@@ -283,7 +275,6 @@ def check_ballots(data: YearData) -> Iterable[Problem]:
     (rules of :mod:`thidua.compute.voting`)."""
     if data.ballots is None:
         return []
-    from thidua.compute.voting import ballots_problems
 
     def pos(path: YamlPath) -> Position:
         return data.pos(BALLOTS, path)
@@ -293,8 +284,6 @@ def check_ballots(data: YearData) -> Iterable[Problem]:
 
 def check_score_values(data: YearData) -> Iterable[Problem]:
     """Score shapes, bounds and reasons (rules of :mod:`thidua.compute.scoring`)."""
-    from thidua.compute.scoring import scoring_problems
-
     return scoring_problems(data)
 
 

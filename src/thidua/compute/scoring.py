@@ -48,32 +48,26 @@ the scores, so a criterion without ``tham_dinh`` kept its self-score).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
-from math import gcd
 from typing import TYPE_CHECKING
 
 from thidua import models as m
-from thidua.errors import Problem, error
+from thidua.compute.exact import _exact, _split, _value, to_decimal
 from thidua.numbers import number
 
 if TYPE_CHECKING:
-    from thidua.read.load import YearData
+    from thidua.year import YearData
 
 __all__ = [
-    "DECIMAL_PLACES",
     "CriterionResult",
     "MemberScore",
     "formula",
     "score_year",
-    "scoring_problems",
-    "to_decimal",
 ]
 
-#: Places kept in a Decimal field whose exact value is a repeating decimal.
-DECIMAL_PLACES = 10
 #: Significant digits of Decimal arithmetic while scoring: far beyond any typed value.
 PRECISION = 1000
 
@@ -83,58 +77,6 @@ STAGE_LABELS = {SELF: "điểm tự chấm", APPRAISED: "điểm thẩm định"
 
 _ZERO = Decimal(0)
 _FZERO = Fraction(0)
-
-
-# --- exact numbers ------------------------------------------------------------------------
-
-
-def _decimal_of(num: int, den: int) -> Decimal | None:
-    """num/den (den > 0) as an exact Decimal, or None if it is a repeating decimal."""
-    g = gcd(num, den)
-    num, den = num // g, den // g
-    d = den
-    twos = fives = 0
-    while d % 2 == 0:
-        d //= 2
-        twos += 1
-    while d % 5 == 0:
-        d //= 5
-        fives += 1
-    if d != 1:
-        return None
-    exponent = max(twos, fives)
-    scaled = num * (10**exponent // den)
-    # String construction is exact whatever the decimal context's precision.
-    return Decimal(f"{scaled}E-{exponent}") if exponent else Decimal(scaled)
-
-
-def _value(num: int, den: int) -> Decimal | Fraction:
-    """num/den exactly: a Decimal when it is a finite decimal, else a Fraction."""
-    exact = _decimal_of(num, den)
-    return exact if exact is not None else Fraction(num, den)
-
-
-def to_decimal(value: Fraction) -> Decimal:
-    """``value`` exactly if it is a finite decimal, else rounded half up to 10 places."""
-    num, den = value.numerator, value.denominator
-    exact = _decimal_of(num, den)
-    if exact is not None:
-        return exact
-    units, rest = divmod(abs(num) * 10**DECIMAL_PLACES, den)
-    if 2 * rest >= den:
-        units += 1
-    return Decimal(f"{'-' if num < 0 else ''}{units}E-{DECIMAL_PLACES}")
-
-
-def _split(value: Decimal | Fraction) -> tuple[Decimal, Fraction | None]:
-    """(Decimal, None) when exact as a Decimal; else (rounded Decimal, exact Fraction)."""
-    if isinstance(value, Decimal):
-        return value, None
-    return to_decimal(value), value
-
-
-def _exact(value: Decimal, repeating: Fraction | None) -> Fraction:
-    return repeating if repeating is not None else Fraction(value)
 
 
 # --- results ------------------------------------------------------------------------------
@@ -626,131 +568,3 @@ def _totals(
         for gid, value in decimals.items()
     }
     return shown, exact, to_decimal(total_exact), total_exact
-
-
-# --- problems -----------------------------------------------------------------------------
-
-
-def _show_value(value: object) -> str:
-    if isinstance(value, m.Met):
-        return f'"{value.value}"'
-    if isinstance(value, m.Quantity):
-        return f"{{thuc_hien: {value.actual}, chi_tieu: {value.target}}}"
-    return str(value)
-
-
-def _shape_name(value: object) -> str:
-    if isinstance(value, m.Met):
-        return f'"{value.value}"'
-    if isinstance(value, m.Quantity):
-        return "thực hiện/chỉ tiêu " + _show_value(value)
-    return f"số {value}"
-
-
-def _expected(crit: m.Criterion) -> str:
-    """What a value of ``crit`` must look like, in Vietnamese."""
-    kind = crit.kind
-    top = crit.maximum
-    if kind is m.CriterionKind.QUANTITATIVE:
-        return "thực hiện và chỉ tiêu, ví dụ {thuc_hien: 105, chi_tieu: 100}"
-    if kind is m.CriterionKind.QUALITATIVE:
-        if crit.qualitative_mode is m.QualitativeMode.MET:
-            return '"đạt" hoặc "không đạt"'
-        if crit.qualitative_mode is m.QualitativeMode.GRADED:
-            return f"một số điểm từ 0 đến {top}"
-        return f'"đạt", "không đạt" hoặc một số điểm từ 0 đến {top}'
-    if kind is m.CriterionKind.PER_COUNT:
-        return "số lần, là một số nguyên không âm (ví dụ 3)"
-    return f"một số điểm từ 0 đến {top}"
-
-
-def _shape_ok(crit: m.Criterion, value: object) -> bool:
-    # A value is a Decimal, a Met or a Quantity. isinstance on a pydantic model goes
-    # through the ABC machinery (slow when it fails): Quantity is tested only where needed.
-    kind = crit.kind
-    if kind is m.CriterionKind.QUANTITATIVE:
-        return isinstance(value, m.Quantity)
-    if kind is m.CriterionKind.QUALITATIVE:
-        if isinstance(value, m.Met):
-            return crit.qualitative_mode is not m.QualitativeMode.GRADED
-        if isinstance(value, Decimal):
-            return crit.qualitative_mode is not m.QualitativeMode.MET
-        return False
-    return isinstance(value, Decimal)
-
-
-def _quick_ok(crit: m.Criterion, value: object) -> bool:
-    """The common case, decided fast: a well-formed value within bounds (checks run on
-    every load, 200,000 values for a large year). False means "look closer"."""
-    kind = crit.kind
-    if type(value) is Decimal:
-        if kind is m.CriterionKind.PER_COUNT:
-            return value >= 0 and value == value.to_integral_value()
-        if kind is m.CriterionKind.QUANTITATIVE or (
-            kind is m.CriterionKind.QUALITATIVE and crit.qualitative_mode is m.QualitativeMode.MET
-        ):
-            return False
-        return 0 <= value <= crit.maximum
-    return _shape_ok(crit, value)
-
-
-def _value_problems(crit: m.Criterion, value: object, stage: str) -> Iterator[str]:
-    """Messages for one score value; empty when it is well-formed and within bounds."""
-    where = f'{STAGE_LABELS[stage]} tiêu chí "{crit.id}" ({crit.kind.label})'
-    if not _shape_ok(crit, value):
-        yield f"{where} cần {_expected(crit)}, nhưng gặp {_shape_name(value)}"
-        return
-    if not isinstance(value, Decimal):
-        return
-    top = crit.maximum
-    if crit.kind is m.CriterionKind.PER_COUNT:
-        if value < 0 or value != value.to_integral_value():
-            yield f"{where}: số lần phải là số nguyên không âm (ví dụ 3), nhưng gặp {value}"
-        return
-    if value < 0:
-        yield f"{where}: điểm {value} là số âm; cần từ 0 đến {top}" + (
-            " (điểm trừ ghi số dương, thidua tự trừ khi cộng tổng)"
-            if crit.kind is m.CriterionKind.DEDUCTION
-            else ""
-        )
-    elif value > top:
-        yield f"{where}: điểm {value} vượt quá điểm tối đa {top}; cần từ 0 đến {top}"
-
-
-def scoring_problems(data: YearData) -> list[Problem]:
-    """Score values of the wrong shape for their kind, out of bounds, or changed without reason.
-
-    Positions point at the value (``diem.<criterion>.tu_cham`` / ``tham_dinh``) in the
-    member's file. Criterion ids unknown to the table are left to :mod:`thidua.compute.checks`.
-    """
-    criteria: Mapping[str, m.Criterion] = {c.id: c for _, c in _criteria(data.table)}
-    problems: list[Problem] = []
-    for mid, score in data.scores.items():
-        file = data.score_files.get(mid)
-        if file is None:
-            continue
-        for cid, entry in score.scores.items():
-            crit = criteria.get(cid)
-            if crit is None:
-                continue
-            self_value, appraised = entry.self_score, entry.appraised
-            for stage, value in ((SELF, self_value), (APPRAISED, appraised)):
-                if value is None or _quick_ok(crit, value):
-                    continue
-                for message in _value_problems(crit, value, stage):
-                    problems.append(error(data.pos(file, ("diem", cid, stage)), message))
-            if (
-                appraised is not None
-                and self_value is not None
-                and self_value != appraised
-                and not (entry.reason or "").strip()
-            ):
-                problems.append(
-                    error(
-                        data.pos(file, ("diem", cid, APPRAISED)),
-                        f'điểm thẩm định tiêu chí "{cid}" ({_show_value(entry.appraised)}) khác '
-                        f"điểm tự chấm ({_show_value(entry.self_score)}): cần ghi lý do ở khóa "
-                        '"ly_do"',
-                    )
-                )
-    return problems

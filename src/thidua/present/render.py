@@ -32,7 +32,7 @@ Every ``{{ value }}`` also goes through :func:`_finalize`: ``None`` prints as th
 two decimals for display only.
 
 Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
-``year``, ``next_year``, ``result`` (:class:`thidua.compute.ranking.YearResult`), ``data``,
+``year``, ``next_year``, ``result`` (:class:`thidua.compute.results.YearResult`), ``data``,
 ``cluster``, ``regulation``, ``table``, ``groups``, ``tasks``, ``next_tasks``,
 ``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows``,
 ``ballots`` (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
@@ -48,12 +48,10 @@ alphabetical order), ``vn_time`` ("8 giờ 05"), ``md`` (explicit Markdown escap
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path, PurePath
@@ -67,86 +65,37 @@ import thidua
 from thidua import models as m
 from thidua import numbers as vnformat
 from thidua.collate import sort_key
-from thidua.errors import ThiduaError
+from thidua.present.context import (
+    BLANK,
+    BLANK_LINE,
+    LONG_BLANK,
+    Doc,
+    Format,
+    RenderError,
+    build_context,
+)
 from thidua.present.textsafe import md_escape
-from thidua.read.load import BALLOTS, CONFERENCE, TASKS, display_path
+from thidua.read.load import display_path
+from thidua.year import CONFERENCE
 
 if TYPE_CHECKING:
-    from thidua.compute.ranking import YearResult
-    from thidua.compute.voting import Tally
-    from thidua.read.load import YearData
+    from thidua.compute.results import YearResult
 
 __all__ = [
     "BLANK",
     "LONG_BLANK",
-    "Adjustment",
-    "BallotRow",
-    "BallotView",
     "Doc",
-    "DocInfo",
     "Format",
     "RenderError",
     "Sandbox",
     "build_context",
     "builtin_templates_dir",
-    "file_name",
     "make_environment",
     "render_document",
     "render_template",
     "today_from_epoch",
     "user_templates_dir",
 ]
-
-BLANK = "…"
-LONG_BLANK = "……………"
-BLANK_LINE = "…" * 26  # a line left blank to fill by hand
-
-
-class RenderError(ThiduaError):
-    """A document cannot be rendered: a template error, or data the document needs."""
-
-
-class Format(enum.Enum):
-    MD = "md"
-    HTML = "html"
-
-
-class Doc(enum.Enum):
-    """The documents thidua renders. The value is the template's base name."""
-
-    MINUTES = "minutes"
-    REPORT = "report"
-    PROPOSAL = "proposal"
-    SCORES = "scores"
-    RANKING = "ranking"
-
-    @property
-    def label(self) -> str:
-        return _DOC_LABELS[self][0]
-
-    @property
-    def stem(self) -> str:
-        """Base of the output file name: ``bien-ban`` -> ``bien-ban-2020.md``."""
-        return _DOC_LABELS[self][1]
-
-    @property
-    def code(self) -> str | None:
-        """Decree 30 type code in the document number, if the document carries one."""
-        return _DOC_LABELS[self][2]
-
-
-_DOC_LABELS: dict[Doc, tuple[str, str, str | None]] = {
-    Doc.MINUTES: ("biên bản hội nghị tổng kết", "bien-ban", "BB"),
-    Doc.REPORT: ("báo cáo tổng kết", "bao-cao", "BC"),
-    Doc.PROPOSAL: ("tờ trình đề nghị khen thưởng", "to-trinh", "TTr"),
-    Doc.SCORES: ("bảng tổng hợp điểm", "bang-diem", None),
-    Doc.RANKING: ("kết quả xếp hạng", "xep-hang", None),
-}
-
-
-def file_name(doc: Doc, year: int, fmt: Format) -> str:
-    """``bien-ban-2020.md``, ``bao-cao-2020.html``, ... (see :class:`Doc`)."""
-    return f"{doc.stem}-{year}.{fmt.value}"
 
 
 # --- where templates come from -------------------------------------------------------------
@@ -397,247 +346,6 @@ def _explain(exc: BaseException) -> str:
     if isinstance(exc, jinja2.TemplateError):
         return f"lỗi khi dựng văn bản: {text}"
     return f"lỗi khi dựng văn bản ({type(exc).__name__}): {text}"
-
-
-# --- the context -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DocInfo:
-    """What a template needs to know about the document being rendered."""
-
-    name: str  # "minutes", "report", ...
-    label: str  # "biên bản hội nghị tổng kết"
-    code: str | None  # "BB", "BC", "TTr" or None
-    number: str | None  # "…/BB-…" or the number given in hoi-nghi.yaml (so_van_ban)
-    date: dt.date | None  # the date of the place-and-date line (None: blanks)
-    format: str  # "md" or "html"
-
-
-@dataclass(frozen=True)
-class BallotRow:
-    label: str  # the member's full name, or "Đồng ý" / "Không đồng ý"
-    member: m.Member | None
-    votes: int
-    share: Fraction | None  # over the ballot's denominator; None if unknown or ranked
-
-
-@dataclass(frozen=True)
-class BallotView:
-    """One ballot, ready to print: counts, votes and shares per option."""
-
-    tally: Tally
-    title: str
-    kind: str
-    ranked: bool  # votes are Borda points: no percentage
-    yes_no: bool
-    question: str | None
-    present: int | None
-    issued: int
-    returned: int
-    valid: int
-    invalid: int
-    rows: tuple[BallotRow, ...]
-    denominator_label: str  # "số phiếu hợp lệ"
-    denominator: int | None
-    rules: tuple[str, ...]  # "Đơn vị dẫn đầu: cần trên 50 % số phiếu hợp lệ"
-    invalid_reasons: tuple[str, ...]  # "Phiếu thứ 3: chọn 3 đơn vị, quá số tối đa 1"
-
-
-@dataclass(frozen=True)
-class Adjustment:
-    """A criterion whose appraised score differs from the self-score."""
-
-    member: m.Member
-    criterion: m.Criterion
-    group: m.Group
-    self_points: Decimal | None  # negative for a deduction criterion (points taken off)
-    appraised_points: Decimal | None  # likewise
-    reason: str | None
-
-
-_RULE_LABELS = {
-    "leading": "Đơn vị dẫn đầu",
-    "leader_election": "Trưởng khối",
-    "deputy_election": "Phó khối",
-}
-
-
-def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
-    out: list[tuple[str, m.VoteRule]] = []
-    for attr, label in _RULE_LABELS.items():
-        rule = getattr(regulation, attr)
-        if rule is not None:
-            out.append((label, rule))
-    return out
-
-
-def _rule_text(label: str, rule: m.VoteRule) -> str:
-    from thidua.compute.ranking import share_text
-
-    word = "trên" if rule.comparison is m.Comparison.GREATER else "từ"
-    return f"{label}: cần {word} {share_text(rule.threshold)} {rule.denominator.label}"
-
-
-def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:
-    members = {member.id: member for member in data.cluster.members}
-    n = len(members)
-    rules = _rules_of(data.regulation)
-    views: list[BallotView] = []
-    for ballot_id, tally in tallies.items():
-        ballot = tally.ballot
-        own = [(label, rule) for label, rule in rules if rule.ballot == ballot_id]
-        which = own[0][1].denominator if own else m.Denominator.VALID
-        ranked = ballot.kind is m.BallotKind.RANKED
-        yes_no = ballot.kind is m.BallotKind.YES_NO
-        rows: list[BallotRow] = []
-        for option in tally.options:
-            member = members.get(option)
-            if yes_no:
-                label = "Đồng ý" if option == "dong_y" else "Không đồng ý"
-            else:
-                label = member.name if member is not None else option
-            votes = tally.votes.get(option, 0)
-            share = None if ranked else tally.share(option, which, n)
-            rows.append(BallotRow(label, member, votes, share))
-        reasons = tuple(
-            f"Phiếu thứ {paper.index + 1}: {paper.reason}"
-            for paper in tally.papers
-            if not paper.valid and paper.reason
-        )
-        views.append(
-            BallotView(
-                tally=tally,
-                title=ballot.title,
-                kind=ballot.kind.label,
-                ranked=ranked,
-                yes_no=yes_no,
-                question=ballot.question,
-                present=tally.present,
-                issued=tally.issued,
-                returned=tally.returned,
-                valid=tally.valid,
-                invalid=tally.invalid,
-                rows=tuple(rows),
-                denominator_label=which.label,
-                denominator=tally.denominator(which, n),
-                rules=tuple(_rule_text(label, rule) for label, rule in own),
-                invalid_reasons=reasons,
-            )
-        )
-    return views
-
-
-def _adjustments(result: YearResult) -> list[Adjustment]:
-    out: list[Adjustment] = []
-    for score in result.scores.values():
-        for crit in score.criteria:
-            entry = crit.entry
-            if entry is None or entry.appraised is None:
-                continue
-            if crit.appraised_points == crit.self_points:
-                continue
-            sign = -1 if crit.criterion.kind is m.CriterionKind.DEDUCTION else 1
-            out.append(
-                Adjustment(
-                    member=score.member,
-                    criterion=crit.criterion,
-                    group=crit.group,
-                    self_points=None if crit.self_points is None else sign * crit.self_points,
-                    appraised_points=(
-                        None if crit.appraised_points is None else sign * crit.appraised_points
-                    ),
-                    reason=entry.reason,
-                )
-            )
-    return out
-
-
-def _province(cluster: m.ClusterFile) -> str:
-    """``tỉnh Hòa Bình`` when the cluster's name says so, else the place as written."""
-    for prefix in ("tỉnh", "thành phố"):
-        if f"{prefix} {cluster.place}".lower() in cluster.name.lower():
-            return f"{prefix} {cluster.place}"
-    return cluster.place
-
-
-def _document_number(doc: Doc, conference: m.ConferenceFile | None) -> str | None:
-    if doc.code is None:
-        return None
-    numbers = conference.numbers if conference is not None else None
-    given = {
-        Doc.MINUTES: numbers.minutes if numbers else None,
-        Doc.REPORT: numbers.report if numbers else None,
-        Doc.PROPOSAL: numbers.proposal if numbers else None,
-    }.get(doc)
-    return given or f"{BLANK}/{doc.code}-{BLANK}"
-
-
-def _document_date(
-    doc: Doc, conference: m.ConferenceFile | None, today: dt.date | None
-) -> dt.date | None:
-    # The proposal is written after the conference: dated "today" (SOURCE_DATE_EPOCH) if
-    # known, else left blank. Every other document belongs to the conference.
-    if doc is Doc.PROPOSAL:
-        return today
-    if conference is not None:
-        return conference.date
-    return today
-
-
-def build_context(
-    result: YearResult,
-    doc: Doc,
-    fmt: Format,
-    *,
-    next_tasks: m.TasksFile | None = None,
-    today: dt.date | None = None,
-) -> dict[str, Any]:
-    """Everything a template may use (documented in the module docstring)."""
-    data = result.data
-    cluster = data.cluster
-    members = {member.id: member for member in cluster.members}
-    conference = data.conference
-    folder = data.folder
-    return {
-        "doc": DocInfo(
-            name=doc.value,
-            label=doc.label,
-            code=doc.code,
-            number=_document_number(doc, conference),
-            date=_document_date(doc, conference, today),
-            format=fmt.value,
-        ),
-        "year": data.year,
-        "next_year": data.year + 1,
-        "result": result,
-        "data": data,
-        "cluster": cluster,
-        "regulation": data.regulation,
-        "table": data.table,
-        "groups": data.table.groups,
-        "tasks": data.tasks,
-        "next_tasks": next_tasks,
-        "conference": conference,
-        "members": list(cluster.members),
-        "member_by_id": members,
-        "leader": members.get(cluster.leader) if cluster.leader else None,
-        "deputy": members.get(cluster.deputy) if cluster.deputy else None,
-        "rows": list(result.rows),
-        "ballots": _ballot_views(data, result.tallies),
-        "adjustments": _adjustments(result),
-        "province": _province(cluster),
-        "today": today,
-        "files": {
-            "conference": display_path(folder / CONFERENCE),
-            "ballots": display_path(folder / BALLOTS),
-            "tasks": display_path(folder / TASKS),
-            "next_tasks": display_path(folder.parent / str(data.year + 1) / TASKS),
-        },
-        "illustrative": data.illustrative,
-        "blank": BLANK,
-        "long_blank": LONG_BLANK,
-    }
 
 
 def _require(result: YearResult, doc: Doc) -> None:

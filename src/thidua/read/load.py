@@ -1,31 +1,19 @@
 """Read ``data/<year>/`` into validated models plus a list of problems. Never prints.
 
-The files of one year (see docs/data-format.md):
-
-    khoi.yaml        the cluster, members, leader and deputy, the year's state  (required)
-    quy-che.yaml     the regulation: ranking keys, vote thresholds, awards      (required)
-    tieu-chi.yaml    the scoring table                                           (required)
-    nhiem-vu.yaml    focus tasks and emulation movements                         (optional)
-    diem/<ID>.yaml   one member's scores, one file per member                    (optional)
-    phieu-bau.yaml   secret-ballot results                                       (optional)
-    hoi-nghi.yaml    the year-end conference                                     (optional)
-
-Every file is read and validated even when another one fails, so that the user sees all
-problems at once. Pydantic errors are mapped back to ``file:line:col`` through the
-:class:`~thidua.read.yamlio.SourceMap` of the file. Cross-file rules run in
-:mod:`thidua.compute.checks`, only on files that validated.
+The files of a year are listed in :mod:`thidua.year`. Every file is read and validated
+even when another one fails, so that the user sees all problems at once. Pydantic errors
+are mapped back to ``file:line:col`` through the :class:`~thidua.sources.SourceMap` of
+the file. Cross-file rules are not run here: they are :mod:`thidua.compute.checks`, and
+:func:`thidua.repo.years.open_year` reads a year and runs them.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
-import os
 import re
 import types
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,35 +21,23 @@ from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error
-from thidua.read.spelling import Spellings, find_words, record_spellings
-from thidua.read.yamlio import SourceMap, YamlPath, parse_yaml, read_file
-
-CLUSTER = "khoi.yaml"
-REGULATION = "quy-che.yaml"
-TABLE = "tieu-chi.yaml"
-TASKS = "nhiem-vu.yaml"
-BALLOTS = "phieu-bau.yaml"
-CONFERENCE = "hoi-nghi.yaml"
-SCORES_DIR = "diem"
-
-REQUIRED: dict[str, type[m.Model]] = {
-    CLUSTER: m.ClusterFile,
-    REGULATION: m.RegulationFile,
-    TABLE: m.ScoringTableFile,
-}
-OPTIONAL: dict[str, type[m.Model]] = {
-    TASKS: m.TasksFile,
-    BALLOTS: m.BallotsFile,
-    CONFERENCE: m.ConferenceFile,
-}
-FILE_LABELS = {
-    CLUSTER: "thông tin Khối và thành viên",
-    REGULATION: "quy chế xếp hạng",
-    TABLE: "bảng tiêu chí",
-    TASKS: "nhiệm vụ trọng tâm và phong trào",
-    BALLOTS: "kết quả bỏ phiếu",
-    CONFERENCE: "hội nghị tổng kết",
-}
+from thidua.read.spelling import find_words, record_spellings
+from thidua.read.yamlio import parse_yaml, read_file
+from thidua.sources import SourceMap, YamlPath
+from thidua.year import (
+    BALLOTS,
+    CLUSTER,
+    CONFERENCE,
+    FILE_LABELS,
+    REGULATION,
+    SCORES_DIR,
+    TABLE,
+    TASKS,
+    Spellings,
+    YearData,
+    score_paths,
+    shown_path,
+)
 
 _YEAR_DIR = re.compile(r"\d{4}")
 M = TypeVar("M", bound=m.Model)
@@ -69,72 +45,7 @@ M = TypeVar("M", bound=m.Model)
 
 def display_path(path: Path) -> str:
     """``path`` relative to the current directory when below it, so editors can jump to it."""
-    folder = _display_folder(str(path.parent), str(Path.cwd()))
-    if folder is None:
-        return str(path)
-    return path.name if folder == "." else str(Path(folder, path.name))
-
-
-@functools.lru_cache(maxsize=64)
-def _display_folder(folder: str, cwd: str) -> str | None:
-    # relpath is lexical, so a file's relative path is its folder's plus its name; a
-    # large year has a thousand files in one folder (relpath costs ~0.1 ms a call).
-    try:
-        rel = os.path.relpath(folder, cwd)
-    except ValueError:  # another drive on Windows
-        return None
-    return None if rel.startswith("..") else rel
-
-
-@dataclass
-class YearData:
-    """One cluster-year: the validated files and where each came from.
-
-    ``sources`` maps a file's name inside the year folder (``khoi.yaml``,
-    ``diem/NHNN.yaml``) to its source map, for positions in later checks.
-    """
-
-    year: int
-    folder: Path
-    cluster: m.ClusterFile
-    regulation: m.RegulationFile
-    table: m.ScoringTableFile
-    tasks: m.TasksFile | None = None
-    ballots: m.BallotsFile | None = None
-    conference: m.ConferenceFile | None = None
-    scores: dict[str, m.ScoreFile] = field(default_factory=dict)
-    sources: dict[str, SourceMap] = field(default_factory=dict)
-    score_files: dict[str, str] = field(default_factory=dict)  # member id -> file name
-    # Stems of score files that failed to load: their problems are already reported,
-    # so the member must not also be reported as having no scores.
-    unreadable_scores: set[str] = field(default_factory=set)
-    spellings: Spellings = field(default_factory=dict)  # for the tone-placement check
-
-    def pos(self, file: str, path: YamlPath = ()) -> Position:
-        src = self.sources.get(file)
-        if src is None:
-            return Position(display_path(self.folder / file), 1, 1)
-        return src.at(path)
-
-    def key_pos(self, file: str, path: YamlPath) -> Position:
-        src = self.sources.get(file)
-        if src is None:
-            return self.pos(file)
-        return src.key_at(path)
-
-    @property
-    def member_ids(self) -> list[str]:
-        return [member.id for member in self.cluster.members]
-
-    @property
-    def illustrative(self) -> bool:
-        return (
-            self.cluster.illustrative
-            or self.regulation.illustrative
-            or self.table.illustrative
-            or (self.ballots is not None and self.ballots.illustrative)
-            or any(s.illustrative for s in self.scores.values())
-        )
+    return shown_path(path, str(Path.cwd()))
 
 
 def available_years(data_dir: Path) -> list[int]:
@@ -156,26 +67,22 @@ def year_folder(data_dir: Path, year: int) -> Path:
     return folder
 
 
-def load_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
-    """Read and validate every file of ``year``; cross-file checks included.
+def read_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+    """Read and validate every file of ``year``; no cross-file checks (see open_year).
 
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
     """
     folder = year_folder(data_dir, year)
-    return _load_year(folder, year)
+    return _read_year(folder, year)
 
 
-def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}
     scores_dir = folder / SCORES_DIR
-    score_paths = (
-        [p for p in sorted(scores_dir.iterdir()) if p.suffix in (".yaml", ".yml")]
-        if scores_dir.is_dir()
-        else []
-    )
+    paths = score_paths(folder)
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
@@ -210,7 +117,7 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
             )
         )
     else:
-        for path in score_paths:
+        for path in paths:
             name = f"{SCORES_DIR}/{path.name}"
             score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
             if score is None:
@@ -244,21 +151,8 @@ def _load_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         score_files=score_files,
         unreadable_scores=unreadable,
         spellings=spellings,
+        cwd=str(Path.cwd()),
     )
-    from thidua.compute.checks import run_checks
-
-    problems.extend(run_checks(data))
-    return data, problems
-
-
-def load_year_or_raise(data_dir: Path, year: int) -> tuple[YearData, list[Problem]]:
-    """Like :func:`load_year`, but raise :class:`DataError` if any problem is an error.
-
-    Returns the data and its warnings.
-    """
-    data, problems = load_year(data_dir, year)
-    if data is None or any(p.is_error for p in problems):
-        raise DataError(problems)
     return data, problems
 
 

@@ -13,7 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 
 from thidua.errors import Position, Problem, warning
-from thidua.read.yamlio import SourceMap, YamlPath
+from thidua.sources import SourceMap, YamlPath
+from thidua.year import Spellings
 
 # Words whose tone mark can sit on either vowel of oa, oe, uy (old and new placement).
 _AMBIGUOUS = re.compile(
@@ -28,9 +29,6 @@ def _tone_key(word: str) -> str:
     tones = "".join(sorted(c for c in decomposed if c in _TONES))
     base = "".join(c for c in decomposed if c not in _TONES)
     return unicodedata.normalize("NFC", base) + "|" + tones
-
-
-Spellings = dict[str, dict[str, Position]]
 
 
 @functools.lru_cache(maxsize=1 << 16)

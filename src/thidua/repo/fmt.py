@@ -36,10 +36,8 @@ import types
 import typing
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -58,19 +56,15 @@ from ruamel.yaml.scalarstring import (
 from ruamel.yaml.tag import Tag
 
 from thidua import models as m
-from thidua.errors import DataError, Position, Problem, error
-from thidua.read import load as loader
+from thidua.errors import DataError, Position, error
 from thidua.read.yamlio import parse_yaml
+from thidua.year import OPTIONAL, REQUIRED, SCORES_DIR
 
 __all__ = [
-    "FilePlan",
-    "FmtPlan",
     "dump_round_trip",
     "format_source",
     "load_round_trip",
     "model_for",
-    "plan",
-    "year_files",
 ]
 
 _STR = "tag:yaml.org,2002:str"
@@ -181,12 +175,12 @@ def _scalar_kind(shape: _Shape) -> _Kind:
 
 def model_for(name: str) -> type[m.Model] | None:
     """The model of a file of the year folder, by its name (``khoi.yaml``, ``diem/A.yaml``)."""
-    if name in loader.REQUIRED:
-        return loader.REQUIRED[name]
-    if name in loader.OPTIONAL:
-        return loader.OPTIONAL[name]
+    if name in REQUIRED:
+        return REQUIRED[name]
+    if name in OPTIONAL:
+        return OPTIONAL[name]
     head, _, tail = name.partition("/")
-    if head == loader.SCORES_DIR and tail.endswith((".yaml", ".yml")) and "/" not in tail:
+    if head == SCORES_DIR and tail.endswith((".yaml", ".yml")) and "/" not in tail:
         return m.ScoreFile
     return None
 
@@ -556,70 +550,3 @@ def _verify(before: str, after: str, original: object, shown: str) -> None:
         same_comments, again = False, None
     if not same_comments or original != again:
         raise DataError([error(Position(shown, 1, 1), _MSG_UNVERIFIED)])
-
-
-# --------------------------------------------------------------------------- a year
-
-
-@dataclass
-class FilePlan:
-    """One data file: where it is, and its canonical bytes if they differ from the file."""
-
-    path: Path
-    shown: str
-    new: bytes | None = None
-
-    @property
-    def changed(self) -> bool:
-        return self.new is not None
-
-
-@dataclass
-class FmtPlan:
-    files: list[FilePlan] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files with errors, left alone
-
-
-def year_files(folder: Path) -> Iterator[tuple[str, Path]]:
-    """The data files of a year folder that thidua reads, as (name, path)."""
-    for name in (*loader.REQUIRED, *loader.OPTIONAL):
-        path = folder / name
-        if path.is_file():
-            yield name, path
-    scores = folder / loader.SCORES_DIR
-    if scores.is_dir():
-        for path in sorted(scores.iterdir()):
-            if path.is_file() and path.suffix in (".yaml", ".yml"):
-                yield f"{loader.SCORES_DIR}/{path.name}", path
-
-
-def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
-    """What ``fmt`` would change in ``years`` (all years when None); reads, never writes.
-
-    A file with an error (of its own, or found by the cross-file checks at a place in it)
-    is not formatted: its problems are returned and its name is listed in ``skipped``.
-    """
-    result = FmtPlan()
-    for year in years if years else loader.available_years(data_dir):
-        _data, problems = loader.load_year(data_dir, year)
-        folder = loader.year_folder(data_dir, year)
-        bad = {p.position.path for p in problems if p.is_error}
-        result.problems.extend(p for p in problems if p.is_error)
-        for name, path in year_files(folder):
-            shown = loader.display_path(path)
-            model = model_for(name)
-            if model is None:  # pragma: no cover - year_files yields known names only
-                continue
-            if shown in bad:
-                result.skipped.append(shown)
-                continue
-            source = path.read_bytes()
-            try:
-                new = format_source(source, model, shown)
-            except DataError as exc:
-                result.problems.extend(exc.problems)
-                result.skipped.append(shown)
-                continue
-            result.files.append(FilePlan(path, shown, None if new == source else new))
-    return result

@@ -4,7 +4,7 @@ What the new folder ``data/<YEAR>/`` holds:
 
 - ``khoi.yaml``: the previous year's cluster and members, ``nam`` set to the new year,
   ``trang_thai: dang_dien_ra``, and ``truong_khoi`` / ``pho_khoi`` taken from the previous
-  year's result (:attr:`~thidua.compute.ranking.YearResult.next_leader` and ``next_deputy``: the
+  year's result (:attr:`~thidua.compute.results.YearResult.next_leader` and ``next_deputy``: the
   election ballot, else the rotation order); a key is left out when its office is not
   decided. The header comment is replaced by one saying where the file came from; other
   comments are kept.
@@ -31,8 +31,11 @@ from pathlib import Path
 from typing import Any
 
 from thidua import models as m
+from thidua.compute.ranking import rank_year
 from thidua.errors import DataError, ThiduaError
-from thidua.read import load as loader
+from thidua.read.load import display_path
+from thidua.repo.years import open_year, open_year_or_raise
+from thidua.year import CLUSTER, REGULATION, SCORES_DIR, TABLE, TASKS
 
 __all__ = ["NewYear", "build", "check_folder", "schema_comment", "schema_kind"]
 
@@ -53,7 +56,7 @@ class NewYear:
 def schema_kind(name: str) -> str:
     """The schema a data file follows: ``khoi.yaml`` → ``khoi``, ``diem/A.yaml`` → ``diem``."""
     head, _, _tail = name.partition("/")
-    return loader.SCORES_DIR if head == loader.SCORES_DIR else name.removesuffix(".yaml")
+    return SCORES_DIR if head == SCORES_DIR else name.removesuffix(".yaml")
 
 
 def schema_comment(name: str) -> str:
@@ -90,19 +93,18 @@ def _shift_id(ballot: str, prev: int, year: int) -> str:
 
 def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
     """Everything ``new-year`` would write; reads ``prev``, writes nothing."""
-    from thidua.compute.ranking import rank_year
     from thidua.repo.fmt import format_source, model_for
 
     prev = year - 1 if prev is None else prev
     target = data_dir / str(year)
     if target.exists():
         raise ThiduaError(
-            f"đã có thư mục năm {year} ({loader.display_path(target)}); new-year không ghi "
+            f"đã có thư mục năm {year} ({display_path(target)}); new-year không ghi "
             "đè một năm đã có — hãy xóa hoặc đổi tên thư mục đó nếu muốn tạo lại"
         )
     if prev == year:
         raise ThiduaError(f"năm nguồn (--from) phải khác năm {year} cần tạo")
-    data, _warnings = loader.load_year_or_raise(data_dir, prev)
+    data, _warnings = open_year_or_raise(data_dir, prev)
     result = rank_year(data)
     plan = NewYear(year, prev, target)
     folder = data.folder
@@ -112,7 +114,7 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
     texts: dict[str, str] = {}
 
     # khoi.yaml
-    root = _load_rt(folder / loader.CLUSTER)
+    root = _load_rt(folder / CLUSTER)
     root["nam"] = str(year)
     root["trang_thai"] = m.YearState.IN_PROGRESS.value
     for key, election in (("truong_khoi", leader), ("pho_khoi", deputy)):
@@ -126,11 +128,11 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
         f"Trưởng khối, Phó khối năm {year} lấy theo kết quả năm {prev}; "
         "thành viên chép từ năm trước."
     )
-    texts[loader.CLUSTER] = _dump_rt(root)
+    texts[CLUSTER] = _dump_rt(root)
 
     # quy-che.yaml, tieu-chi.yaml
     renamed: list[str] = []
-    for name in (loader.REGULATION, loader.TABLE):
+    for name in (REGULATION, TABLE):
         root = _load_rt(folder / name)
         root["nam"] = str(year)
         title = root.get("ten")
@@ -138,13 +140,13 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
             new_title = re.sub(_YEAR_WORD.format(prev), str(year), title)
             if new_title != title:
                 root["ten"] = new_title
-        if name == loader.REGULATION:
+        if name == REGULATION:
             renamed += _shift_ballots(root, prev, year)
         texts[name] = _dump_rt(root)
 
     members = data.cluster.members
     for member in members:
-        texts[f"{loader.SCORES_DIR}/{member.id}.yaml"] = _score_file(member, year)
+        texts[f"{SCORES_DIR}/{member.id}.yaml"] = _score_file(member, year)
 
     for name, text in texts.items():
         model = model_for(name)
@@ -153,27 +155,27 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
         canonical = format_source(text.encode("utf-8"), model, shown).decode("utf-8")
         plan.files[name] = _with_schema(canonical, schema_comment(name)).encode()
 
-    shown_target = loader.display_path(target)
+    shown_target = display_path(target)
     plan.report.append(f"Đã tạo dữ liệu năm {year} tại {shown_target} (từ năm {prev}):")
-    plan.report.append(f"  - {loader.CLUSTER}: {len(members)} đơn vị thành viên, năm đang diễn ra;")
+    plan.report.append(f"  - {CLUSTER}: {len(members)} đơn vị thành viên, năm đang diễn ra;")
     for office, election in ((leader.office, leader), (deputy.office, deputy)):
         who = election.member
         if who is None:
             plan.report.append(f"    {office}: {election.how};")
         else:
             plan.report.append(f"    {office}: {who.id} ({who.short_name}) — {election.how};")
-    carried = f"  - {loader.REGULATION}, {loader.TABLE}: chép từ năm {prev}, đã đổi năm"
+    carried = f"  - {REGULATION}, {TABLE}: chép từ năm {prev}, đã đổi năm"
     if renamed:
         carried += "; mã cuộc bầu: " + ", ".join(renamed)
     plan.report.append(carried + ";")
-    plan.report.append(f"  - {loader.SCORES_DIR}/: {len(members)} tệp điểm trống.")
+    plan.report.append(f"  - {SCORES_DIR}/: {len(members)} tệp điểm trống.")
     if data.cluster.state is m.YearState.IN_PROGRESS:
         plan.report.append(
             f"Lưu ý: năm {prev} chưa kết thúc (trang_thai: dang_dien_ra), "
             "nên Trưởng khối, Phó khối lấy theo kết quả tạm tính."
         )
     plan.report.append(
-        f"Việc tiếp theo: xem lại {loader.REGULATION} và {loader.TABLE}, ghi {loader.TASKS}, "
+        f"Việc tiếp theo: xem lại {REGULATION} và {TABLE}, ghi {TASKS}, "
         f"rồi chạy: thidua check {year}"
     )
     return plan
@@ -183,7 +185,7 @@ def check_folder(year: int) -> Callable[[Path], None]:
     """Check for :func:`.atomic.create_dir_atomic`: the new folder must load cleanly."""
 
     def check(built: Path) -> None:
-        _data, problems = loader.load_year(built.parent, year)
+        _data, problems = open_year(built.parent, year)
         errors = [p for p in problems if p.is_error]
         if errors:  # pragma: no cover - would be a bug in new-year
             raise DataError(errors)

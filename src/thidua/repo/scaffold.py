@@ -27,8 +27,12 @@ import os
 from pathlib import Path
 
 from thidua.errors import ThiduaError
-from thidua.read.load import CLUSTER, REGULATION, TABLE, display_path
+from thidua.read.load import display_path
+from thidua.repo.atomic import create_dir_atomic
+from thidua.repo.git import run_git
 from thidua.repo.newyear import schema_comment
+from thidua.repo.schema import KINDS, render_all
+from thidua.year import CLUSTER, REGULATION, TABLE
 
 __all__ = ["files", "init", "init_year"]
 
@@ -267,7 +271,6 @@ GITATTRIBUTES = """\
 
 
 def _vscode_settings() -> str:
-    from thidua.repo.schema import KINDS
 
     patterns = {
         "khoi": "data/*/khoi.yaml",
@@ -289,7 +292,6 @@ def _vscode_settings() -> str:
 
 def files(year: int) -> dict[str, bytes]:
     """Every file ``init`` writes, by path relative to the new folder."""
-    from thidua.repo.schema import render_all
 
     fill = {"year": year, "next_year": year + 1}
     out: dict[str, str] = {
@@ -307,8 +309,6 @@ def files(year: int) -> dict[str, bytes]:
 
 def init(target: Path, year: int | None = None) -> list[str]:
     """Create the repository in ``target``; return the lines to tell the user."""
-    from thidua.repo.atomic import create_dir_atomic
-    from thidua.repo.git import run_git
 
     shown = display_path(target)
     was_empty_dir = False

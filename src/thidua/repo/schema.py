@@ -29,7 +29,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from thidua import models as m
-from thidua.read import load as loader
+from thidua.year import BALLOTS, CLUSTER, CONFERENCE, FILE_LABELS, REGULATION, TABLE, TASKS
 
 __all__ = ["KINDS", "render_all", "schema_for"]
 
@@ -37,18 +37,18 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # kind (file name of the schema, without .json) -> (model, title)
 KINDS: dict[str, tuple[type[m.Model], str]] = {
-    "khoi": (m.ClusterFile, f"{loader.CLUSTER} — {loader.FILE_LABELS[loader.CLUSTER]}"),
+    "khoi": (m.ClusterFile, f"{CLUSTER} — {FILE_LABELS[CLUSTER]}"),
     "quy-che": (
         m.RegulationFile,
-        f"{loader.REGULATION} — {loader.FILE_LABELS[loader.REGULATION]}",
+        f"{REGULATION} — {FILE_LABELS[REGULATION]}",
     ),
-    "tieu-chi": (m.ScoringTableFile, f"{loader.TABLE} — {loader.FILE_LABELS[loader.TABLE]}"),
-    "nhiem-vu": (m.TasksFile, f"{loader.TASKS} — {loader.FILE_LABELS[loader.TASKS]}"),
+    "tieu-chi": (m.ScoringTableFile, f"{TABLE} — {FILE_LABELS[TABLE]}"),
+    "nhiem-vu": (m.TasksFile, f"{TASKS} — {FILE_LABELS[TASKS]}"),
     "diem": (m.ScoreFile, "diem/<mã đơn vị>.yaml — điểm tự chấm và thẩm định của một đơn vị"),
-    "phieu-bau": (m.BallotsFile, f"{loader.BALLOTS} — {loader.FILE_LABELS[loader.BALLOTS]}"),
+    "phieu-bau": (m.BallotsFile, f"{BALLOTS} — {FILE_LABELS[BALLOTS]}"),
     "hoi-nghi": (
         m.ConferenceFile,
-        f"{loader.CONFERENCE} — {loader.FILE_LABELS[loader.CONFERENCE]}",
+        f"{CONFERENCE} — {FILE_LABELS[CONFERENCE]}",
     ),
 }
 

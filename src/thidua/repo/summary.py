@@ -6,23 +6,23 @@ from pathlib import Path
 
 from thidua import models as m
 from thidua.compute.checks import count_missing
-from thidua.errors import Problem
-from thidua.read.load import YearData, available_years, load_year
+from thidua.errors import Problem, UsageError
+from thidua.read.load import available_years
+from thidua.repo.years import open_year
+from thidua.year import YearData
 
 
 def check_years(data_dir: Path, years: list[int] | None) -> tuple[list[Problem], list[str]]:
     """All problems of ``years`` (every year in ``data_dir`` when None) and a summary line each."""
     chosen = sorted(set(years)) if years else available_years(data_dir)
     if not chosen:
-        from thidua.errors import UsageError
-
         raise UsageError(
             f"thư mục dữ liệu {data_dir} chưa có năm nào (cần các thư mục như {data_dir}/2020)"
         )
     problems: list[Problem] = []
     lines: list[str] = []
     for year in chosen:
-        data, found = load_year(data_dir, year)
+        data, found = open_year(data_dir, year)
         problems.extend(found)
         if data is not None:
             lines.append(summarize(data))

@@ -1,0 +1,173 @@
+"""``thidua explain YEAR MEMBER``: how one member's total, rank and outcomes come about, step by
+step, as plain text. A pure function of the :class:`~thidua.compute.results.YearResult`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from thidua import models as m
+from thidua.compute.results import option_of, rule_text, separation_text, votes_text
+from thidua.compute.voting import meets
+from thidua.numbers import is_rounded, number
+from thidua.present.rankview import _election_line, _vn
+
+if TYPE_CHECKING:
+    from thidua.compute.results import YearResult
+    from thidua.compute.scoring import CriterionResult
+
+
+# --- explain ------------------------------------------------------------------------------
+
+
+def _value_text(value: object) -> str:
+
+    if isinstance(value, m.Met):
+        return value.value
+    if isinstance(value, m.Quantity):
+        return f"thực hiện {number(value.actual, 4)}, chỉ tiêu {number(value.target, 4)}"
+    if isinstance(value, Decimal):
+        return number(value, 4)
+    return str(value)
+
+
+def _points_text(points: Fraction) -> str:
+
+    return ("≈" if is_rounded(points, 2) else "") + _vn(points)
+
+
+def _criterion_lines(c: CriterionResult) -> list[str]:
+
+    crit = c.criterion
+    lines = [
+        f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {_vn(crit.maximum)})",
+    ]
+    entry = c.entry
+    count = crit.kind is m.CriterionKind.PER_COUNT
+    for label, value, points, formula in (
+        ("Tự chấm", entry.self_score if entry else None, c.self_exact, c.self_formula),
+        ("Thẩm định", entry.appraised if entry else None, c.appraised_exact, c.appraised_formula),
+    ):
+        if value is None:
+            if label == "Thẩm định" and c.self_points is not None:
+                lines.append("      Thẩm định: không ghi (giữ điểm tự chấm)")
+            elif label == "Tự chấm":
+                lines.append("      Tự chấm: chưa có")
+            continue
+        shown = _value_text(value) + (" lần" if count else "")
+        if points is None:
+            lines.append(f"      {label}: {shown} (không tính được điểm)")
+            continue
+        lines.append(f"      {label}: {shown} → {_points_text(points)} điểm")
+        if formula:
+            lines.append(f"        {formula}")
+    if c.missing:
+        lines.append("      Cuối cùng: 0 (chưa có điểm)")
+    elif c.appraised_points is None and c.final_exact != c.self_exact:
+        lines.append(
+            f"      Cuối cùng: {_points_text(c.final_exact)} (tính lại theo tỷ lệ cao nhất Khối "
+            "sau thẩm định)"
+        )
+        if c.formula:
+            lines.append(f"        {c.formula}")
+    else:
+        sign = " (điểm trừ, trừ vào tổng)" if c.deduction else ""
+        lines.append(f"      Cuối cùng: {_points_text(c.final_exact)}{sign}")
+    if entry is not None and entry.reason:
+        lines.append(f"      Lý do: {entry.reason}")
+    if entry is not None and entry.explanation:
+        lines.append(f"      Giải trình: {entry.explanation}")
+    return lines
+
+
+def render_explain(result: YearResult, member_id: str) -> str:
+    """How ``member_id``'s total arises, its votes, and why it sits where it sits."""
+
+    data = result.data
+    row = result.row(member_id)
+    score = row.score
+    member = row.member
+    lines = [
+        f"Giải thích điểm và thứ hạng năm {data.year}: {member.short_name} ({member.id})",
+        member.name,
+    ]
+    if not score.has_file:
+        lines.append("Đơn vị chưa có tệp điểm: mọi tiêu chí tính 0 điểm.")
+    elif not score.appraised:
+        lines.append("Điểm chưa được thẩm định: dùng điểm tự chấm.")
+    by_group: dict[str, list[CriterionResult]] = {}
+    for c in score.criteria:
+        by_group.setdefault(c.group.id, []).append(c)
+    for group in data.table.groups:
+        top = f", tối đa {_vn(group.maximum)}" if group.maximum is not None else ""
+        lines.append("")
+        lines.append(f"{group.id}. {group.name}{top}")
+        for c in by_group.get(group.id, []):
+            lines += _criterion_lines(c)
+        lines.append(
+            f"  Cộng nhóm {group.id}: tự chấm {_points_text(score.self_groups_exact[group.id])}; "
+            f"cuối cùng {_points_text(score.groups_exact[group.id])}"
+        )
+    lines.append("")
+    lines.append(
+        f"Tổng điểm: tự chấm {_points_text(score.self_total_exact)}; cuối cùng "
+        f"{_points_text(score.total_exact)} (điểm cộng {_vn(score.bonus)}, điểm trừ "
+        f"{_vn(score.deductions)})"
+    )
+    lines.append("")
+    t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
+    option = option_of(t, member_id) if t is not None else None
+    if t is None:
+        lines.append("Phiếu: chưa có kết quả bỏ phiếu.")
+    elif option is None:
+        lines.append(f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".')
+    else:
+        unit = {"xep_hang": "điểm Borda", "tan_thanh": "phiếu đồng ý"}.get(
+            t.ballot.kind.value, "phiếu"
+        )
+        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
+        lines.append(f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".')
+        rule = data.regulation.leading
+        if rule is not None and rule.ballot == t.ballot.id:
+            verdict = "đạt" if meets(row.vote_share, rule) else "chưa đạt"
+            lines.append(f"  Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")
+    lines.append("")
+    lines.append(f"Thứ hạng: {row.rank}/{len(result.rows)}.")
+    keys = result.keys
+    lines.append("  Thứ tự xét: " + "; ".join(f"{k.label} {k.show(member_id)}" for k in keys) + ".")
+    index = result.rows.index(row)
+    tied = [r for r in result.rows if r.rank == row.rank and r is not row]
+    if tied:
+        names = ", ".join(r.member.short_name for r in tied)
+        lines.append(
+            f"  Đồng hạng {row.rank} với {names}: bằng nhau ở mọi khóa xếp hạng; trong bảng, "
+            "các đơn vị đồng hạng ghi theo thứ tự danh sách thành viên."
+        )
+    above = next((r for r in reversed(result.rows[:index]) if r.rank < row.rank), None)
+    below = next((r for r in result.rows[index + 1 :] if r.rank > row.rank), None)
+    if above is not None:
+        why = separation_text(keys, above.member.id, member_id)
+        lines.append(f"  Xếp sau {above.member.short_name} (hạng {above.rank}): {why}.")
+    if below is not None:
+        why = separation_text(keys, member_id, below.member.id)
+        lines.append(f"  Xếp trên {below.member.short_name} (hạng {below.rank}): {why}.")
+    if not row.eligible:
+        lines.append(
+            f"  Không được xét: {row.exclusion} (không thể là đơn vị dẫn đầu, không được đề "
+            "nghị khen thưởng)."
+        )
+    lines.append("")
+    if row.leading:
+        lines.append(f"Đơn vị dẫn đầu: {result.leading_reason}")
+    elif result.leading is not None:
+        lines.append(f"Đơn vị dẫn đầu Khối là {result.leading.short_name}.")
+    else:
+        lines.append(result.leading_reason)
+    if row.awards:
+        lines.append("Đề nghị khen thưởng: " + "; ".join(row.awards) + ".")
+    for election in (result.next_leader, result.next_deputy):
+        if election.member is not None and election.member.id == member_id:
+            lines.append(_election_line(result, election))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,121 @@
+"""The output of ``thidua history``: a table, JSON or CSV of a :class:`History`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from thidua.compute.history import History, HistoryRow
+from thidua.numbers import number
+from thidua.present.rankview import plain
+
+# --------------------------------------------------------------------------- output
+
+
+def _rank(row: HistoryRow) -> str:
+    return f"{row.rank} (đồng hạng)" if row.shared else str(row.rank)
+
+
+def _outcome(row: HistoryRow) -> str:
+    parts: list[str] = []
+    if row.leading:
+        parts.append("dẫn đầu")
+    parts += row.awards
+    if not row.eligible:
+        parts.append("không xét khen thưởng")
+    return "; ".join(parts)
+
+
+def render_table(history: History, width: int = 160) -> str:
+    """A table for people: one line per member and year, then the notes."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    lines = ["Lịch sử thi đua các năm " + ", ".join(str(y) for y in history.years)]
+    if history.rows:
+        table = Table()
+        table.add_column("Mã")
+        table.add_column("Đơn vị")
+        table.add_column("Năm", justify="right")
+        table.add_column("Hạng", justify="right")
+        table.add_column("Điểm", justify="right")
+        table.add_column("Kết quả")
+        previous = None
+        for row in history.rows:
+            first = row.member != previous
+            previous = row.member
+            cells = [
+                row.member if first else "",
+                row.short_name if first else "",
+                str(row.year),
+                _rank(row),
+                number(row.total, 2),
+                _outcome(row),
+            ]
+            table.add_row(*(Text(c) for c in cells))
+        buffer = io.StringIO()
+        console = Console(
+            file=buffer,
+            width=width,
+            force_terminal=False,
+            color_system=None,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            legacy_windows=False,
+        )
+        console.print(table)
+        lines += [line.rstrip() for line in buffer.getvalue().splitlines()]
+    lines += history.notes()
+    return "\n".join(lines) + "\n"
+
+
+def render_json(history: History) -> str:
+    """For programs: exact totals as decimal strings, fixed key order."""
+
+    doc = {
+        "nam": list(history.years),
+        "nam_dang_dien_ra": list(history.in_progress),
+        "ket_qua": [
+            {
+                "nam": row.year,
+                "ma": row.member,
+                "ten_ngan": row.short_name,
+                "hang": row.rank,
+                "dong_hang": row.shared,
+                "diem": plain(row.total),
+                "dan_dau": row.leading,
+                "du_dieu_kien": row.eligible,
+                "khen_thuong": list(row.awards),
+            }
+            for row in history.rows
+        ],
+        "ghi_chu": history.notes(),
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csv(history: History) -> str:
+    """One line per member and year; exact totals with a decimal point."""
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        ["nam", "ma", "ten_ngan", "hang", "dong_hang", "diem", "dan_dau", "khen_thuong"]
+    )
+    for row in history.rows:
+        writer.writerow(
+            [
+                row.year,
+                row.member,
+                row.short_name,
+                row.rank,
+                "true" if row.shared else "false",
+                plain(row.total),
+                "true" if row.leading else "false",
+                "; ".join(row.awards),
+            ]
+        )
+    return buffer.getvalue()

@@ -1,0 +1,401 @@
+"""Word documents: the conference documents as .docx.
+
+Word documents (:func:`render_docx`)
+------------------------------------
+A .docx carries the same content as the HTML document of :mod:`thidua.present.render`: the HTML
+is rendered from the same :class:`~thidua.compute.results.YearResult` through the same templates
+(so a data repository's own ``templates/minutes.html`` changes the .docx too), and its
+elements are laid out as Word paragraphs and tables with python-docx. The conversion
+understands the vocabulary of the built-in templates (``templates/_base.html``): the
+Decree 30 header table (``table.header``: ``issuer``, ``rule``, ``number``, ``nation``,
+``motto``, ``place-date``), ``h1``-``h3``, ``subtitle``, paragraphs, ``ul.dash`` and ``ol``
+lists, data tables (``table.data``, with ``thead``, ``rowspan``/``colspan``), signature
+blocks (``table.sign``: ``office``, ``hint``, ``space``, ``signer``), ``recipients`` (Nơi
+nhận), ``note`` and ``section.appendix`` (a new page). Anything else becomes a plain
+paragraph of its text, so no content is lost.
+
+Layout (Decree 30/2020/NĐ-CP): A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm,
+right 15 mm; Times New Roman in every script slot (``w:rFonts`` ascii, hAnsi, cs and
+eastAsia, theme fonts removed) of the document defaults and of every style, so that
+Vietnamese never falls back to another font; body 14 pt, tables and header 13 pt;
+language vi-VN; page numbers centred at the top from page 2. Data tables repeat their
+header rows on every page (``w:tblHeader``) and no row splits across pages
+(``w:cantSplit``).
+
+A user's own Word template: ``templates/<doc>.docx`` (``minutes.docx``, ``report.docx``,
+``proposal.docx`` ...) in the data repository's templates folder replaces the built-in
+layout when ``docxtpl`` is installed: it is rendered with the context of
+:func:`thidua.present.render.build_context` (Jinja2 tags inside Word, e.g.
+``{{ cluster.name }}``, ``{% for row in rows %}``).
+
+Reproducible bytes: see :mod:`thidua.present.ooxml`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from thidua.present.ooxml import (
+    _doc_date,
+    freeze_zip,
+    package_time,
+)
+from thidua.present.word_parts import (
+    _BLOCK_TAGS,
+    BODY_PT,
+    BREAK,
+    TABLE_PT,
+    TEXT_MM,
+    HtmlElement,
+    _box,
+    _classes,
+    _column_widths,
+    _fixed_widths,
+    _format,
+    _grid,
+    _grid_borders,
+    _has_blocks,
+    _no_borders,
+    _row_props,
+    _rule,
+    _runs,
+    _segments,
+    _set_fonts,
+    _set_page,
+    _Style,
+    _Writer,
+)
+from thidua.read.load import display_path
+
+if TYPE_CHECKING:
+    from thidua import models as m
+    from thidua.compute.results import YearResult
+    from thidua.present.context import Doc
+
+
+def _blocks(w: _Writer, el: HtmlElement, container: Any) -> None:
+    """Lay out the block children of ``el`` into ``container`` (the body or a cell)."""
+    loose: list[tuple[str, _Style]] = []
+
+    def flush() -> None:
+        if any(t.strip() for t, _ in loose if t != BREAK):
+            par = w.paragraph(container)
+            _runs(par, loose)
+            _format(par, indent=True)
+        loose.clear()
+
+    if el.text:
+        loose.append((el.text, _Style()))
+    for child in el:
+        if not isinstance(child.tag, str) or child.tag not in _BLOCK_TAGS | {"li"}:
+            if isinstance(child.tag, str):
+                if child.tag == "br":
+                    loose.append((BREAK, _Style()))
+                else:
+                    loose.extend(_segments(child, _Style().with_(child.tag, _classes(child))))
+            if child.tail:
+                loose.append((child.tail, _Style()))
+            continue
+        flush()
+        _block(w, child, container)
+        if child.tail:
+            loose.append((child.tail, _Style()))
+    flush()
+
+
+def _block(w: _Writer, el: HtmlElement, container: Any) -> None:
+    tag = el.tag
+    cls = _classes(el)
+    if tag == "table":
+        if "header" in cls:
+            _header_table(w, el, container)
+        elif "sign" in cls:
+            _sign_table(w, el, container)
+        else:
+            _data_table(w, el, container)
+        return
+    if tag == "section":
+        if "appendix" in cls:
+            w.page_break = True
+        _blocks(w, el, container)
+        return
+    if tag in ("h1", "h2", "h3", "h4"):
+        par = w.paragraph(container)
+        _runs(par, list(_segments(el, _Style(bold=True, italic=tag in ("h3", "h4")))))
+        if tag == "h1":
+            _format(par, align="center", before=12, after=0, keep_next=True)
+        else:
+            _format(par, indent=True, before=6, after=3, keep_next=True)
+        return
+    if tag in ("ul", "ol"):
+        _list(w, el, container, numbered=tag == "ol")
+        return
+    if tag == "li":
+        par = w.paragraph(container)
+        _runs(par, list(_segments(el, _Style())), prefix="- ")
+        _format(par, indent=True, after=3)
+        return
+    if "recipients" in cls:
+        _recipients(w, el, container)
+        return
+    if "subtitle" in cls:
+        par = w.paragraph(container)
+        plain = "plain" in cls
+        _runs(par, list(_segments(el, _Style(bold=not plain, italic=plain))))
+        _format(par, align="center", after=12, keep_next=True)
+        return
+    if "note" in cls:
+        par = w.paragraph(container)
+        _runs(par, list(_segments(el, _Style(italic=True))), size=12)
+        _format(par, after=10)
+        _box(par)
+        return
+    if tag in ("div", "blockquote", "article", "header", "footer", "main") and _has_blocks(el):
+        _blocks(w, el, container)
+        return
+    par = w.paragraph(container)
+    _runs(par, list(_segments(el, _Style())))
+    if "to" in cls:
+        _format(par, align="center", after=10)
+    else:
+        _format(par, indent=True)
+
+
+def _list(w: _Writer, el: HtmlElement, container: Any, *, numbered: bool) -> None:
+    items = [c for c in el if isinstance(c.tag, str) and c.tag == "li"]
+    for number, li in enumerate(items, start=1):
+        par = w.paragraph(container)
+        prefix = f"{number}. " if numbered else "- "
+        _runs(par, list(_segments(li, _Style())), prefix=prefix)
+        _format(par, indent=True, after=3)
+
+
+def _recipients(w: _Writer, el: HtmlElement, container: Any) -> None:
+    first = True
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("ul", "ol"):
+            for li in child:
+                if isinstance(li.tag, str) and li.tag == "li":
+                    par = w.paragraph(container)
+                    _runs(par, list(_segments(li, _Style())), size=11, prefix="- ")
+                    _format(par, align="left", after=0, keep_next=True)
+            continue
+        par = w.paragraph(container)
+        _runs(par, list(_segments(child, _Style(bold=True, italic=True))), size=12)
+        _format(par, align="left", before=14 if first else 0, after=0, keep_next=True)
+        first = False
+
+
+def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
+    """The Decree 30 header: issuing body left, national name and motto right; no borders."""
+    from docx.shared import Pt
+
+    cells = list(el.iter("td"))
+    widths = (
+        [TEXT_MM * 0.4, TEXT_MM * 0.6]
+        if len(cells) == 2
+        else [TEXT_MM / max(1, len(cells))] * len(cells)
+    )
+    table = container.add_table(rows=1, cols=max(1, len(cells)))
+    _no_borders(table)
+    _fixed_widths(table, widths)
+    for td, cell, width in zip(cells, table.rows[0].cells, widths, strict=False):
+        for div in td:
+            if not isinstance(div.tag, str):
+                continue
+            cls = _classes(div)
+            par = w.paragraph(cell)
+            if "rule" in cls:
+                _rule(par, width * 0.3, width)
+                continue
+            style = _Style().with_(div.tag, cls)
+            size = 12 if "nation" in cls else BODY_PT if "place-date" in cls else TABLE_PT
+            _runs(par, list(_segments(div, style)), size=size)
+            motto = "motto" in cls or any(
+                isinstance(c.tag, str) and "motto" in _classes(c) for c in div
+            )
+            _format(par, align="center", after=0, before=8 if "place-date" in cls else 0)
+            if motto:
+                for run in par.runs:
+                    run.bold = True
+                # Decree 30: a full line under the motto, as long as the motto.
+                _rule(w.paragraph(cell), 58, width)
+        w.take(cell)  # an empty column keeps its one paragraph
+    spacer = w.paragraph(container)
+    spacer.paragraph_format.space_after = Pt(6)
+
+
+def _sign_table(w: _Writer, el: HtmlElement, container: Any) -> None:
+    """Signature columns (THƯ KÝ / CHỦ TỌA, TRƯỞNG KHỐI …) without borders, kept together."""
+    from docx.shared import Pt
+
+    cells = list(el.iter("td"))
+    n = max(1, len(cells))
+    spacer = w.paragraph(container)
+    spacer.paragraph_format.space_before = Pt(14)
+    spacer.paragraph_format.keep_with_next = True
+    table = container.add_table(rows=1, cols=n)
+    _no_borders(table)
+    _fixed_widths(table, [TEXT_MM / n] * n)
+    _row_props(table, 0)
+    for td, cell in zip(cells, table.rows[0].cells, strict=False):
+        for div in td:
+            if not isinstance(div.tag, str):
+                continue
+            cls = _classes(div)
+            if "space" in cls:
+                for _ in range(3):
+                    blank = w.paragraph(cell)
+                    _format(blank, align="center", after=0)
+                continue
+            par = w.paragraph(cell)
+            style = _Style().with_(div.tag, cls)
+            _runs(par, list(_segments(div, style)), size=TABLE_PT if "hint" in cls else None)
+            _format(par, align="center", after=0, keep_next=True)
+        w.take(cell)
+
+
+def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+
+    caption = el.find("caption")
+    if caption is not None:
+        par = w.paragraph(container)
+        _runs(par, list(_segments(caption, _Style(italic=True))), size=TABLE_PT)
+        _format(par, align="left", after=2, keep_next=True)
+    slots, nrows, ncols, header_rows = _grid(el)
+    if nrows == 0 or ncols == 0:
+        return
+    pending_break = w.page_break
+    if pending_break:  # a table cannot carry a page break: give it a paragraph
+        w.paragraph(container)
+    table = container.add_table(rows=nrows, cols=ncols)
+    _grid_borders(table)
+    _fixed_widths(table, _column_widths(slots, ncols))
+    _row_props(table, header_rows)
+    for slot in slots:
+        cell = table.cell(slot.row, slot.col)
+        if slot.rows > 1 or slot.cols > 1:
+            cell = cell.merge(table.cell(slot.row + slot.rows - 1, slot.col + slot.cols - 1))
+        head = slot.header or slot.el.tag == "th"
+        cls = _classes(slot.el) | _classes(slot.el.getparent())
+        style = _Style(bold=head or "total" in cls)
+        if _has_blocks(slot.el):
+            _blocks(w, slot.el, cell)
+        else:
+            _runs(w.paragraph(cell), list(_segments(slot.el, style)), size=TABLE_PT)
+        align = "center" if head or "c" in cls else "right" if "n" in cls else "left"
+        for p in cell.paragraphs:
+            _format(p, align=align, after=0)
+        cell.vertical_alignment = (
+            WD_CELL_VERTICAL_ALIGNMENT.CENTER if head else WD_CELL_VERTICAL_ALIGNMENT.TOP
+        )
+    after = w.paragraph(container)
+    _format(after, after=4)
+
+
+def html_to_docx(html: str, *, title: str, when: dt.datetime) -> bytes:
+    """A Word document laid out from one of thidua's HTML documents (module docstring)."""
+    import importlib
+
+    import docx
+
+    lxml_html: Any = importlib.import_module("lxml.html")
+    root = lxml_html.document_fromstring(html)
+    body = root.find("body")
+    if body is None:
+        body = root
+    document = docx.Document()
+    _set_fonts(document)
+    _set_page(document)
+    # The default template starts with no paragraph; the writer adds all of them.
+    writer = _Writer(document)
+    _blocks(writer, body, document)
+    props = document.core_properties
+    props.title = title
+    props.author = "thidua"
+    props.last_modified_by = "thidua"
+    props.language = "vi-VN"
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    stream = io.BytesIO()
+    document.save(stream)
+    return freeze_zip(stream.getvalue(), when)
+
+
+def render_docx(
+    result: YearResult,
+    doc: Doc,
+    templates_dir: Path | None = None,
+    *,
+    next_tasks: m.TasksFile | None = None,
+    today: dt.date | None = None,
+) -> bytes:
+    """``doc`` (minutes, report, proposal …) of ``result`` as .docx bytes.
+
+    ``templates_dir`` is the data repository's own templates folder
+    (:func:`thidua.present.render.user_templates_dir`): its ``<doc>.docx`` is used as a docxtpl
+    template when present, else its ``<doc>.html`` (or the built-in one) is laid out.
+    Raises :class:`thidua.present.render.RenderError` when the document cannot be made.
+    """
+    from thidua.present import render as r
+
+    when = package_time(_doc_date(result, today))
+    title = f"{doc.label[:1].upper()}{doc.label[1:]} năm {result.data.year}"
+    user_docx = templates_dir / f"{doc.value}.docx" if templates_dir is not None else None
+    if user_docx is not None and user_docx.is_file():
+        return _render_user_docx(result, doc, user_docx, when, next_tasks=next_tasks, today=today)
+    env = r.make_environment(templates_dir)
+    html = r.render_document(
+        result, doc, r.Format.HTML, env=env, next_tasks=next_tasks, today=today
+    )
+    return html_to_docx(html, title=title, when=when)
+
+
+def _render_user_docx(
+    result: YearResult,
+    doc: Doc,
+    path: Path,
+    when: dt.datetime,
+    *,
+    next_tasks: m.TasksFile | None,
+    today: dt.date | None,
+) -> bytes:
+    """A user's Word template (docxtpl: Jinja2 inside Word) with the documents' context."""
+    import importlib
+
+    from thidua.present import render as r
+
+    try:
+        docxtpl: Any = importlib.import_module("docxtpl")
+    except ImportError:
+        raise r.RenderError(
+            f"có mẫu Word {display_path(path)} nhưng chưa cài gói docxtpl để dùng mẫu này; "
+            "hãy cài (pip install docxtpl) hoặc bỏ tệp mẫu để dùng mẫu có sẵn"
+        ) from None
+    import jinja2
+
+    context = r.build_context(result, doc, r.Format.HTML, next_tasks=next_tasks, today=today)
+    env = r.make_environment(None)
+    try:
+        template = docxtpl.DocxTemplate(str(path))
+        template.render(context, jinja_env=env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise r.RenderError(f"mẫu Word {display_path(path)} có lỗi: {exc}") from None
+    except Exception as exc:  # a damaged .docx: zip, XML errors
+        raise r.RenderError(
+            f"không đọc được mẫu Word {display_path(path)} ({type(exc).__name__}: {exc})"
+        ) from None
+    props = template.docx.core_properties
+    props.created = when
+    props.modified = when
+    props.last_modified_by = "thidua"
+    stream = io.BytesIO()
+    template.save(stream)
+    return freeze_zip(stream.getvalue(), when)

@@ -1,0 +1,266 @@
+"""Excel score summary (:func:`render_scores_xlsx`).
+
+Sheets ``Tổng hợp`` (totals and rank, in rank order), ``Theo nhóm`` (group subtotals,
+self and final, in member order), ``Chi tiết`` (one row per member and criterion) and
+``Ghi chú`` (notes, e.g. that figures are illustrative). Every number is written as a
+value, never a formula, so every reader sees the same numbers. Points carry the number
+format ``#,##0.00``: the format string is locale-neutral and Excel/LibreOffice show it
+with the reader's separators, i.e. ``1.234,50`` on a Vietnamese system. Shares use
+``0.0%``, ranks and votes ``0``. The header row of each table sheet is frozen and filtered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from thidua import models as m
+from thidua.compute.exact import to_decimal
+from thidua.present.form import form_bytes
+from thidua.present.ooxml import (
+    _doc_date,
+    package_time,
+    row_height,
+)
+from thidua.present.word_parts import (
+    DOCX_FONT,
+)
+
+if TYPE_CHECKING:
+    from thidua.compute.results import YearResult
+
+
+# --- Excel: the score summary ------------------------------------------------------------------
+
+POINTS_FORMAT = "#,##0.00"
+SHARE_FORMAT = "0.0%"
+WHOLE_FORMAT = "0"
+
+
+def _cell_number(value: Decimal | Fraction | int | None) -> Decimal | int | None:
+    """A value as Excel stores it: exact decimals as Decimal (a repeating one was already
+    rounded to 10 places by scoring), Fractions rounded half up to 10 places."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Fraction):
+        value = to_decimal(value)
+    if value == value.to_integral_value():
+        return int(value)
+    return Decimal(format(value.normalize(), "f"))
+
+
+def _score_value(value: object) -> object:
+    """A self-score or appraised value as a cell shows it: 9.5, "đạt", "105/100"."""
+
+    if value is None:
+        return None
+    if isinstance(value, m.Met):
+        return value.value
+    if isinstance(value, m.Quantity):
+        return f"{_plain(value.actual)}/{_plain(value.target)}"
+    if isinstance(value, Decimal):
+        return _cell_number(value)
+    return str(value)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def scores_workbook(result: YearResult) -> Any:
+    """The score summary as an openpyxl workbook (module docstring)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    data = result.data
+    groups = data.table.groups
+    wb = Workbook()
+    font = Font(name=DOCX_FONT, size=12)
+    bold = Font(name=DOCX_FONT, size=12, bold=True)
+    fill = PatternFill("solid", fgColor="D9E2F3")
+
+    def table_sheet(
+        ws: Any,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        formats: Mapping[int, str],
+        widths: Sequence[float],
+    ) -> None:
+        for col, text in enumerate(headers, start=1):
+            cell = ws.cell(row=1, column=col, value=text)
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, values in enumerate(rows, start=2):
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row=r, column=col, value=value)
+                cell.font = font
+                cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
+                if col in formats and isinstance(value, int | Decimal):
+                    cell.number_format = formats[col]
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        # Programs do not agree on fitting rows to wrapped text: set the heights.
+        for r, values in enumerate(rows, start=2):
+            ws.row_dimensions[r].height = row_height(list(zip(values, widths, strict=False)))
+        ws.row_dimensions[1].height = max(32.0, row_height(list(zip(headers, widths, strict=True))))
+        ws.freeze_panes = "A2"
+        last = get_column_letter(len(headers))
+        ws.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        if ws.sheet_properties.pageSetUpPr is not None:
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
+
+    # Tổng hợp: rank order.
+    total_ws = wb.active
+    assert total_ws is not None
+    total_ws.title = "Tổng hợp"
+    vote_header = "Số phiếu bình chọn"
+    headers = [
+        "Xếp hạng", "Mã", "Đơn vị", "Tổng điểm tự chấm", "Tổng điểm sau thẩm định",
+        "Điểm cộng", "Điểm trừ", vote_header, "Tỷ lệ phiếu", "Kết quả", "Ghi chú",
+    ]  # fmt: skip
+    rows: list[list[object]] = []
+    for row in result.rows:
+        outcome = []
+        if row.leading:
+            outcome.append("Đơn vị dẫn đầu Khối")
+        if row.awards:
+            outcome.append("đề nghị " + ", ".join(row.awards))
+        if not row.eligible:
+            outcome.append("không xét khen thưởng: " + (row.exclusion or "không đủ điều kiện"))
+        text = "; ".join(outcome)
+        notes = [n for n in (row.tie_note,) if n]
+        if row.score.missing:
+            notes.append(f"còn {row.score.missing} tiêu chí chưa có điểm (tính 0)")
+        rows.append(
+            [
+                row.rank,
+                row.member.id,
+                row.member.name,
+                _cell_number(row.score.self_total),
+                _cell_number(row.score.total),
+                _cell_number(row.score.bonus),
+                _cell_number(row.score.deductions),
+                row.votes,
+                _cell_number(row.vote_share) if row.vote_share is not None else None,
+                text[:1].upper() + text[1:] if text else None,
+                "; ".join(notes) or None,
+            ]
+        )
+    table_sheet(
+        total_ws,
+        headers,
+        rows,
+        {
+            1: WHOLE_FORMAT,
+            4: POINTS_FORMAT,
+            5: POINTS_FORMAT,
+            6: POINTS_FORMAT,
+            7: POINTS_FORMAT,
+            8: WHOLE_FORMAT,
+            9: SHARE_FORMAT,
+        },
+        [9, 9, 42, 13, 13, 10, 10, 11, 10, 32, 40],
+    )
+
+    # Theo nhóm: member order.
+    group_ws = wb.create_sheet("Theo nhóm")
+    headers = ["STT", "Mã", "Đơn vị"]
+    for g in groups:
+        top = f", tối đa {_plain(g.maximum)}" if g.maximum is not None else ""
+        headers += [f"Nhóm {g.id} tự chấm{top}", f"Nhóm {g.id} sau thẩm định{top}"]
+    headers += ["Tổng điểm tự chấm", "Tổng điểm sau thẩm định", "Xếp hạng"]
+    rows = []
+    for i, (mid, score) in enumerate(result.scores.items(), start=1):
+        line: list[object] = [i, mid, score.member.name]
+        for g in groups:
+            line += [_cell_number(score.self_groups[g.id]), _cell_number(score.groups[g.id])]
+        line += [_cell_number(score.self_total), _cell_number(score.total), result.row(mid).rank]
+        rows.append(line)
+    ncols = len(headers)
+    formats = dict.fromkeys(range(4, ncols), POINTS_FORMAT)
+    formats[1] = WHOLE_FORMAT
+    formats[ncols] = WHOLE_FORMAT
+    table_sheet(group_ws, headers, rows, formats, [6, 9, 42] + [13] * (ncols - 3))
+
+    # Chi tiết: member × criterion.
+    detail_ws = wb.create_sheet("Chi tiết")
+    headers = [
+        "Mã đơn vị", "Đơn vị", "Nhóm", "Mã tiêu chí", "Tiêu chí", "Cách chấm", "Tối đa",
+        "Tự chấm", "Điểm tự chấm", "Thẩm định", "Điểm thẩm định", "Điểm tính tổng",
+        "Cách tính", "Lý do thẩm định", "Minh chứng",
+    ]  # fmt: skip
+    rows = []
+    for mid, score in result.scores.items():
+        for c in score.criteria:
+            entry = c.entry
+            rows.append(
+                [
+                    mid,
+                    score.member.name,
+                    c.group.id,
+                    c.criterion.id,
+                    c.criterion.name,
+                    c.criterion.kind.label,
+                    _cell_number(c.criterion.maximum),
+                    _score_value(entry.self_score if entry else None),
+                    _cell_number(c.self_points),
+                    _score_value(entry.appraised if entry else None),
+                    _cell_number(c.appraised_points),
+                    _cell_number(c.signed_points) if not c.missing else None,
+                    c.formula,
+                    entry.reason if entry else None,
+                    entry.evidence if entry else None,
+                ]
+            )
+    table_sheet(
+        detail_ws,
+        headers,
+        rows,
+        {7: POINTS_FORMAT, 9: POINTS_FORMAT, 11: POINTS_FORMAT, 12: POINTS_FORMAT},
+        [10, 30, 7, 9, 44, 14, 9, 11, 11, 11, 11, 11, 40, 30, 30],
+    )
+
+    # Ghi chú: what a reader must know about these figures.
+    notes_ws = wb.create_sheet("Ghi chú")
+    lines = [
+        f"Bảng tổng hợp điểm thi đua năm {data.year}",
+        data.cluster.name,
+        "",
+        *result.notes,
+        f"Đơn vị dẫn đầu: {result.leading.name if result.leading else 'không có'}. "
+        f"{result.leading_reason}",
+        "",
+        "Điểm ghi bằng giá trị (không có công thức), làm tròn khi hiển thị đến 2 chữ số "
+        "thập phân; thứ hạng do thidua xếp trên điểm chính xác.",
+        "Các nhóm tiêu chí:",
+        *[
+            f"- Nhóm {g.id}: {g.name}"
+            + (f" (tối đa {_plain(g.maximum)} điểm)" if g.maximum is not None else "")
+            for g in groups
+        ],
+    ]
+    for i, text in enumerate(lines, start=1):
+        cell = notes_ws.cell(row=i, column=1, value=text or None)
+        cell.font = bold if i == 1 else font
+    notes_ws.column_dimensions["A"].width = 120
+    return wb
+
+
+def render_scores_xlsx(result: YearResult) -> bytes:
+    """The score summary workbook as .xlsx bytes, identical run to run."""
+
+    wb = scores_workbook(result)
+    wb.properties.title = f"Bảng tổng hợp điểm thi đua năm {result.data.year}"
+    wb.properties.language = "vi-VN"
+    return form_bytes(wb, package_time(_doc_date(result, None)))

@@ -1,0 +1,328 @@
+"""``thidua import``: a filled scoring form (:mod:`thidua.present.form_read`) into a score file.
+
+The YAML is edited with the round-trip reader and writer of ``thidua fmt``
+(:func:`thidua.repo.fmt.load_round_trip`, :func:`~thidua.repo.fmt.dump_round_trip`), so
+comments, key order and quoting elsewhere in the file are kept; only ``tu_cham`` and
+``minh_chung`` of the member's criteria change, and a value equal to the one in the file
+keeps its spelling. Line ends (LF or CRLF) and a byte-order mark are kept as the file had
+them. The new text is checked by opening the year from a temporary copy; the score file is
+never touched here: the CLI writes it atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from thidua import models as m
+from thidua.errors import DataError, Problem, UsageError
+from thidua.present.form import _member, _num
+from thidua.present.form_read import FormValue, read_form
+from thidua.read.load import display_path
+from thidua.repo.years import open_year
+from thidua.year import SCORES_DIR, TABLE, YearData
+
+__all__ = [
+    "ImportPlan",
+    "apply_values",
+    "plan_import",
+]
+
+
+# --- applying the values to the YAML file ------------------------------------------------------
+
+
+def _yaml_value(value: Decimal | m.Met | m.Quantity) -> Any:
+    """A score value as the round-trip tree of :mod:`thidua.repo.fmt` holds it: plain text."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if isinstance(value, m.Met):
+        return value.value
+    if isinstance(value, m.Quantity):
+        pair = CommentedMap()
+        pair["thuc_hien"] = _num(value.actual)
+        pair["chi_tieu"] = _num(value.target)
+        pair.fa.set_flow_style()  # {thuc_hien: 110, chi_tieu: 100}, as the data files write it
+        return pair
+    return _num(value)
+
+
+# Text another YAML reader would take for a number, a boolean, a null or a date.
+_NOT_TEXT = re.compile(
+    r"[-+]?(\.?\d[\d_.,:eE+-]*|\.inf|\.nan)|y|n|yes|no|on|off|true|false|null|~|"
+    r"\d{4}-\d{1,2}-\d{1,2}.*",
+    re.IGNORECASE,
+)
+
+
+def _yaml_text(text: str) -> Any:
+    """Evidence text: a literal block when it has line breaks, quoted if it looks like a number."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
+    if "\n" in text:
+        return LiteralScalarString(text)
+    if _NOT_TEXT.fullmatch(text):
+        return DoubleQuotedScalarString(text)
+    return text
+
+
+def _same_evidence(old: str | None, new: str | None) -> bool:
+    return (old or "").strip() == (new or "").strip()
+
+
+def apply_values(
+    text: str | None,
+    data: YearData,
+    member_id: str,
+    values: Sequence[FormValue],
+) -> str:
+    """The score file's new text: ``text`` with ``tu_cham``/``minh_chung`` set from ``values``.
+
+    ``text`` None: the member has no score file yet; a new one is started. A value equal
+    to the one in the file (by value: 9.5 = 9.50) leaves the file's spelling of it alone.
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    from thidua.repo.fmt import dump_round_trip, load_round_trip
+
+    if text is None:
+        text = (
+            f"# Điểm năm {data.year} của đơn vị {member_id}, nhập từ biểu mẫu Excel "
+            "(thidua import).\n"
+            f"nam: {data.year}\n"
+            f"don_vi: {member_id}\n"
+            "diem: {}\n"
+        )
+    doc = load_round_trip(text.encode("utf-8"))
+    scores = doc.get("diem")
+    if not isinstance(scores, CommentedMap):
+        scores = CommentedMap()
+        doc["diem"] = scores
+    current = data.scores.get(member_id)
+    order = [c.id for g in data.table.groups for c in g.criteria]
+    for fv in values:
+        cid = fv.criterion.id
+        old = current.scores.get(cid) if current is not None else None
+        old_value = old.self_score if old is not None else None
+        old_evidence = old.evidence if old is not None else None
+        value_same = old_value == fv.self_score
+        evidence_same = _same_evidence(old_evidence, fv.evidence)
+        if value_same and evidence_same:
+            continue
+        entry = scores.get(cid)
+        if not isinstance(entry, CommentedMap):
+            if fv.self_score is None and fv.evidence is None:
+                continue
+            entry = CommentedMap()
+            _insert_in_order(scores, cid, entry, order)
+        if not value_same:
+            _set(
+                entry,
+                "tu_cham",
+                None if fv.self_score is None else _yaml_value(fv.self_score),
+                first=True,
+            )
+        if not evidence_same:
+            _set(entry, "minh_chung", None if fv.evidence is None else _yaml_text(fv.evidence))
+        if not entry:
+            del scores[cid]
+    if scores and scores.fa.flow_style():
+        scores.fa.set_block_style()
+    return dump_round_trip(doc)
+
+
+def _set(entry: Any, key: str, value: Any, *, first: bool = False) -> None:
+    if value is None:
+        if key in entry:
+            del entry[key]
+        return
+    if key in entry:
+        entry[key] = value
+    elif first:
+        entry.insert(0, key, value)
+    else:
+        # minh_chung right after tu_cham when there is one, as the data files write it.
+        keys = list(entry)
+        pos = keys.index("tu_cham") + 1 if "tu_cham" in keys else len(keys)
+        entry.insert(pos, key, value)
+
+
+def _insert_in_order(scores: Any, cid: str, entry: Any, order: list[str]) -> None:
+    """Insert ``cid`` after the last present criterion that precedes it in the table."""
+    rank = {c: i for i, c in enumerate(order)}
+    keys = [str(k) for k in scores]
+    pos = len(keys)
+    mine = rank[cid]
+    for i, key in enumerate(keys):
+        if key in rank and rank[key] > mine:
+            pos = i
+            break
+    scores.insert(pos, cid, entry)  # the dumper quotes "1.1" (it would read as a number)
+
+
+# --- the whole import ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What ``thidua import`` would write: the score file, its old and new text."""
+
+    path: Path
+    old: str | None  # None: the file does not exist yet
+    new: str
+    changed: int  # criteria whose self-score or evidence changes
+
+    def diff(self) -> str:
+        """A unified diff of the score file, ``a/<path>`` → ``b/<path>``."""
+        shown = display_path(self.path)
+        old_lines = (self.old or "").splitlines(keepends=True)
+        new_lines = self.new.splitlines(keepends=True)
+        return "".join(
+            difflib.unified_diff(
+                old_lines,
+                new_lines,
+                fromfile="/dev/null" if self.old is None else f"a/{shown}",
+                tofile=f"b/{shown}",
+            )
+        )
+
+
+def _score_path(data: YearData, member_id: str) -> Path:
+    name = data.score_files.get(member_id)
+    if name is not None:
+        return data.folder / name
+    path = data.folder / SCORES_DIR / f"{member_id}.yaml"
+    if path.exists():
+        # The file is there but did not load: never overwrite what the user must fix.
+        raise UsageError(
+            f"tệp điểm {display_path(path)} đang có lỗi nên chưa nhập được; hãy sửa theo "
+            f"thidua check {data.year} rồi nhập lại"
+        )
+    return path
+
+
+def _read_text(path: Path) -> tuple[str, str, bool]:
+    """(text with \\n line ends, the file's line end, whether it starts with a BOM)."""
+    raw = path.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return text.replace("\r\n", "\n"), newline, bom
+
+
+def plan_import(data_dir: Path, year: int, member_id: str, content: bytes, name: str) -> ImportPlan:
+    """Read the form, build the new score file and validate it; write nothing.
+
+    Raises :class:`FormError` for a bad form, :class:`DataError` when the year does not
+    load or the new file would add errors, :class:`UsageError` for an unknown member.
+    """
+    data, problems = open_year(data_dir, year)
+    if data is None:
+        raise DataError(problems)
+    _member(data, member_id)
+    table_errors = [p for p in problems if p.is_error and p.position.path == _table_path(data)]
+    if table_errors:
+        raise DataError(table_errors)
+    values = read_form(content, name, data, member_id)
+    path = _score_path(data, member_id)
+    if path.exists():
+        text, newline, bom = _read_text(path)
+        new = apply_values(text, data, member_id, values)
+        old_text: str | None = path.read_bytes().decode("utf-8")
+        new = ("\ufeff" if bom else "") + new.replace("\n", newline)
+    else:
+        new = apply_values(None, data, member_id, values)
+        old_text = None
+    changed = _count_changes(data, member_id, values)
+    if old_text != new:
+        _validate(data, member_id, path, new)
+    return ImportPlan(path, old_text, new, changed)
+
+
+def _table_path(data: YearData) -> str:
+    return data.pos(TABLE).path
+
+
+def _count_changes(data: YearData, member_id: str, values: Sequence[FormValue]) -> int:
+    current = data.scores.get(member_id)
+    n = 0
+    for fv in values:
+        old = current.scores.get(fv.criterion.id) if current is not None else None
+        same = (old.self_score if old else None) == fv.self_score and _same_evidence(
+            old.evidence if old else None, fv.evidence
+        )
+        n += not same
+    return n
+
+
+def _missing(data: YearData, member_id: str) -> int:
+    score = data.scores.get(member_id)
+    n = 0
+    for group in data.table.groups:
+        for crit in group.criteria:
+            entry = score.scores.get(crit.id) if score is not None else None
+            n += entry is None or (entry.self_score is None and entry.appraised is None)
+    return n
+
+
+def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
+    """Load the year from a temporary copy holding ``new``; refuse if errors appear.
+
+    Errors the year already had are not this import's business. The "scores missing"
+    error of a closed year is tolerated while the import does not add missing criteria.
+    """
+    rel = path.relative_to(data.folder)
+    with tempfile.TemporaryDirectory(prefix="thidua-import-") as tmp:
+        tmp_year = Path(tmp) / str(data.year)
+        shutil.copytree(data.folder, tmp_year, ignore=shutil.ignore_patterns(".git"))
+        before_data, before = open_year(Path(tmp), data.year)
+        target = tmp_year / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(new.encode("utf-8"))
+        after_data, after = open_year(Path(tmp), data.year)
+        tmp_shown = display_path(tmp_year)
+        real_shown = display_path(data.folder)
+        own = display_path(target)
+
+        def key(p: Problem) -> tuple[str, ...]:
+            if p.position.path == own:
+                return ("own", p.message)
+            return (p.position.path, str(p.position.line), str(p.position.column), p.message)
+
+        known = Counter(key(p) for p in before if p.is_error)
+        fresh: list[Problem] = []
+        incomplete = None
+        if after_data is not None and rel.as_posix() in after_data.sources:
+            incomplete = after_data.pos(rel.as_posix(), ("diem",))
+        more_missing = (
+            after_data is None
+            or before_data is None
+            or _missing(after_data, member_id) > _missing(before_data, member_id)
+        )
+        for p in after:
+            if not p.is_error:
+                continue
+            k = key(p)
+            if known[k] > 0:
+                known[k] -= 1
+                continue
+            if p.position == incomplete and not more_missing:
+                continue
+            shown = p.position.path.replace(tmp_shown, real_shown, 1)
+            fresh.append(
+                Problem(
+                    type(p.position)(shown, p.position.line, p.position.column),
+                    p.message,
+                    p.severity,
+                )
+            )
+    if fresh:
+        raise DataError(fresh)
