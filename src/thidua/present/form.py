@@ -19,14 +19,8 @@ Exactness: Excel stores numbers as binary doubles. A number cell is read as the 
 decimal that round-trips that double (``repr``), i.e. the number Excel itself shows, and
 becomes an exact :class:`~decimal.Decimal`; no arithmetic happens in floating point.
 
-Refusals name the sheet and the cell (``Điểm!D14: …``) and the score file is never touched:
-the new YAML text is built in memory, checked by loading the year from a temporary copy,
-and only then handed to the CLI to write atomically. The YAML is edited with the round-trip
-reader and writer of ``thidua fmt`` (:func:`thidua.repo.fmt.load_round_trip`,
-:func:`~thidua.repo.fmt.dump_round_trip`), so comments, key order and quoting elsewhere in the
-file are kept; only ``tu_cham`` and ``minh_chung`` of the member's criteria change, and a
-value equal to the one in the file keeps its spelling. Line ends (LF or CRLF) and a
-byte-order mark are kept as the file had them.
+Reading a filled form back is :mod:`thidua.present.form_read`; writing its values into the
+score file (``thidua import``) is :mod:`thidua.repo.importer`.
 """
 
 from __future__ import annotations
