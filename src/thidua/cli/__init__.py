@@ -1,9 +1,10 @@
 """The ``thidua`` command: parse options, call the core, print, map errors to exit codes.
 
-Thin on purpose. Each group of commands lives in a module of :mod:`thidua.cli`
-(``rank``, ``render``, ``gitflow``, ``sheet``) that registers itself on :data:`app`; the
+Thin on purpose. ``check`` lives here; every other command lives in a module of
+:mod:`thidua.cli` named after it (``rank``, ``render``, ``fmt``, ``diff``, ``newyear``,
+``history``, ``init``, ``schema``, ``sheet``) that registers itself on :data:`app`. The
 modules that import jinja2 or ruamel at load time are imported inside the command
-functions, so ``thidua check`` and ``--help`` stay fast.
+functions, so ``thidua check`` and ``--help`` never load them.
 
 Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong usage.
 """
@@ -23,7 +24,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from thidua import __version__
-from thidua.cli import gitflow, rank, render, sheet
+from thidua.cli import diff, fmt, history, init, newyear, rank, render, schema, sheet
 from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
@@ -110,7 +111,7 @@ def check(
 
 
 # Each module adds its commands to ``app``; importing them must stay cheap.
-for _module in (rank, render, gitflow, sheet):
+for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet):
     _module.register(app)
 
 

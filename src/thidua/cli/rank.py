@@ -52,7 +52,6 @@ def _out(text: str) -> None:
 
 
 def _load(data_dir: Path, year: int) -> YearData:
-
     data, warnings = open_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
@@ -74,7 +73,6 @@ def rank(
     """Xếp hạng thi đua một năm: điểm, phiếu, đơn vị dẫn đầu, khen thưởng, Trưởng khối."""
 
     def action() -> None:
-
         result = rank_year(_load(data, year))
         if fmt is RankFormat.TABLE:
             _print_table(result)
@@ -98,7 +96,6 @@ def explain(
     """Giải thích từng dòng điểm của một đơn vị, số phiếu và vì sao đơn vị đứng ở thứ hạng đó."""
 
     def action() -> None:
-
         loaded = _load(data, year)
         ids = loaded.member_ids
         chosen = unit if unit in ids else next((i for i in ids if i.lower() == unit.lower()), None)

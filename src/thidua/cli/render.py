@@ -194,7 +194,6 @@ def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName
 
 
 def _ranked(data_dir: Path, year: int) -> YearResult:
-
     data, warnings = open_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
@@ -223,7 +222,6 @@ def _render_each(
 
 
 def _write_all(files: dict[Path, str | bytes]) -> None:
-
     for path, content in files.items():
         try:
             write_bytes_atomic(

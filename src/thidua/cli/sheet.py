@@ -62,7 +62,6 @@ def sheet(
     """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
 
     def action() -> int:
-
         loaded, problems = open_year(data, year)
         if loaded is None:
             raise DataError(problems)
@@ -113,7 +112,6 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
 
     def action() -> int:
-
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")
         content = file.read_bytes()

@@ -151,7 +151,6 @@ def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
 
 
 def _rule_text(label: str, rule: m.VoteRule) -> str:
-
     word = "trên" if rule.comparison is m.Comparison.GREATER else "từ"
     return f"{label}: cần {word} {share_text(rule.threshold)} {rule.denominator.label}"
 

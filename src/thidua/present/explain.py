@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 
 def _value_text(value: object) -> str:
-
     if isinstance(value, m.Met):
         return value.value
     if isinstance(value, m.Quantity):
@@ -34,12 +33,10 @@ def _value_text(value: object) -> str:
 
 
 def _points_text(points: Fraction) -> str:
-
     return ("≈" if is_rounded(points, 2) else "") + _vn(points)
 
 
 def _criterion_lines(c: CriterionResult) -> list[str]:
-
     crit = c.criterion
     lines = [
         f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {_vn(crit.maximum)})",

@@ -59,12 +59,10 @@ def plain(value: Decimal | Fraction | int | None) -> str | None:
 
 
 def _vn(value: Decimal | Fraction | int) -> str:
-
     return number(value, 2)
 
 
 def _pct(share: Fraction | None) -> str:
-
     return "" if share is None else percent(share)
 
 

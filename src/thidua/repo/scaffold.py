@@ -271,7 +271,6 @@ GITATTRIBUTES = """\
 
 
 def _vscode_settings() -> str:
-
     patterns = {
         "khoi": "data/*/khoi.yaml",
         "quy-che": "data/*/quy-che.yaml",

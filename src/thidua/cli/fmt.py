@@ -1,0 +1,71 @@
+"""``thidua fmt``: rewrite the data files in the one layout (ruamel.yaml, imported inside
+the command so that ``thidua --help`` and ``thidua check`` do not pay for it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.repo.atomic import write_bytes_atomic
+
+__all__ = ["register"]
+
+
+def _exit(code: int) -> None:
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``fmt`` to ``app``."""
+    app.command("fmt")(fmt)
+
+
+def fmt(
+    years: Annotated[
+        list[int] | None,
+        typer.Argument(
+            help="Các năm cần định dạng (mặc định: mọi năm trong thư mục dữ liệu).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Không sửa gì; thoát với mã 1 và liệt kê các tệp cần định dạng lại.",
+        ),
+    ] = False,
+    data: DataDir = Path(DEFAULT_DATA),
+) -> None:
+    """Định dạng các tệp dữ liệu theo một cách thống nhất, giữ nguyên chú thích và giá trị."""
+
+    def action() -> int:
+        from thidua.repo.fmt_plan import plan
+
+        result = plan(data, years or None)
+        changed = [f for f in result.files if f.new is not None]
+        for f in changed:
+            if check:
+                echo(f"Cần định dạng lại: {f.shown}")
+            else:
+                assert f.new is not None
+                write_bytes_atomic(f.path, f.new)
+                echo(f"Đã định dạng: {f.shown}")
+        if result.problems:
+            print_problems(result.problems)
+            echo("Không định dạng các tệp có lỗi: " + ", ".join(result.skipped) + ".", err=True)
+        same = len(result.files) - len(changed)
+        if check and changed:
+            echo(f"{len(changed)} tệp cần định dạng lại; hãy chạy: thidua fmt")
+        elif changed:
+            echo(f"Đã định dạng lại {len(changed)} tệp; {same} tệp đã đúng định dạng.")
+        else:
+            echo(f"Mọi tệp đã đúng định dạng ({same} tệp).")
+        return 1 if result.problems or (check and changed) else 0
+
+    _exit(run(action))

@@ -1,0 +1,43 @@
+"""``thidua init``: a new data repository with a first year to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cli.common import echo, run
+from thidua.repo.scaffold import init as create
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``init`` to ``app``."""
+    app.command("init")(init)
+
+
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Thư mục của kho dữ liệu mới (chưa có, hoặc còn trống).", show_default=False
+        ),
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            help="Năm đầu tiên (mặc định: năm nay, hoặc năm của SOURCE_DATE_EPOCH).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
+
+    def action() -> None:
+        for line in create(folder, year):
+            echo(line)
+
+    run(action)

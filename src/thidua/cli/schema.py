@@ -1,0 +1,44 @@
+"""``thidua schema``: the JSON Schemas of the data files, for editors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thidua.cli.common import echo, run
+from thidua.errors import ThiduaError
+from thidua.read.load import display_path
+from thidua.repo.atomic import write_text_atomic
+from thidua.repo.schema import render_all
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``schema`` to ``app``."""
+    app.command("schema")(schema)
+
+
+def schema(
+    out: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Thư mục ghi các lược đồ (mặc định ./schema)."),
+    ] = Path("schema"),
+) -> None:
+    """Ghi lược đồ JSON của từng loại tệp dữ liệu, để trình soạn thảo gợi ý và kiểm tra."""
+
+    def action() -> None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            texts = render_all()
+            for name, text in texts.items():
+                write_text_atomic(out / name, text)
+        except OSError as exc:
+            raise ThiduaError(
+                f"không ghi được lược đồ vào {display_path(out)}: {exc.strerror or exc}"
+            ) from None
+        echo(f"Đã ghi {len(texts)} lược đồ vào {display_path(out)}: {', '.join(texts)}.")
+
+    run(action)
