@@ -530,6 +530,42 @@ def test_minutes_use_the_conference_details(tmp_path: Path) -> None:
     assert "**Trần Thị Bình**" in out  # under THƯ KÝ
 
 
+@pytest.mark.parametrize(
+    ("agreed", "present", "sentence"),
+    [
+        (
+            5,
+            12,
+            "Biên bản đã được đọc lại tại Hội nghị, với 5/12 đại biểu có mặt tán thành "
+            "(41,7 %), chưa đạt quá nửa số đại biểu có mặt nên biên bản chưa được thông qua.",
+        ),
+        (
+            6,
+            12,
+            "Biên bản đã được đọc lại tại Hội nghị, với 6/12 đại biểu có mặt tán thành "
+            "(50 %), chưa đạt quá nửa số đại biểu có mặt nên biên bản chưa được thông qua.",
+        ),
+        (
+            7,
+            12,
+            "Biên bản đã được đọc lại và thông qua tại Hội nghị, với 7/12 đại biểu có mặt "
+            "tán thành (58,3 %).",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fmt", list(Format))
+def test_minutes_are_adopted_only_by_a_majority(
+    tmp_path: Path, fmt: Format, agreed: int, present: int, sentence: str
+) -> None:
+    """The minutes say "thông qua" only when more than half of those present agreed."""
+    conference = CONFERENCE + f"thong_qua_bien_ban: {{tan_thanh: {agreed}, co_mat: {present}}}\n"
+    result = small(tmp_path, {"hoi-nghi.yaml": conference})
+    out = render_document(result, Doc.MINUTES, fmt)
+    line = f"<p>{sentence}</p>" if fmt is Format.HTML else sentence
+    assert line in out.splitlines()
+    assert ("chưa được thông qua" in out) == (2 * agreed <= present)
+
+
 PAPERS = """\
 nam: 2020
 cuoc_bau:

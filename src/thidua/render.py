@@ -34,8 +34,10 @@ two decimals for display only.
 Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
 ``year``, ``next_year``, ``result`` (:class:`thidua.ranking.YearResult`), ``data``,
 ``cluster``, ``regulation``, ``table``, ``groups``, ``tasks``, ``next_tasks``,
-``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows``,
-``ballots`` (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
+``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows`` (rank
+order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vote``
+(:class:`MinutesVote`: adopted or not, decided here), ``ballots`` (:class:`BallotView`),
+``adjustments`` (:class:`Adjustment`), ``province``,
 ``today``, ``files`` (where missing files would go), ``illustrative``, ``blank`` and
 ``long_blank``; the globals ``BLANK``, ``LONG_BLANK`` and ``BLANK_LINE``.
 
@@ -85,6 +87,7 @@ __all__ = [
     "Doc",
     "DocInfo",
     "Format",
+    "MinutesVote",
     "RenderError",
     "Sandbox",
     "build_context",
@@ -445,6 +448,22 @@ class BallotView:
 
 
 @dataclass(frozen=True)
+class MinutesVote:
+    """The vote on the minutes, and whether it adopts them: more than half of those present."""
+
+    agreed: int
+    present: int
+    adopted: bool
+
+
+def _minutes_vote(conference: m.ConferenceFile | None) -> MinutesVote | None:
+    vote = conference.minutes_vote if conference is not None else None
+    if vote is None:
+        return None
+    return MinutesVote(vote.agreed, vote.present, adopted=2 * vote.agreed > vote.present)
+
+
+@dataclass(frozen=True)
 class Adjustment:
     """A criterion whose appraised score differs from the self-score."""
 
@@ -599,6 +618,9 @@ def build_context(
     members = {member.id: member for member in cluster.members}
     conference = data.conference
     folder = data.folder
+    # Lookups are built here, once: filtering a list inside a loop of the template would
+    # make rendering quadratic in the number of members.
+    row_by_id = {row.member.id: row for row in result.rows}
     return {
         "doc": DocInfo(
             name=doc.value,
@@ -624,6 +646,9 @@ def build_context(
         "leader": members.get(cluster.leader) if cluster.leader else None,
         "deputy": members.get(cluster.deputy) if cluster.deputy else None,
         "rows": list(result.rows),
+        "row_by_id": row_by_id,
+        "member_rows": [row_by_id[member_id] for member_id in result.scores],
+        "minutes_vote": _minutes_vote(conference),
         "ballots": _ballot_views(data, result.tallies),
         "adjustments": _adjustments(result),
         "province": _province(cluster),
