@@ -70,6 +70,15 @@ Expected = bytes | Literal[_Absent.ABSENT] | None
 
 _FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
 _DENIED = (errno.EACCES, errno.EPERM)
+_REASONS = {
+    errno.EROFS: "ổ đĩa chỉ cho phép đọc",
+    errno.EEXIST: "đã có một tệp hoặc thư mục trùng tên",
+    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
+    errno.EISDIR: "đường dẫn là một thư mục",
+    errno.ENOENT: "không có thư mục chứa nó",
+    errno.ENAMETOOLONG: "tên quá dài",
+    errno.EIO: "lỗi đọc ghi của ổ đĩa",
+}
 
 
 def _shown(path: Path) -> str:
@@ -84,9 +93,9 @@ def os_reason(exc: OSError) -> str:
         return "ổ đĩa đã đầy"
     if exc.errno in _DENIED:
         return "không có quyền ghi"
-    if exc.errno == errno.EROFS:
-        return "ổ đĩa chỉ cho phép đọc"
-    return exc.strerror or str(exc)
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return f"lỗi của hệ điều hành ({exc.strerror or exc})"
 
 
 class WriteError(ThiduaError):

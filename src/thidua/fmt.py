@@ -31,6 +31,7 @@ from __future__ import annotations
 import enum
 import functools
 import io
+import os
 import re
 import types
 import typing
@@ -563,11 +564,17 @@ def _verify(before: str, after: str, original: object, shown: str) -> None:
 
 @dataclass
 class FilePlan:
-    """One data file: where it is, and its canonical bytes if they differ from the file."""
+    """One data file: where it is, the bytes read, and the canonical bytes if they differ.
+
+    ``read_only`` is set for a file that needs formatting but that the user may not write
+    (no write permission bit): the CLI leaves it alone and says so.
+    """
 
     path: Path
     shown: str
+    source: bytes
     new: bytes | None = None
+    read_only: bool = False
 
     @property
     def changed(self) -> bool:
@@ -594,13 +601,33 @@ def year_files(folder: Path) -> Iterator[tuple[str, Path]]:
                 yield f"{loader.SCORES_DIR}/{path.name}", path
 
 
+_MSG_OUTSIDE = (
+    "tệp này thực ra là {real} (qua liên kết tượng trưng), nằm ngoài thư mục dữ liệu "
+    "{data}; fmt không sửa tệp ngoài thư mục dữ liệu"
+)
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """The real path of ``path`` if it lies outside ``root`` (followed through links)."""
+    real = Path(os.path.realpath(path))
+    return None if root in real.parents else real
+
+
+def _read_only(path: Path) -> bool:
+    mode = path.stat().st_mode
+    return not (mode & 0o222) or not os.access(path, os.W_OK)
+
+
 def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
     """What ``fmt`` would change in ``years`` (all years when None); reads, never writes.
 
     A file with an error (of its own, or found by the cross-file checks at a place in it)
     is not formatted: its problems are returned and its name is listed in ``skipped``.
+    So is a file to change whose real path (through symbolic links) is outside
+    ``data_dir``. A linked file inside ``data_dir`` is written through its link.
     """
     result = FmtPlan()
+    root = Path(os.path.realpath(data_dir))
     for year in years if years else loader.available_years(data_dir):
         _data, problems = loader.load_year(data_dir, year)
         folder = loader.year_folder(data_dir, year)
@@ -621,5 +648,14 @@ def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
                 result.problems.extend(exc.problems)
                 result.skipped.append(shown)
                 continue
-            result.files.append(FilePlan(path, shown, None if new == source else new))
+            if new == source:
+                result.files.append(FilePlan(path, shown, source))
+                continue
+            real = _outside(path, root)
+            if real is not None:
+                message = _MSG_OUTSIDE.format(real=real, data=loader.display_path(data_dir))
+                result.problems.append(error(Position(shown), message))
+                result.skipped.append(shown)
+                continue
+            result.files.append(FilePlan(path, shown, source, new, _read_only(path)))
     return result

@@ -67,18 +67,32 @@ def fmt(
     """Định dạng các tệp dữ liệu theo một cách thống nhất, giữ nguyên chú thích và giá trị."""
 
     def action() -> int:
-        from thidua.atomic import write_bytes_atomic
+        from thidua.atomic import ChangedMeanwhile, write_bytes_atomic
         from thidua.fmt import plan
 
         result = plan(data, years or None)
         changed = [f for f in result.files if f.new is not None]
+        left: list[str] = []  # files to format that were left alone
         for f in changed:
             if check:
                 echo(f"Cần định dạng lại: {f.shown}")
-            else:
-                assert f.new is not None
-                write_bytes_atomic(f.path, f.new)
-                echo(f"Đã định dạng: {f.shown}")
+                continue
+            if f.read_only:
+                echo(
+                    f"Cảnh báo: {f.shown} chỉ cho phép đọc (không có quyền ghi); "
+                    "fmt để nguyên tệp này.",
+                    err=True,
+                )
+                left.append(f.shown)
+                continue
+            assert f.new is not None
+            try:  # only if the file still holds what was formatted: never lose an edit
+                write_bytes_atomic(f.path, f.new, expected=f.source, inside=data)
+            except ChangedMeanwhile as exc:
+                echo(f"Lỗi: {exc.message}", err=True)
+                left.append(f.shown)
+                continue
+            echo(f"Đã định dạng: {f.shown}")
         if result.problems:
             print_problems(result.problems)
             echo("Không định dạng các tệp có lỗi: " + ", ".join(result.skipped) + ".", err=True)
@@ -86,10 +100,13 @@ def fmt(
         if check and changed:
             echo(f"{len(changed)} tệp cần định dạng lại; hãy chạy: thidua fmt")
         elif changed:
-            echo(f"Đã định dạng lại {len(changed)} tệp; {same} tệp đã đúng định dạng.")
+            done = len(changed) - len(left)
+            echo(f"Đã định dạng lại {done} tệp; {same} tệp đã đúng định dạng.")
+            if left:
+                echo(f"Chưa định dạng {len(left)} tệp: {', '.join(left)}.", err=True)
         else:
             echo(f"Mọi tệp đã đúng định dạng ({same} tệp).")
-        return 1 if result.problems or (check and changed) else 0
+        return 1 if result.problems or left or (check and changed) else 0
 
     _exit(run(action))
 
@@ -226,20 +243,17 @@ def schema(
     """Ghi lược đồ JSON của từng loại tệp dữ liệu, để trình soạn thảo gợi ý và kiểm tra."""
 
     def action() -> None:
-        from thidua.atomic import write_text_atomic
-        from thidua.errors import ThiduaError
+        from thidua.atomic import WriteError, write_text_atomic
         from thidua.loader import display_path
         from thidua.schema import render_all
 
         try:
             out.mkdir(parents=True, exist_ok=True)
-            texts = render_all()
-            for name, text in texts.items():
-                write_text_atomic(out / name, text)
         except OSError as exc:
-            raise ThiduaError(
-                f"không ghi được lược đồ vào {display_path(out)}: {exc.strerror or exc}"
-            ) from None
+            raise WriteError.from_os_error(out, exc, folder=True) from None
+        texts = render_all()
+        for name, text in texts.items():
+            write_text_atomic(out / name, text)  # raises WriteError naming the file
         echo(f"Đã ghi {len(texts)} lược đồ vào {display_path(out)}: {', '.join(texts)}.")
 
     run(action)
