@@ -12,7 +12,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -503,4 +503,29 @@ def test_schema_to_a_file_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert result.stderr == (
         "Lỗi: không ghi được thư mục taken: đã có một tệp hoặc thư mục trùng tên; "
         "không có gì bị ghi dở\n"
+    )
+
+
+def test_fmt_file_removed_before_formatting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file deleted after it was listed: reported as unreadable, no traceback."""
+    monkeypatch.chdir(tmp_path)
+    formatted_year(tmp_path, {"diem/A.yaml": UNORDERED_A})
+    real_files = fmt_module.year_files
+
+    def list_then_delete(folder: Path) -> Iterator[tuple[str, Path]]:
+        for name, path in real_files(folder):
+            if name == "diem/A.yaml":
+                path.unlink()
+            yield name, path
+
+    monkeypatch.setattr(fmt_module, "year_files", list_then_delete)
+    result = runner.invoke(app, ["fmt", "2020"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "data/2020/diem/A.yaml:1:1: lỗi: không đọc được tệp: tệp không tồn tại; hãy kiểm tra "
+        "đường dẫn\n"
+        "Tổng cộng: 1 lỗi, 0 cảnh báo.\n"
+        "Không định dạng các tệp có lỗi: data/2020/diem/A.yaml.\n"
     )

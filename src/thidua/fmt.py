@@ -61,7 +61,7 @@ from ruamel.yaml.tag import Tag
 from thidua import loader
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, error
-from thidua.yamlio import parse_yaml
+from thidua.yamlio import parse_yaml, read_file
 
 __all__ = [
     "FilePlan",
@@ -614,7 +614,10 @@ def _outside(path: Path, root: Path) -> Path | None:
 
 
 def _read_only(path: Path) -> bool:
-    mode = path.stat().st_mode
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # gone meanwhile: the write will notice (expected=)
+        return False
     return not (mode & 0o222) or not os.access(path, os.W_OK)
 
 
@@ -641,8 +644,8 @@ def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
             if shown in bad:
                 result.skipped.append(shown)
                 continue
-            source = path.read_bytes()
-            try:
+            try:  # read again: the loader's copy is not kept, and it may have changed
+                source = read_file(path, shown)
                 new = format_source(source, model, shown)
             except DataError as exc:
                 result.problems.extend(exc.problems)
