@@ -42,6 +42,7 @@ from thidua.loader import YearData, display_path, load_year
 from thidua.vnformat import number
 
 if TYPE_CHECKING:
+    from thidua.gitio import GitRepo
     from thidua.ranking import YearResult
 
 __all__ = ["Change", "Move", "YearDiff", "compare", "diff_year", "render_json", "render_text"]
@@ -509,13 +510,22 @@ def render_json(diff: YearDiff) -> str:
 
 def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -> YearDiff:
     """Compare ``year`` at ``rev_a`` (default HEAD) with ``rev_b`` (default working tree)."""
+    from thidua.atomic import os_reason
     from thidua.gitio import find_repo
     from thidua.ranking import rank_year
 
     repo = find_repo(data_dir)
     folder = repo.relative(data_dir) / str(year)
     label_a = rev_a or "HEAD"
-    with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
+    try:
+        temporary = tempfile.TemporaryDirectory(prefix="thidua-diff-")
+    except OSError as exc:
+        raise ThiduaError(
+            "không tạo được thư mục tạm để chép các phiên bản ra so sánh "
+            f"({os_reason(exc)}); hãy kiểm tra thư mục tạm của hệ thống (biến môi "
+            "trường TMPDIR, TEMP hoặc TMP)"
+        ) from None
+    with temporary as tmp:
         side_a = _at_revision(repo, label_a, folder, year, Path(tmp) / "a")
         if rev_b is None:
             label_b = WORKTREE
@@ -531,11 +541,9 @@ def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -
         return compare(rank_year(side_a), rank_year(side_b), label_a, label_b)
 
 
-def _at_revision(repo: Any, rev: str, folder: PurePosixPath, year: int, dest: Path) -> YearData:
-    commit = repo.commit(rev)
-    if repo.export(commit, folder, dest / str(year)) == 0:
+def _at_revision(repo: GitRepo, rev: str, folder: PurePosixPath, year: int, dest: Path) -> YearData:
+    if not repo.export(rev, folder, dest / str(year)):
         raise ThiduaError(f'năm {year} không có ở phiên bản "{rev}": thiếu thư mục {folder}')
-    # A temporary folder: a parse cache for it would never be read again.
     return _checked(load_year(dest, year), dest, f"{rev}:{folder.parent}")
 
 
