@@ -49,12 +49,16 @@ alphabetical order), ``vn_time`` ("8 giờ 05"), ``md`` (explicit Markdown escap
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import functools
 import os
 import re
+import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -62,6 +66,10 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
@@ -90,11 +98,13 @@ __all__ = [
     "MinutesVote",
     "RenderError",
     "Sandbox",
+    "TemplateLimitError",
     "build_context",
     "builtin_templates_dir",
     "file_name",
     "make_environment",
     "render_document",
+    "render_limits",
     "render_template",
     "today_from_epoch",
     "user_templates_dir",
@@ -258,18 +268,280 @@ FILTERS: dict[str, Callable[..., Any]] = {
 # --- the environment -------------------------------------------------------------------------
 
 
+# --- limits of a template --------------------------------------------------------------------
+#
+# A data repository's templates are not trusted: besides the sandbox's rules, what one
+# rendering may do is bounded, so that no template can hang thidua or exhaust memory. A
+# document of 10,000 members stays far below every limit.
+
+MAX_VALUE = 1_000_000  # characters or items of one value a template builds
+MAX_NUMBER_BITS = 10_000  # size of a whole number a template computes (about 3,000 digits)
+MAX_LOOP = 5_000_000  # loop iterations and range() items in one rendering
+MAX_OUTPUT = 50_000_000  # characters written in one rendering, counted again by each macro
+MAX_SECONDS = 10  # time of one rendering
+
+_SIZE_ARGUMENT_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+_SIZE_ARGUMENT_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
+# A width or precision of 7 digits or more, or taken from the arguments (``*``, ``{}``).
+_PERCENT_WIDTH = re.compile(r"%[-#0 +]*(?:\*|\d{7,}|\.\*|\.\d{7,})|%[-#0 +]*\d*\.(?:\*|\d{7,})")
+_BRACE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*(?:\d{7,}|\{)")
+
+
+class TemplateLimitError(jinja2.TemplateError):
+    """A template went beyond a limit of :mod:`thidua.render` (message in Vietnamese)."""
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    loop: int = 0
+    output: int = 0
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("thidua_render_budget", default=None)
+
+
+@contextlib.contextmanager
+def render_limits() -> Iterator[None]:
+    """Give the renderings inside one budget of loop work, output and time (:data:`MAX_LOOP`,
+    :data:`MAX_OUTPUT`, :data:`MAX_SECONDS`). Without it, only the size of values is bounded.
+    """
+    token = _BUDGET.set(_Budget(deadline=time.monotonic() + MAX_SECONDS))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def _too_long(what: str) -> TemplateLimitError:
+    return TemplateLimitError(
+        f"{what} tạo ra giá trị quá lớn (hơn {vnformat.number(MAX_VALUE)} ký tự hoặc phần tử)"
+    )
+
+
+def _check_size(value: Any, what: str) -> Any:
+    if isinstance(value, str | list | tuple | dict | set | frozenset) and len(value) > MAX_VALUE:
+        raise _too_long(what)
+    if isinstance(value, int) and value.bit_length() > MAX_NUMBER_BITS:
+        raise _too_big_number(what)
+    return value
+
+
+def _too_big_number(what: str) -> TemplateLimitError:
+    return TemplateLimitError(
+        f"{what} tạo ra số quá lớn (hơn {vnformat.number(MAX_NUMBER_BITS)} bit)"
+    )
+
+
+def _bits(value: Any) -> int | None:
+    """Size in bits of an exact number (int or Fraction), None for anything else."""
+    if isinstance(value, bool):
+        return 1
+    if isinstance(value, int):
+        return value.bit_length()
+    if isinstance(value, Fraction):
+        return max(value.numerator.bit_length(), value.denominator.bit_length())
+    return None
+
+
+def _check_format(fmt: str, brace: bool) -> None:
+    if (_BRACE_WIDTH if brace else _PERCENT_WIDTH).search(fmt):
+        raise TemplateLimitError(
+            "định dạng có độ rộng quá lớn hoặc lấy độ rộng từ tham số (chặn vì lý do an toàn)"
+        )
+
+
+def _spend(budget: _Budget, loop: int = 0, output: int = 0) -> None:
+    budget.loop += loop
+    budget.output += output
+    if budget.loop > MAX_LOOP:
+        raise TemplateLimitError(
+            f"vòng lặp chạy quá nhiều lượt (hơn {vnformat.number(MAX_LOOP)} lượt trong một "
+            "văn bản, kể cả các số do range() tạo ra)"
+        )
+    if budget.output > MAX_OUTPUT:
+        raise TemplateLimitError(
+            f"văn bản quá dài (hơn {vnformat.number(MAX_OUTPUT)} ký tự, kể cả phần do macro tạo ra)"
+        )
+    if time.monotonic() > budget.deadline:
+        raise TemplateLimitError(f"dựng văn bản quá lâu (hơn {MAX_SECONDS} giây)")
+
+
+def _loop(iterable: Iterable[Any]) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this: each item is charged to the budget."""
+    budget = _BUDGET.get()
+    if budget is None:
+        yield from iterable
+        return
+    for item in iterable:
+        budget.loop += 1
+        if budget.loop % 1024 == 0:  # the checks cost more than counting
+            _spend(budget)
+        yield item
+
+
+def _output(value: Any) -> Any:
+    """Every piece of output goes through this: its length is charged to the budget."""
+    budget = _BUDGET.get()
+    if budget is not None:
+        _spend(budget, output=len(value))
+    return value
+
+
+def _range(*args: int) -> range:
+    """``range`` of templates: at most :data:`MAX_VALUE` numbers, charged to the budget."""
+    numbers = range(*args)
+    if len(numbers) > MAX_VALUE:
+        raise _too_long("range()")
+    budget = _BUDGET.get()
+    if budget is not None:
+        _spend(budget, loop=len(numbers))
+    return numbers
+
+
+def _limited_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` with its size arguments bounded and its result checked."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = [a for a in args if not isinstance(a, jinja2.Environment | Context | EvalContext)]
+        what = f'bộ lọc "{name}"'
+        if name in _SIZE_ARGUMENT_FILTERS:
+            _check_size_arguments([*values[1:], *kwargs.values()], what)
+        if name == "format" and values and isinstance(values[0], str):
+            _check_format(values[0], brace=False)
+        if name in ("replace", "join"):
+            _check_join_or_replace(name, values, kwargs, what)
+        return _check_size(func(*args, **kwargs), what)
+
+    return wrapper
+
+
+def _check_size_arguments(values: Iterable[Any], what: str) -> None:
+    for value in values:
+        if isinstance(value, int) and abs(value) > MAX_VALUE:
+            raise _too_long(what)
+        if isinstance(value, str) and len(value) > 1000:  # indent(" " * 10**6)
+            raise _too_long(what)
+
+
+def _check_join_or_replace(
+    name: str, values: list[Any], kwargs: Mapping[str, Any], what: str
+) -> None:
+    """Refuse before the work when the result would be too long (it can be a product)."""
+    if name == "replace" and len(values) >= 3 and all(isinstance(v, str) for v in values[:3]):
+        text, old, new = values[:3]
+        times = text.count(old) if old else len(text) + 1
+        if len(text) + times * len(new) > MAX_VALUE:
+            raise _too_long(what)
+    if name == "join" and values and isinstance(values[0], list | tuple | str):
+        sep = values[1] if len(values) > 1 else kwargs.get("d", "")
+        if isinstance(sep, str) and len(sep) * len(values[0]) > MAX_VALUE:
+            raise _too_long(what)
+
+
+class _CodeGenerator(CodeGenerator):
+    """Jinja2's code generator, with every loop, piece of output and ``~`` bounded."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not isinstance(node.iter, nodes.Call) or not _is_limit(node.iter.node, "limit_loop"):
+            node.iter = nodes.Call(
+                nodes.EnvironmentAttribute("limit_loop"),
+                [node.iter],
+                [],
+                None,
+                None,
+                lineno=node.iter.lineno,
+            )
+        super().visit_For(node, frame)
+
+    def _output_const_repr(self, group: Iterable[Any]) -> str:
+        return f"environment.limit_output({super()._output_const_repr(group)})"
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        self.write("environment.limit_output(")
+        super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        super()._output_child_post(node, frame, finalize)
+        self.write(")")
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.limit_value(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+def _is_limit(node: nodes.Node, name: str) -> bool:
+    return isinstance(node, nodes.EnvironmentAttribute) and node.name == name
+
+
 # What a template may read of a path (the context holds the data folder): its name, never
 # a method that reads or writes files.
 _SAFE_PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "parts", "parent", "as_posix"})
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox, and no file access through :class:`~pathlib.Path` values."""
+    """Jinja2's immutable sandbox, no file access through :class:`~pathlib.Path` values, and
+    the limits above: ``*``, ``**``, ``+``, ``%`` and ``~`` cannot build huge values, every
+    loop and piece of output is charged to the budget of the rendering.
+    """
+
+    code_generator_class = _CodeGenerator
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    limit_loop = staticmethod(_loop)
+    limit_output = staticmethod(_output)
+
+    @staticmethod
+    def limit_value(value: Any) -> Any:
+        return _check_size(value, 'phép nối "~"')
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        what = f'phép "{operator}"'
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if (
+                    isinstance(seq, str | list | tuple)
+                    and isinstance(times, int)
+                    and len(seq) * times > MAX_VALUE
+                ):
+                    raise _too_long(what)
+            lbits, rbits = _bits(left), _bits(right)
+            if lbits is not None and rbits is not None and lbits + rbits > MAX_NUMBER_BITS:
+                raise _too_big_number(what)
+        elif operator == "**":
+            base = _bits(left)
+            if (
+                base is not None
+                and base > 1
+                and isinstance(right, int)
+                and abs(right) * base > MAX_NUMBER_BITS
+            ):
+                raise _too_big_number(what)
+        elif operator == "%" and isinstance(left, str):
+            _check_format(left, brace=False)
+        return _check_size(super().call_binop(context, operator, left, right), what)
+
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        target = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
+        owner = getattr(target, "__self__", None)
+        name = getattr(target, "__name__", "")
+        what = f'hàm "{name}"'
+        if isinstance(owner, str):
+            if name in ("format", "format_map"):
+                _check_format(owner, brace=True)
+            elif name in _SIZE_ARGUMENT_METHODS:
+                _check_size_arguments([*args, *kwargs.values()], what)
+            elif name == "replace":
+                _check_join_or_replace(name, [owner, *args], kwargs, what)
+            elif name == "join" and args:
+                _check_join_or_replace(name, [args[0], owner], {}, what)
+        return _check_size(super().call(context, obj, *args, **kwargs), what)
 
 
 def make_environment(user_dir: Path | None = None) -> Sandbox:
@@ -297,7 +569,10 @@ def make_environment(user_dir: Path | None = None) -> Sandbox:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
+    env.filters = {name: _limited_filter(name, f) for name, f in env.filters.items()}
     env.globals.update({"BLANK": BLANK, "LONG_BLANK": LONG_BLANK, "BLANK_LINE": BLANK_LINE})
+    env.globals["range"] = _range
+    del env.globals["lipsum"]  # lipsum(10**6) would write a book
     return env
 
 
@@ -311,8 +586,9 @@ def _same_dir(a: Path, b: Path) -> bool:
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     """Render template ``name``; any template fault becomes a :class:`RenderError`."""
     try:
-        template = env.get_template(name)
-        return template.render(context)
+        with render_limits():
+            template = env.get_template(name)
+            return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _describe(env, exc.filename, exc.name)
         raise RenderError(
@@ -330,9 +606,10 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         ArithmeticError,
         LookupError,
         AttributeError,
+        RecursionError,
     ) as exc:
         frame = _template_frame(exc)
-        if frame is None and not isinstance(exc, jinja2.TemplateError):
+        if frame is None and not isinstance(exc, jinja2.TemplateError | RecursionError):
             raise  # a fault of thidua itself, not of a template: keep the traceback
         where, line = frame if frame is not None else (f'"{name}"', 0)
         at = f", dòng {line}" if line else ""
@@ -389,6 +666,13 @@ _UNDEFINED = re.compile(r"^'(.+)' is undefined$")
 
 def _explain(exc: BaseException) -> str:
     text = str(exc)
+    if isinstance(exc, TemplateLimitError):
+        return text
+    if isinstance(exc, RecursionError):
+        return (
+            "mẫu văn bản gọi lại chính nó không dừng (include, extends, import hoặc macro "
+            "lồng nhau quá nhiều tầng)"
+        )
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"thao tác không được phép trong mẫu văn bản (chặn vì lý do an toàn): {text}"
     if isinstance(exc, jinja2.UndefinedError):
