@@ -416,3 +416,24 @@ def test_rank_csv_neutralises_formulas(tmp_path: Path) -> None:
     assert last["ly_do_khong_xet"] == "'=1+1 vi phạm"
     assert (last["diem"], last["nhom_III"], last["diem_tru"]) == ("1", "0", "0")
     assert (rows[0]["nhom_III"], rows[0]["diem_tru"]) == ("-1", "1")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("tty", "shown"), [(True, "a\ufffd[31mb\ufffdc\td\n"), (False, None)])
+def test_rank_output_to_a_terminal_has_no_control_characters(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, shown: str | None
+) -> None:
+    """Escape sequences and bidi controls that slip into the data never reach a terminal."""
+    import sys
+
+    from thidua.commands.ranking import _out
+
+    text = "a\x1b[31mb\u202ec\td\n"
+    out = _Terminal() if tty else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    _out(text)
+    assert out.getvalue() == (shown if shown is not None else text)

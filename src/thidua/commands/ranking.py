@@ -39,9 +39,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _out(text: str) -> None:
-    """Write ``text`` (already newline-terminated) to stdout as it is."""
+    """Write ``text`` (already newline-terminated) to stdout; to a terminal, without the
+    control characters that would move the cursor, recolour or reorder the screen.
+    """
     import sys
 
+    if sys.stdout.isatty():
+        from thidua.textsafe import terminal_safe
+
+        text = terminal_safe(text)
     sys.stdout.write(text)
 
 
