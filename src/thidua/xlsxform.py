@@ -7,9 +7,15 @@ target of a quantitative criterion) and column H (evidence) — and each input c
 Excel's own data validation for its kind. The sheet and the workbook structure are
 protected **without a password** (anyone may lift it with Review → Unprotect Sheet; the
 protection guards against slips, not against intent, and the import re-checks every value).
-Column G shows provisional points and the totals as formulas, for the member's eyes only:
-the import reads nothing but the input cells, and refuses an input cell holding a formula,
-so a cached formula value is never trusted.
+Column G shows the points thidua computed from the data when the form was made, and the
+totals, as values: the form holds no formula at all, and every text cell is written as
+text (a unit name or evidence starting with ``=`` never becomes a live formula). The import
+reads nothing but the input cells, and refuses an input cell holding a formula.
+
+The import refuses a zip bomb from the zip's directory (declared sizes, compression ratio,
+entry count) before inflating anything, and then inflates with a running bound. The hidden
+sheet is checked cell by cell against what thidua would write; any other value is a
+tampered form.
 
 A hidden sheet, ``_thidua``, identifies the form: a marker, the layout version, the year,
 the member and a fingerprint (SHA-256) of the scoring table, then the row of each criterion.
@@ -20,8 +26,10 @@ decimal that round-trips that double (``repr``), i.e. the number Excel itself sh
 becomes an exact :class:`~decimal.Decimal`; no arithmetic happens in floating point.
 
 Refusals name the sheet and the cell (``Điểm!D14: …``) and the score file is never touched:
-the new YAML text is built in memory, checked by loading the year from a temporary copy,
-and only then handed to the CLI to write atomically. The YAML is edited with the round-trip
+the new YAML text is built in memory, checked by loading the year from a temporary copy of
+its YAML data files (regular files only, never through a symbolic link, size-bounded), and
+only then handed to the CLI to write atomically, refused if the score file changed since
+it was read. The YAML is edited with the round-trip
 reader and writer of ``thidua fmt`` (:func:`thidua.fmt.load_round_trip`,
 :func:`~thidua.fmt.dump_round_trip`), so comments, key order and quoting elsewhere in the
 file are kept; only ``tu_cham`` and ``minh_chung`` of the member's criteria change, and a
@@ -36,8 +44,9 @@ import difflib
 import hashlib
 import io
 import math
+import os
 import re
-import shutil
+import stat
 import tempfile
 import unicodedata
 import warnings
@@ -51,7 +60,16 @@ from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.errors import DataError, Problem, ThiduaError, UsageError
-from thidua.loader import SCORES_DIR, TABLE, YearData, display_path, load_year
+from thidua.loader import (
+    OPTIONAL,
+    REQUIRED,
+    SCORES_DIR,
+    TABLE,
+    YearData,
+    display_path,
+    load_year,
+)
+from thidua.scoring import CriterionResult, score_year
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -69,6 +87,7 @@ __all__ = [
     "form_file_name",
     "plan_import",
     "read_form",
+    "read_form_file",
     "table_fingerprint",
 ]
 
@@ -86,7 +105,13 @@ FIRST_ROW = HEADER_ROW + 1
 META_MARKER, META_VERSION, META_YEAR, META_MEMBER, META_TABLE = 1, 2, 3, 4, 5
 META_FIRST_CRITERION = 7
 
-MAX_UNZIPPED = 50 * 1024 * 1024  # a scoring form is a few kB; refuse zip bombs
+# A scoring form is a few kB: refuse zip bombs from the zip's directory, before inflating.
+MAX_UNZIPPED = 50 * 1024 * 1024  # bytes, all entries together
+MAX_ENTRIES = 2_000
+MAX_RATIO = 200  # inflated / compressed size of an entry larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+EXCEL_CELL_MAX = 32_767  # characters an Excel cell holds
+EXCEL_CELL_TEXT = "32.767"
 
 FONT = "Times New Roman"
 INPUT_FILL = "FFF2CC"  # pale yellow: "type here"
@@ -111,6 +136,37 @@ def _num(value: Decimal | None) -> str:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def _cell_length(text: str) -> int:
+    """Characters as Excel counts them (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def put(cell: Any, value: object, where: str) -> None:
+    """Write ``value`` into ``cell``; text always as text, never as a formula.
+
+    ``where`` names the data (``data/2021/diem/A.yaml:7:5``, ``đơn vị A, tiêu chí 1.2``)
+    in the refusal of a text longer than an Excel cell holds.
+    """
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    n = _cell_length(value)
+    if n > EXCEL_CELL_MAX:
+        raise ThiduaError(
+            f"{where}: nội dung dài {n} ký tự, vượt giới hạn {EXCEL_CELL_TEXT} ký tự của một ô "
+            "Excel; hãy rút gọn"
+        )
+    try:
+        cell.value = value
+    except IllegalCharacterError:
+        raise ThiduaError(
+            f"{where}: nội dung có ký tự điều khiển không ghi được vào ô Excel; hãy xóa ký tự đó"
+        ) from None
+    cell.data_type = "s"  # "=…", "+…", "@…" stay text: no live formula in any workbook
 
 
 def table_fingerprint(table: m.ScoringTableFile) -> str:
@@ -164,7 +220,9 @@ def kind_text(crit: m.Criterion) -> str:
 
 
 def _vn(value: Decimal) -> str:
-    """A decimal with a decimal comma, for messages and labels: 9,5; 10."""
+    """A decimal with a decimal comma, for messages and labels: 9,5; 10; 1E+308."""
+    if value.is_finite() and not -15 <= value.adjusted() <= 15:
+        return str(value.normalize()).replace(".", ",")
     return _num(value).replace(".", ",")
 
 
@@ -198,25 +256,6 @@ def _cell_number(value: Decimal) -> int | Decimal:
     return Decimal(_num(value))
 
 
-def _points_formula(crit: m.Criterion, row: int) -> str:
-    d, e, f = f"{COL_VALUE}{row}", f"{COL_TARGET}{row}", f"{COL_MAX}{row}"
-    kind = crit.kind
-    if kind is m.CriterionKind.QUANTITATIVE:
-        if crit.quantitative_mode is m.QuantitativeMode.PROPORTIONAL:
-            return f'=IF(OR({d}="",{e}=""),"",MIN({f},{f}*{d}/{e}))'
-        # Above target the official points depend on the best member of the cluster;
-        # the form shows the maximum a member can reach (explained in the notes).
-        return f'=IF(OR({d}="",{e}=""),"",IF({d}<{e},{f}/2*{d}/{e},IF({d}={e},{f}/2,{f})))'
-    if _is_met(crit):
-        return f'=IF({d}="đạt",{f},IF({d}="không đạt",0,""))'
-    if kind is m.CriterionKind.PER_COUNT:
-        each = _num(crit.points_each if crit.points_each is not None else Decimal(1))
-        return f'=IF({d}="","",MIN({f},{d}*{each}))'
-    if kind is m.CriterionKind.DEDUCTION:
-        return f'=IF({d}="","",-{d})'
-    return f'=IF({d}="","",{d})'
-
-
 def _prompt(crit: m.Criterion) -> tuple[str, str]:
     """Excel's input message for the self-score cell (title ≤ 32, text ≤ 255 characters)."""
     title = f"Tiêu chí {crit.id}"[:32]
@@ -246,6 +285,8 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     table = data.table
     layout = _layout(table)
     score = data.scores.get(member_id)
+    points = score_year(data)[member_id]
+    results = {c.criterion.id: c for c in points.criteria}
 
     wb = Workbook()
     ws = wb.active
@@ -268,7 +309,7 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     def title(row: int, text: str, *, strong: bool = False, size: int = 12) -> None:
         ws.merge_cells(f"A{row}:H{row}")
         cell = ws[f"A{row}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!A{row}")
         cell.font = Font(name=FONT, size=size, bold=strong)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -291,27 +332,29 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         COL_VALUE: "Tự chấm (định lượng: thực hiện)",
         COL_TARGET: "Chỉ tiêu (định lượng)",
         COL_MAX: "Tối đa",
-        COL_POINTS: "Điểm tạm tính",
+        COL_POINTS: "Điểm theo số liệu hiện có",
         COL_EVIDENCE: "Minh chứng",
     }
     for col, text in headers.items():
         cell = ws[f"{col}{HEADER_ROW}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!{col}{HEADER_ROW}")
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.border = box
     ws.row_dimensions[HEADER_ROW].height = 45
 
-    def styled(ref: str, value: object, *, f: Font = font, align: Alignment = wrap) -> None:
+    def styled(
+        ref: str, value: object, *, f: Font = font, align: Alignment = wrap, where: str = ""
+    ) -> None:
         cell = ws[ref]
-        cell.value = value
+        put(cell, value, where or f"{FORM_SHEET}!{ref}")
         cell.font = f
         cell.alignment = align
         cell.border = box
 
     validations: list[DataValidation] = []
-    for group in table.groups:
+    for gi, group in enumerate(table.groups):
         grow = layout.group_rows[group.id]
         fill = PatternFill("solid", fgColor=GROUP_FILL)
         for col in "ABCDEFGH":
@@ -327,14 +370,15 @@ def build_form(data: YearData, member_id: str) -> Workbook:
             f=bold,
             align=center,
         )
-        first, last = grow + 1, grow + len(group.criteria)
-        styled(f"G{grow}", f"=SUM(G{first}:G{last})", f=bold, align=center)
+        styled(f"G{grow}", _cell_number(points.self_groups[group.id]), f=bold, align=center)
         styled(f"H{grow}", None)
         ws[f"G{grow}"].number_format = "0.##"
-        for crit in group.criteria:
+        for ci, crit in enumerate(group.criteria):
             row = layout.rows[crit.id]
             entry = score.scores.get(crit.id) if score is not None else None
-            _criterion_row(ws, crit, row, entry, styled, center)
+            where = str(data.pos(TABLE, ("nhom", gi, "tieu_chi", ci)))
+            _criterion_row(data, member_id, crit, row, entry, results[crit.id], styled, where)
+            ws[f"{COL_POINTS}{row}"].number_format = "0.##"
             for col in (COL_VALUE, COL_EVIDENCE) + (
                 (COL_TARGET,) if crit.kind is m.CriterionKind.QUANTITATIVE else ()
             ):
@@ -360,25 +404,24 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         f=bold,
         align=center,
     )
-    group_refs = ",".join(f"G{r}" for r in layout.group_rows.values())
-    styled(f"G{total}", f"=SUM({group_refs})", f=bold, align=center)
+    styled(f"G{total}", _cell_number(points.self_total), f=bold, align=center)
     ws[f"G{total}"].number_format = "0.##"
     styled(f"H{total}", None)
 
     notes = [
         "Ghi chú:",
-        "- Cột G (điểm tạm tính) và dòng tổng chỉ để tham khảo, tự tính lại khi mở tệp; "
-        "thidua tính điểm chính thức từ các ô nhập khi xếp hạng.",
-        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì cột G ghi điểm "
-        "tối đa; điểm chính thức phụ thuộc kết quả của các đơn vị khác.",
-        "- Điểm trừ ghi số dương ở cột D; cột G và tổng cộng đã trừ.",
+        "- Cột G và dòng tổng: điểm tính theo số liệu đã có khi lập biểu mẫu, không tự tính "
+        "lại khi sửa; thidua tính lại điểm khi nhập biểu mẫu (thidua import) và khi xếp hạng.",
+        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì điểm phụ thuộc "
+        "kết quả của các đơn vị khác.",
+        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ.",
         "- Số thập phân nhập theo cách Excel của máy (ví dụ 9,5). Không dùng công thức trong "
         "các ô nhập.",
     ]
     for i, text in enumerate(notes, start=total + 2):
         ws.merge_cells(f"A{i}:H{i}")
         cell = ws[f"A{i}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!A{i}")
         cell.font = bold if i == total + 2 else font
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 30 if i > total + 2 else 16
@@ -402,21 +445,26 @@ def build_form(data: YearData, member_id: str) -> Workbook:
 
     _metadata_sheet(wb, data, member, layout)
     wb.security = WorkbookProtection(lockStructure=True)
-    wb.calculation.fullCalcOnLoad = True
     return wb
 
 
 def _criterion_row(
-    ws: Worksheet,
+    data: YearData,
+    member_id: str,
     crit: m.Criterion,
     row: int,
     entry: m.ScoreEntry | None,
+    result: CriterionResult,
     styled: Any,
-    center: Any,
+    where: str,
 ) -> None:
+    """One criterion's row; ``where`` is the criterion's place in the scoring table."""
+    from openpyxl.styles import Alignment
+
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
     styled(f"{COL_ID}{row}", crit.id, align=center)
     name = crit.name if not crit.guidance else f"{crit.name}\n({crit.guidance})"
-    styled(f"{COL_NAME}{row}", name)
+    styled(f"{COL_NAME}{row}", name, where=f'{where} (tên và hướng dẫn của tiêu chí "{crit.id}")')
     styled(f"{COL_KIND}{row}", kind_text(crit))
     value: object = None
     target: object = None
@@ -430,9 +478,13 @@ def _criterion_row(
     styled(f"{COL_VALUE}{row}", value, align=center)
     styled(f"{COL_TARGET}{row}", target, align=center)
     styled(f"{COL_MAX}{row}", _cell_number(crit.maximum), align=center)
-    styled(f"{COL_POINTS}{row}", _points_formula(crit, row), align=center)
-    ws[f"{COL_POINTS}{row}"].number_format = "0.##"
-    styled(f"{COL_EVIDENCE}{row}", entry.evidence if entry is not None else None)
+    pts = result.self_points
+    if pts is not None and crit.kind is m.CriterionKind.DEDUCTION:
+        pts = -pts
+    styled(f"{COL_POINTS}{row}", None if pts is None else _cell_number(pts), align=center)
+    file = data.score_files.get(member_id, "")
+    at = str(data.pos(file, ("diem", crit.id, "minh_chung")))
+    styled(f"{COL_EVIDENCE}{row}", entry.evidence if entry is not None else None, where=at)
 
 
 def _validations(crit: m.Criterion, row: int) -> list[Any]:
@@ -516,8 +568,10 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
     rows += [(cid, str(row)) for cid, row in layout.rows.items()]
     for i, (key, value) in enumerate(rows, start=1):
         # Everything is text, so no program turns "2021" into 2,021 or "1.10" into 1.1.
-        meta.cell(row=i, column=1, value=key).number_format = "@"
-        meta.cell(row=i, column=2, value=value).number_format = "@"
+        for col, text in ((1, key), (2, value)):
+            cell = meta.cell(row=i, column=col)
+            put(cell, text, f"{META_SHEET}!{'AB'[col - 1]}{i}")
+            cell.number_format = "@"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 
@@ -556,25 +610,27 @@ class FormValue:
     evidence: str | None
 
 
+def read_form_file(path: Path) -> bytes:
+    """The bytes of a filled form; too large or unreadable: FormError."""
+    shown = display_path(path)
+    try:
+        with path.open("rb") as stream:
+            content = stream.read(MAX_UNZIPPED + 1)
+    except OSError as exc:
+        from thidua.atomic import os_reason
+
+        raise FormError([f"{shown}: không đọc được tệp ({os_reason(exc)})"]) from None
+    if len(content) > MAX_UNZIPPED:
+        raise FormError(
+            [f"{shown}: tệp quá lớn để là một biểu mẫu chấm điểm (hơn {MAX_UNZIPPED // 2**20} MB)"]
+        )
+    return content
+
+
 def _open_workbook(content: bytes, name: str) -> Workbook:
     from openpyxl import load_workbook
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-            damaged = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise FormError(
-            [
-                f"{name}: không phải tệp Excel .xlsx (không mở được như một tệp nén zip); "
-                "tệp .xls cũ hoặc tệp đặt mật khẩu mở cần được lưu lại thành .xlsx không "
-                "mật khẩu"
-            ]
-        ) from None
-    if damaged is not None:
-        raise FormError([f"{name}: tệp .xlsx bị hỏng (phần {damaged} không đọc được)"])
-    if size > MAX_UNZIPPED:
-        raise FormError([f"{name}: tệp quá lớn để là một biểu mẫu chấm điểm ({size} byte)"])
+    _check_zip(content, name)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (e.g. conditional formats); the
@@ -583,8 +639,58 @@ def _open_workbook(content: bytes, name: str) -> Workbook:
             return load_workbook(io.BytesIO(content), data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken package
         raise FormError(
-            [f"{name}: tệp .xlsx bị hỏng, không đọc được ({type(exc).__name__}: {exc})"]
+            [
+                f"{name}: tệp .xlsx bị hỏng, không đọc được "
+                f"({type(exc).__name__}: {_shown(str(exc))})"
+            ]
         ) from None
+
+
+def _check_zip(content: bytes, name: str) -> None:
+    """Refuse a broken package or a zip bomb: sizes from the zip's directory first, then
+    every entry inflated with a running bound (declared sizes can lie)."""
+    too_big = FormError(
+        [
+            f"{name}: tệp quá lớn khi giải nén để là một biểu mẫu chấm điểm (tệp nén bất "
+            "thường); hãy lập lại biểu mẫu bằng lệnh thidua sheet"
+        ]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise too_big
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED:
+                raise too_big
+            for info in infos:
+                if info.file_size > max(RATIO_FLOOR, MAX_RATIO * info.compress_size):
+                    raise too_big
+            inflated = 0
+            for info in infos:
+                try:
+                    with archive.open(info) as entry:
+                        while chunk := entry.read(64 * 1024):
+                            inflated += len(chunk)
+                            if inflated > MAX_UNZIPPED:
+                                raise too_big
+                except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+                    raise FormError(
+                        [f"{name}: tệp .xlsx bị hỏng (phần {info.filename} không đọc được)"]
+                    ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        raise FormError(
+            [
+                f"{name}: không phải tệp Excel .xlsx (không mở được như một tệp nén zip); "
+                "tệp .xls cũ hoặc tệp đặt mật khẩu mở cần được lưu lại thành .xlsx không "
+                "mật khẩu"
+            ]
+        ) from None
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Cell text as a message quotes it: control characters as "?", cut to ``limit``."""
+    text = "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in text[: limit + 1])
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _text(value: object) -> str:
@@ -608,9 +714,15 @@ def _formula_text(cell: Any) -> str:
     return str(text if text is not None else value)
 
 
-def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict[str, int]:
-    """The form's identity; returns criterion id -> row. Raises FormError."""
+def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None:
+    """Check the form's identity (hidden sheet); raises FormError."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     command = f"thidua sheet {data.year} {member_id}"
+    redo = (
+        f"{name}: biểu mẫu đã bị sửa ở phần thông tin ẩn; hãy lập lại biểu mẫu bằng lệnh "
+        f"{command} và chép điểm sang"
+    )
     if META_SHEET not in wb.sheetnames:
         raise FormError(
             [
@@ -619,37 +731,32 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict
             ]
         )
     meta = wb[META_SHEET]
+    if not isinstance(meta, Worksheet):
+        raise FormError([redo])
 
-    def value(row: int) -> str:
-        return _text(meta.cell(row=row, column=2).value)
+    def value(row: int, col: int = 2) -> str:
+        return _text(meta.cell(row=row, column=col).value)
 
-    ref = f"{META_SHEET}!B"
     if value(META_MARKER) != MARKER:
         raise FormError(
             [
-                f"{ref}{META_MARKER}: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận "
-                f'biết "{MARKER}"); hãy lập biểu mẫu bằng lệnh {command}'
+                f"{name}: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận biết "
+                f'"{MARKER}"); hãy lập biểu mẫu bằng lệnh {command}'
             ]
         )
     if value(META_VERSION) != LAYOUT_VERSION:
-        raise FormError(
-            [
-                f'{ref}{META_VERSION}: biểu mẫu theo mẫu phiên bản "{value(META_VERSION)}", '
-                f"thidua này đọc phiên bản {LAYOUT_VERSION}; hãy lập lại biểu mẫu bằng lệnh "
-                f"{command}"
-            ]
-        )
+        raise FormError([redo])
     faults = []
     year = value(META_YEAR)
     if year != str(data.year):
         faults.append(
-            f"{ref}{META_YEAR}: biểu mẫu của năm {year or '(trống)'}, không phải năm {data.year}; "
+            f"{name}: biểu mẫu của năm {_shown(year) or '(trống)'}, không phải năm {data.year}; "
             f"hãy dùng biểu mẫu năm {data.year} (lập bằng lệnh {command})"
         )
     form_member = value(META_MEMBER)
     if form_member != member_id:
         faults.append(
-            f'{ref}{META_MEMBER}: biểu mẫu của đơn vị "{form_member or "(trống)"}", không phải '
+            f'{name}: biểu mẫu của đơn vị "{_shown(form_member) or "(trống)"}", không phải '
             f'của đơn vị "{member_id}"; hãy nhập vào đúng đơn vị hoặc dùng đúng biểu mẫu'
         )
     if not faults:
@@ -657,22 +764,21 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict
         found = value(META_TABLE)
         if found != expected:
             faults.append(
-                f"{ref}{META_TABLE}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập "
-                f"biểu mẫu (mã bảng trong biểu mẫu {found[:12] or '(trống)'}, hiện nay "
+                f"{name}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập biểu mẫu "
+                f"(mã bảng trong biểu mẫu {_shown(found[:12]) or '(trống)'}, hiện nay "
                 f"{expected[:12]}); hãy lập biểu mẫu mới bằng lệnh {command} và chép điểm sang"
             )
     if faults:
         raise FormError(faults)
-    rows: dict[str, int] = {}
-    for r in range(META_FIRST_CRITERION, META_FIRST_CRITERION + 10_000):
-        cid = _text(meta.cell(row=r, column=1).value)
-        if not cid:
-            break
-        row_text = _text(meta.cell(row=r, column=2).value)
-        if not row_text.isdigit():
-            raise FormError([f'{META_SHEET}!B{r}: vị trí dòng của tiêu chí "{cid}" không đọc được'])
-        rows[cid] = int(row_text)
-    return rows
+    # The table is the one the form was made from: its rows are known; the hidden list
+    # must say the same, or the form was tampered with.
+    expected_rows = [
+        ("tieu_chi", "dong"),
+        *((c, str(r)) for c, r in _layout(data.table).rows.items()),
+    ]
+    for i, pair in enumerate(expected_rows, start=META_FIRST_CRITERION - 1):
+        if (value(i, 1), value(i)) != pair:
+            raise FormError([redo])
 
 
 def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list[FormValue]:
@@ -681,9 +787,12 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
     Raises :class:`FormError` listing every fault found (sheet and cell named).
     """
     _member(data, member_id)
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = _open_workbook(content, name)
-    rows = _check_meta(wb, name, data, member_id)
-    if FORM_SHEET not in wb.sheetnames:
+    _check_meta(wb, name, data, member_id)
+    rows = _layout(data.table).rows
+    if FORM_SHEET not in wb.sheetnames or not isinstance(wb[FORM_SHEET], Worksheet):
         raise FormError([f'{name}: thiếu trang "{FORM_SHEET}" của biểu mẫu'])
     ws = wb[FORM_SHEET]
     faults: list[str] = []
@@ -691,19 +800,13 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
     command = f"thidua sheet {data.year} {member_id}"
     for group in data.table.groups:
         for crit in group.criteria:
-            row = rows.get(crit.id)
-            if row is None:
-                faults.append(
-                    f"{META_SHEET}!A{META_FIRST_CRITERION}: không có dòng của tiêu chí "
-                    f'"{crit.id}"; hãy lập lại biểu mẫu bằng lệnh {command}'
-                )
-                continue
+            row = rows[crit.id]
             shown_id = _text(ws[f"{COL_ID}{row}"].value)
             if shown_id != crit.id:
                 faults.append(
                     f'{FORM_SHEET}!{COL_ID}{row}: ô mã tiêu chí phải là "{crit.id}", nhưng gặp '
-                    f'"{shown_id}"; cấu trúc biểu mẫu đã bị sửa (chèn hoặc xóa dòng), hãy lập '
-                    f"lại biểu mẫu bằng lệnh {command}"
+                    f'"{_shown(shown_id)}"; cấu trúc biểu mẫu đã bị sửa (chèn hoặc xóa dòng), '
+                    f"hãy lập lại biểu mẫu bằng lệnh {command}"
                 )
                 continue
             value = _read_value(ws, crit, row, faults)
@@ -726,7 +829,7 @@ def _describe(value: object) -> str:
         return "một ngày hoặc giờ"
     if isinstance(value, int | float):
         return f"số {_vn(_decimal(value))}"
-    return f'chữ "{value}"'
+    return f'chữ "{_shown(str(value))}"'
 
 
 def _decimal(value: int | float) -> Decimal:
@@ -741,18 +844,34 @@ def _raw(ws: Worksheet, col: str, row: int, crit: m.Criterion, faults: list[str]
     cell = ws[f"{col}{row}"]
     if _is_formula(cell):
         faults.append(
-            f"{_ref(col, row)}: ô nhập liệu chứa công thức {_formula_text(cell)} "
+            f"{_ref(col, row)}: ô nhập liệu chứa công thức {_shown(_formula_text(cell))} "
             f'(tiêu chí "{crit.id}"); hãy nhập giá trị, không dùng công thức'
         )
         return ...
     if cell.data_type == "e":
         faults.append(
-            f'{_ref(col, row)}: ô chứa giá trị lỗi {cell.value} (tiêu chí "{crit.id}"); '
-            "hãy nhập giá trị"
+            f"{_ref(col, row)}: ô chứa giá trị lỗi {_shown(str(cell.value))} "
+            f'(tiêu chí "{crit.id}"); hãy nhập giá trị'
         )
         return ...
     value = cell.value
     if isinstance(value, str):
+        n = _cell_length(value)
+        if n > EXCEL_CELL_MAX:
+            faults.append(
+                f"{_ref(col, row)}: ô dài {n} ký tự, vượt giới hạn {EXCEL_CELL_TEXT} ký tự của "
+                f'một ô Excel (tiêu chí "{crit.id}")'
+            )
+            return ...
+        bad = next(
+            (ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None
+        )
+        if bad is not None:
+            faults.append(
+                f"{_ref(col, row)}: ô chứa ký tự điều khiển U+{ord(bad):04X} không in được "
+                f'(tiêu chí "{crit.id}"); hãy xóa ký tự đó'
+            )
+            return ...
         value = _nfc(value).strip()
         if not value:
             return None
@@ -1013,6 +1132,20 @@ class ImportPlan:
     new: str
     changed: int  # criteria whose self-score or evidence changes
 
+    def write(self, inside: Path) -> None:
+        """Write the new text, unless the file changed since it was read (ChangedMeanwhile).
+
+        ``inside``: the data folder; a score file linked to outside it is not written.
+        """
+        from thidua.atomic import ABSENT, WriteError, os_reason, write_text_atomic
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(self.path.parent, os_reason(exc), folder=True) from None
+        expected = ABSENT if self.old is None else self.old
+        write_text_atomic(self.path, self.new, expected=expected, inside=inside)
+
     def diff(self) -> str:
         """A unified diff of the score file, ``a/<path>`` → ``b/<path>``."""
         shown = display_path(self.path)
@@ -1032,19 +1165,34 @@ def _score_path(data: YearData, member_id: str) -> Path:
     name = data.score_files.get(member_id)
     if name is not None:
         return data.folder / name
+    for suffix in (".yaml", ".yml"):
+        path = data.folder / SCORES_DIR / f"{member_id}{suffix}"
+        if member_id in data.unreadable_scores and os.path.lexists(path):
+            # The file is there but did not load: never overwrite what the user must fix.
+            raise UsageError(
+                f"tệp điểm {display_path(path)} đang có lỗi nên chưa nhập được; hãy sửa theo "
+                f"thidua check {data.year} rồi nhập lại"
+            )
     path = data.folder / SCORES_DIR / f"{member_id}.yaml"
-    if path.exists():
-        # The file is there but did not load: never overwrite what the user must fix.
+    owner = next(
+        (mid for mid, file in data.score_files.items() if data.folder / file == path), None
+    )
+    if owner is not None:
+        # It loaded, but holds another member's scores (a warning only): not ours to write.
         raise UsageError(
-            f"tệp điểm {display_path(path)} đang có lỗi nên chưa nhập được; hãy sửa theo "
+            f'tệp điểm {display_path(path)} đang chứa điểm của đơn vị "{owner}" (khóa don_vi); '
+            f"hãy đổi tên tệp đó thành {SCORES_DIR}/{owner}.yaml rồi nhập lại"
+        )
+    if os.path.lexists(path):
+        raise UsageError(
+            f"{display_path(path)} không phải là tệp điểm đọc được; hãy sửa theo "
             f"thidua check {data.year} rồi nhập lại"
         )
     return path
 
 
-def _read_text(path: Path) -> tuple[str, str, bool]:
+def _read_text(raw: bytes) -> tuple[str, str, bool]:
     """(text with \\n line ends, the file's line end, whether it starts with a BOM)."""
-    raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -1067,14 +1215,22 @@ def plan_import(data_dir: Path, year: int, member_id: str, content: bytes, name:
     values = read_form(content, name, data, member_id)
     path = _score_path(data, member_id)
     if path.exists():
-        text, newline, bom = _read_text(path)
+        from thidua.atomic import ChangedMeanwhile
+
+        try:  # the file loaded a moment ago: a failure here means it changed since
+            raw = path.read_bytes()
+            text, newline, bom = _read_text(raw)
+            old_text: str | None = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise ChangedMeanwhile(path) from None
         new = apply_values(text, data, member_id, values)
-        old_text: str | None = path.read_bytes().decode("utf-8")
         new = ("\ufeff" if bom else "") + new.replace("\n", newline)
     else:
         new = apply_values(None, data, member_id, values)
         old_text = None
     changed = _count_changes(data, member_id, values)
+    if changed == 0 and old_text is not None:
+        new = old_text  # nothing to change: not even the quoting of other values
     if old_text != new:
         _validate(data, member_id, path, new)
     return ImportPlan(path, old_text, new, changed)
@@ -1106,6 +1262,58 @@ def _missing(data: YearData, member_id: str) -> int:
     return n
 
 
+def _data_names(folder: Path) -> list[str]:
+    """The year's data files the loader reads, relative: top-level files and diem/*.y(a)ml."""
+    names = [*REQUIRED, *OPTIONAL]
+    scores = folder / SCORES_DIR
+    if scores.is_dir() and not scores.is_symlink():
+        with os.scandir(scores) as entries:
+            names += [
+                f"{SCORES_DIR}/{e.name}"
+                for e in entries
+                if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
+            ]
+    return names
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The first ``limit`` + 1 bytes of a regular file; None for a symlink, a device, a FIFO,
+    a folder or a missing file (never followed, never blocked on)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _copy_data_files(folder: Path, target: Path) -> None:
+    """Copy the year's YAML data files (only those, regular files only) into ``target``.
+
+    A file too large to load is copied cut just past the loader's limit, so that the
+    loader refuses the copy as it refuses the original.
+    """
+    from thidua.yamlio import MAX_FILE_BYTES
+
+    (target / SCORES_DIR).mkdir(parents=True)
+    for name in _data_names(folder):
+        content = _read_regular(folder / name, MAX_FILE_BYTES)
+        if content is not None:
+            (target / name).write_bytes(content)
+
+
 def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
     """Load the year from a temporary copy holding ``new``; refuse if errors appear.
 
@@ -1115,7 +1323,7 @@ def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
     rel = path.relative_to(data.folder)
     with tempfile.TemporaryDirectory(prefix="thidua-import-") as tmp:
         tmp_year = Path(tmp) / str(data.year)
-        shutil.copytree(data.folder, tmp_year, ignore=shutil.ignore_patterns(".git"))
+        _copy_data_files(data.folder, tmp_year)
         before_data, before = load_year(Path(tmp), data.year)
         target = tmp_year / rel
         target.parent.mkdir(parents=True, exist_ok=True)

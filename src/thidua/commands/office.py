@@ -109,16 +109,15 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
 
     def action() -> int:
-        from thidua.atomic import write_text_atomic
         from thidua.errors import DataError, UsageError
         from thidua.loader import display_path
-        from thidua.xlsxform import FormError, plan_import
+        from thidua.xlsxform import FormError, plan_import, read_form_file
 
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")
-        content = file.read_bytes()
         shown = display_path(file)
         try:
+            content = read_form_file(file)
             plan = plan_import(data, year, unit, content, file.name)
         except FormError as exc:
             for line in exc.faults:
@@ -142,8 +141,7 @@ def import_form(
             sys.stdout.write(plan.diff())
             echo(f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi; chưa ghi gì vào {target}.")
             return 0
-        plan.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(plan.path, plan.new)
+        plan.write(inside=data)
         echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
         return 0
 
