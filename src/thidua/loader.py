@@ -63,7 +63,7 @@ FILE_LABELS = {
     CONFERENCE: "hội nghị tổng kết",
 }
 
-_YEAR_DIR = re.compile(r"\d{4}")
+_YEAR_DIR = re.compile(r"[0-9]{4}")  # ASCII digits only: int() takes "٢٠٢٠" too
 M = TypeVar("M", bound=m.Model)
 
 

@@ -48,16 +48,17 @@ invalid are as declared; when one is missing it is ``thu_ve`` minus the other (n
 below 0), when both are missing all returned papers are valid.
 
 Consistency rules reported by :func:`tally_problems`: valid + invalid = returned;
-returned <= issued; returned <= present and present <= members, when ``co_mat`` is given
-(one paper per member present); totals name candidates only; approval totals lie between
-valid and valid x ``so_chon_toi_da`` in sum (and no member above valid); Borda totals lie
-between valid x (n-1) and valid x n(n-1)/2 in sum (no member above valid x (n-1));
-yes/no totals add up to exactly valid (a valid paper is either yes or no); a ballot has
-exactly one of ``ket_qua`` and ``phieu``; ``so_chon_toi_da`` only on ``chon``, ``de_xuat``
-(required, a member) and no ``ung_vien`` on ``tan_thanh``; ``ung_vien`` members, each
-once. All are errors except one: a paper naming an id that is no member is counted
-invalid with a warning (it may be a typing slip). :func:`ballots_problems` adds repeated
-ballot ids for a whole file.
+returned <= issued; issued, returned and the papers listed <= members (one paper per
+member: the regulation has no delegates voting separately); returned <= present and
+present <= members, when ``co_mat`` is given (one paper per member present); totals name
+candidates only; approval totals lie between valid and valid x ``so_chon_toi_da`` in sum
+(and no member above valid); Borda totals lie between valid x (n-1) and valid x n(n-1)/2
+in sum (no member above valid x (n-1)); yes/no totals add up to exactly valid (a valid
+paper is either yes or no); a ballot has exactly one of ``ket_qua`` and ``phieu``;
+``so_chon_toi_da`` only on ``chon``, ``de_xuat`` (required, a member) and no
+``ung_vien`` on ``tan_thanh``; ``ung_vien`` members, each once. All are errors except
+one: a paper naming an id that is no member is counted invalid with a warning (it may be
+a typing slip). :func:`ballots_problems` adds repeated ballot ids for a whole file.
 
 Shares
 ------
@@ -425,12 +426,31 @@ def _structure_problems(
 def _count_problems(ballot: m.Ballot, members: tuple[str, ...], pos: PositionOf) -> list[Problem]:
     out: list[Problem] = []
     returned, issued, present = ballot.returned, ballot.issued, ballot.present
+    n = len(members)
+    # One paper per member: without co_mat, nothing else would stop nine papers from
+    # deciding a seven-member cluster's vote.
+    if issued > n:
+        out.append(
+            error(
+                pos(("phat_ra",)),
+                f"số phiếu phát ra ({issued}) lớn hơn số thành viên của Khối ({n}); "
+                f"mỗi thành viên chỉ được phát một phiếu, {_CHECK_MINUTES}",
+            )
+        )
     if returned > issued:
         out.append(
             error(
                 pos(("thu_ve",)),
                 f"số phiếu thu về ({returned}) lớn hơn số phiếu phát ra ({issued}); "
                 f"{_CHECK_MINUTES}",
+            )
+        )
+    elif returned > n and present is None:
+        out.append(
+            error(
+                pos(("thu_ve",)),
+                f"số phiếu thu về ({returned}) lớn hơn số thành viên của Khối ({n}); "
+                f"mỗi thành viên chỉ bỏ một phiếu, {_CHECK_MINUTES}",
             )
         )
     if present is not None:
@@ -482,7 +502,16 @@ def _paper_problems(
     assert ballot.papers is not None
     out: list[Problem] = []
     count = len(ballot.papers)
-    if count != ballot.returned:
+    if count > len(members) and count != ballot.returned:
+        # (With as many papers as returned, thu_ve is reported instead.)
+        out.append(
+            error(
+                pos(("phieu",)),
+                f"phieu ghi {count} phiếu, nhiều hơn số thành viên của Khối "
+                f"({len(members)}); mỗi thành viên chỉ bỏ một phiếu, {_CHECK_MINUTES}",
+            )
+        )
+    elif count != ballot.returned:
         out.append(
             error(
                 pos(("phieu",)),

@@ -17,8 +17,11 @@ Invariants:
 - refused, each as a Vietnamese problem at its position: tags other than ``!!str``,
   anchors and aliases (never expanded, so alias bombs cost nothing), duplicate keys
   (compared after NFC), null or non-scalar keys, keys starting with a no-break space,
-  a second document, UTF-16/32, invalid UTF-8, control characters, a BOM inside the
-  text, files over ``MAX_FILE_BYTES`` and nesting over ``MAX_DEPTH``;
+  a second document, UTF-16/32, invalid UTF-8, control characters and bidirectional
+  controls (raw, and in double-quoted scalars also as escapes: ``"\\x01"``, ``"\\e"``,
+  ``"\\u202E"``; tab and line feed stay allowed), a BOM inside the text, git conflict
+  markers, keys and values over ``MAX_TEXT_CHARS`` characters, files over
+  ``MAX_FILE_BYTES`` and nesting over ``MAX_DEPTH``;
 - the tree is built from parser events with an explicit stack (no recursion) and a
   depth limit, so hostile nesting cannot exhaust the interpreter stack;
 - the only exception that leaves this module is :class:`~thidua.errors.DataError`,
@@ -58,6 +61,7 @@ from thidua.errors import DataError, Position, Problem, error
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_TEXT_CHARS",
     "SourceMap",
     "YamlPath",
     "parse_yaml",
@@ -82,9 +86,30 @@ _BAD_KEY = "\x00"
 
 # Line breaks exactly as YAML (and libyaml's marks) count them.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-# Characters YAML 1.1 allows in a stream (the set libyaml's reader enforces). We check
-# them ourselves to report a precise position and a friendly message.
-_FORBIDDEN_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters YAML 1.1 allows in a stream (the set libyaml's reader enforces), less the
+# invisible bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+# that reorder how text is shown ("Trojan Source"). We check them ourselves to report a
+# precise position and a friendly message. One character class: one fast pass over a file.
+_FORBIDDEN_CHAR = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\u061b\u061d-\u200d\u2010-\u2029\u202f-\u2065"
+    "\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# What a double-quoted scalar's escapes (\x01, \u0000, \e, \N, \r, \u202E, ...) can put
+# into a value that the raw text could not hold: anything that is not legal in XML 1.0
+# (openpyxl and python-docx refuse it), other C0/C1 controls (raw escape sequences on a
+# terminal), bidirectional controls and U+FEFF. Tab and line feed stay allowed.
+_UNSAFE_IN_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+# One text value at most fills one Excel cell; it also bounds the work any single value
+# can cause (formatting, rendering, comparing).
+MAX_TEXT_CHARS = 32_767
+# Lines git leaves when a merge conflicts; `=======` must be alone on its line.
+_CONFLICT_MARKER = re.compile(r"^(?:(?:<{7}|\|{7}|>{7})(?:[ \t\r]|$)|={7}[ \t\r]*$)", re.MULTILINE)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
@@ -178,6 +203,7 @@ def parse_yaml(data: bytes, display_path: str) -> tuple[object, SourceMap]:
     if len(data) > MAX_FILE_BYTES:
         raise DataError([error(Position(display_path, 1, 1), _too_large(len(data)))])
     data, text = _decode(data, display_path)
+    _refuse_conflict_markers(text, display_path)
     root, source_map, problems = _build(data, text, display_path)
     if problems:
         raise DataError(problems)
@@ -228,8 +254,31 @@ def _decode(data: bytes, path: str) -> tuple[bytes, str]:
     return data, text
 
 
+def _refuse_conflict_markers(text: str, path: str) -> None:
+    """Refuse a file git left mid-merge, at the first marker line."""
+    # Plain substring tests first: they cost next to nothing on an 8 MB year.
+    if not any(sign * 7 in text for sign in "<=>|"):
+        return
+    marker = _CONFLICT_MARKER.search(text)
+    if marker is None:
+        return
+    line, _ = _line_column(text, marker.start())
+    message = (
+        "tệp còn dấu xung đột của git chưa giải quyết (các dòng bắt đầu bằng "
+        '"<<<<<<<", "=======", ">>>>>>>" do git merge hoặc git pull để lại); hãy giữ '
+        "lại phiên bản đúng giữa các dấu này, xóa phiên bản kia và xóa hết các dòng "
+        "đánh dấu, rồi chạy lại thidua check"
+    )
+    raise DataError([error(Position(path, line, 1), message)])
+
+
 def _forbidden_char(char: str) -> str:
     code = ord(char)
+    if char in _BIDI_CONTROLS:
+        return (
+            f"ký tự điều khiển hướng chữ U+{code:04X} (vô hình, làm đảo thứ tự hiển thị "
+            "văn bản) không được phép trong tệp dữ liệu; hãy xóa ký tự này"
+        )
     if code == 0:
         return (
             "ký tự NUL (U+0000) không được phép trong tệp dữ liệu; tệp có thể bị hỏng "
@@ -240,6 +289,34 @@ def _forbidden_char(char: str) -> str:
         f"{kind} U+{code:04X} không được phép trong tệp dữ liệu; hãy xóa ký tự này "
         "(thường lẫn vào khi sao chép từ phần mềm khác)"
     )
+
+
+def _escaped_char(char: str) -> str:
+    code = ord(char)
+    if char in _BIDI_CONTROLS:
+        kind = "ký tự điều khiển hướng chữ"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "ký tự điều khiển"
+    else:
+        kind = "ký tự không hợp lệ"
+    return (
+        f'giá trị chứa {kind} U+{code:04X}, tạo ra bởi mã thoát bắt đầu bằng dấu "\\" '
+        "trong chuỗi ngoặc kép; ký tự này không hiển thị được, làm rối màn hình và làm "
+        "hỏng bảng tính Excel, văn bản Word; hãy xóa mã thoát đó"
+    )
+
+
+def _too_long_text(length: int) -> str:
+    return (
+        f"giá trị quá dài ({_thousands(length)} ký tự); mỗi giá trị tối đa "
+        f"{_thousands(MAX_TEXT_CHARS)} ký tự (sức chứa của một ô Excel); hãy rút gọn "
+        "hoặc tách thành nhiều mục"
+    )
+
+
+def _thousands(number: int) -> str:
+    # Vietnamese groups thousands with a dot.
+    return f"{number:,}".replace(",", ".")
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
@@ -340,6 +417,8 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
     normalize = unicodedata.normalize
     nulls = _NULLS
     str_tag = _STR_TAG
+    max_chars = MAX_TEXT_CHARS
+    unsafe = _UNSAFE_IN_VALUE.search
 
     root: object = None
     # The current container and its state live in locals; outer ones are on ``stack``.
@@ -365,6 +444,11 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                 scalar: str = event.value
                 if not is_nfc("NFC", scalar):
                     scalar = normalize("NFC", scalar)
+                if len(scalar) > max_chars:
+                    problems.append(error(at(pos), _too_long_text(len(scalar))))
+                elif event.style == '"' and (bad := unsafe(scalar)) is not None:
+                    # Only escapes make such characters: the raw text was checked whole.
+                    problems.append(error(at(pos), _escaped_char(bad.group())))
                 value: str | None = scalar
                 tag = event.tag
                 if tag is not None:
