@@ -15,7 +15,11 @@ through the ``default:`` prefix: ``{% extends "default:minutes.html" %}``.
 
 Every template runs in Jinja2's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`
 (no access to private attributes, no mutation of lists and dicts; see :class:`Sandbox`:
-no file access through paths either), with
+no file access through paths either, and bounded work: no value over
+:data:`MAX_VALUE` characters or items, at most :data:`MAX_LOOP` loop iterations,
+:data:`MAX_OUTPUT` characters of output and :data:`MAX_SECONDS` seconds per rendering,
+no endless recursion; a template that goes beyond fails with a :class:`RenderError`
+naming its file and line), with
 :class:`~jinja2.StrictUndefined` (a misspelt variable fails, naming template and line).
 Data is only ever passed as values, never used as template source, so Jinja syntax in
 the data is shown as text.
@@ -367,6 +371,13 @@ def _spend(budget: _Budget, loop: int = 0, output: int = 0) -> None:
         raise TemplateLimitError(f"dựng văn bản quá lâu (hơn {MAX_SECONDS} giây)")
 
 
+def _tick() -> None:
+    """Check the time of the rendering: called by every filter, call and operator."""
+    budget = _BUDGET.get()
+    if budget is not None and time.monotonic() > budget.deadline:
+        _spend(budget)
+
+
 def _loop(iterable: Iterable[Any]) -> Iterator[Any]:
     """Every ``{% for %}`` iterates through this: each item is charged to the budget."""
     budget = _BUDGET.get()
@@ -405,6 +416,7 @@ def _limited_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = [a for a in args if not isinstance(a, jinja2.Environment | Context | EvalContext)]
+        _tick()
         what = f'bộ lọc "{name}"'
         if name in _SIZE_ARGUMENT_FILTERS:
             _check_size_arguments([*values[1:], *kwargs.values()], what)
@@ -502,6 +514,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return bool(super().is_safe_attribute(obj, attr, value))
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _tick()
         what = f'phép "{operator}"'
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
@@ -528,6 +541,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         return _check_size(super().call_binop(context, operator, left, right), what)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        _tick()
         target = getattr(obj, "__wrapped__", obj)  # str.format comes wrapped by the sandbox
         owner = getattr(target, "__self__", None)
         name = getattr(target, "__name__", "")
