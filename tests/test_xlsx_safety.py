@@ -605,3 +605,18 @@ def test_huge_number_is_refused_in_short_words() -> None:
     assert err.splitlines()[0] == (
         'Điểm!D8: điểm 1E+308 ngoài giới hạn; cần từ 0 đến 20 (tiêu chí "1.1")'
     )
+
+
+def test_encrypted_entry_is_refused() -> None:
+    """An entry flagged as encrypted (zipfile wants a password): refused as damaged."""
+    write_year(Path.cwd())
+    data = bytearray(_bomb(100))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.index(signature) + offset
+        data[at] |= 1  # general purpose flag bit 0: encrypted
+    Path("enc.xlsx").write_bytes(bytes(data))
+    code, _, err = invoke("import", "2020", "A", "enc.xlsx")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "enc.xlsx: tệp .xlsx bị hỏng (phần xl/worksheets/sheet1.xml không đọc được)"
+    )

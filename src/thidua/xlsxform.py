@@ -673,7 +673,7 @@ def _check_zip(content: bytes, name: str) -> None:
                             inflated += len(chunk)
                             if inflated > MAX_UNZIPPED:
                                 raise too_big
-                except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError):
+                except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
                     raise FormError(
                         [f"{name}: tệp .xlsx bị hỏng (phần {info.filename} không đọc được)"]
                     ) from None
