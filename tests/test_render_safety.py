@@ -101,6 +101,16 @@ def render_with(
         ("{{ ('x'*1000).replace('', 'y'*100000) }}\n", 1, f'hàm "replace" {TOO_LONG}'),
         ("{{ ('x'*1000)|join('y'*100000) }}\n", 1, f'bộ lọc "join" {TOO_LONG}'),
         ("{{ ('y'*100000).join('x'*1000) }}\n", 1, f'hàm "join" {TOO_LONG}'),
+        (
+            "{{ range(1000)|map('string')|join('y'*100000) }}\n",
+            1,
+            f'bộ lọc "join" {TOO_LONG}',
+        ),
+        (
+            "{{ ('y'*100000).join(range(1000)|map('string')) }}\n",
+            1,
+            f'hàm "join" {TOO_LONG}',
+        ),
         ("{{ '%0999999999d' % 1 }}\n", 1, FORMAT),
         ("{{ '%*d' % (10**9, 1) }}\n", 1, FORMAT),
         ("{{ '%0999999999d'|format(1) }}\n", 1, FORMAT),

@@ -269,9 +269,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-# --- the environment -------------------------------------------------------------------------
-
-
 # --- limits of a template --------------------------------------------------------------------
 #
 # A data repository's templates are not trusted: besides the sandbox's rules, what one
@@ -415,9 +412,11 @@ def _limited_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        values = [a for a in args if not isinstance(a, jinja2.Environment | Context | EvalContext)]
         _tick()
         what = f'bộ lọc "{name}"'
+        if name == "join":  # a generator has no length to check: make it a list
+            args = tuple(list(a) if isinstance(a, Iterator) else a for a in args)
+        values = [a for a in args if not isinstance(a, jinja2.Environment | Context | EvalContext)]
         if name in _SIZE_ARGUMENT_FILTERS:
             _check_size_arguments([*values[1:], *kwargs.values()], what)
         if name == "format" and values and isinstance(values[0], str):
@@ -488,6 +487,9 @@ def _is_limit(node: nodes.Node, name: str) -> bool:
     return isinstance(node, nodes.EnvironmentAttribute) and node.name == name
 
 
+# --- the environment -------------------------------------------------------------------------
+
+
 # What a template may read of a path (the context holds the data folder): its name, never
 # a method that reads or writes files.
 _SAFE_PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "parts", "parent", "as_posix"})
@@ -554,7 +556,9 @@ class Sandbox(ImmutableSandboxedEnvironment):
             elif name == "replace":
                 _check_join_or_replace(name, [owner, *args], kwargs, what)
             elif name == "join" and args:
-                _check_join_or_replace(name, [args[0], owner], {}, what)
+                items = list(args[0]) if isinstance(args[0], Iterator) else args[0]
+                args = (items, *args[1:])
+                _check_join_or_replace(name, [items, owner], {}, what)
         return _check_size(super().call(context, obj, *args, **kwargs), what)
 
 
