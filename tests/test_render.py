@@ -37,7 +37,7 @@ from thidua.render import (
     vn_time,
 )
 from thidua.vncollate import sort_key, sorted_vi
-from yeardata import score_file, write_year
+from yeardata import KHOI, score_file, write_year
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -709,6 +709,56 @@ def test_rendering_is_deterministic(bundled: YearResult) -> None:
             first = render_document(bundled, doc, fmt, env=make_environment())
             second = render_document(bundled, doc, fmt, env=make_environment())
             assert first == second
+
+
+def many_members(tmp_path: Path, n: int) -> YearResult:
+    """The base year with ``n`` more members, each with a score file, a conference, awards."""
+    members = "".join(
+        f"  - ma: M{i}\n    ten_ngan: Đơn vị M{i}\n    ten: Đơn vị thử M{i}\n" for i in range(n)
+    )
+    files: dict[str, str | bytes | None] = {
+        "khoi.yaml": KHOI + members,
+        "hoi-nghi.yaml": CONFERENCE,
+        "quy-che.yaml": AWARDS,
+    }
+    files.update({f"diem/M{i}.yaml": score_file(f"M{i}", first=f"{i / 10:.1f}") for i in range(n)})
+    return small(tmp_path / str(n), files)
+
+
+@pytest.mark.parametrize("doc", list(Doc))
+@pytest.mark.parametrize("fmt", list(Format))
+def test_rendering_is_linear_in_the_number_of_members(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doc: Doc, fmt: Format
+) -> None:
+    """Twice the members, at most twice the attribute and item lookups of the templates.
+
+    A lookup inside the member loop (``rows|selectattr(...)`` per member) made rendering
+    quadratic: 10,000 members took minutes.
+    """
+    from thidua.render import Sandbox
+
+    lookups = 0
+    getattr_, getitem = Sandbox.getattr, Sandbox.getitem
+
+    def count_getattr(self: Sandbox, obj: Any, attribute: str) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return getattr_(self, obj, attribute)
+
+    def count_getitem(self: Sandbox, obj: Any, argument: Any) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return getitem(self, obj, argument)
+
+    monkeypatch.setattr(Sandbox, "getattr", count_getattr)
+    monkeypatch.setattr(Sandbox, "getitem", count_getitem)
+    counts = []
+    for n in (20, 40):
+        result = many_members(tmp_path, n)
+        lookups = 0
+        render_document(result, doc, fmt)
+        counts.append(lookups)
+    assert counts[1] < 2 * counts[0], counts
 
 
 # --- golden files -------------------------------------------------------------------------------
