@@ -24,7 +24,6 @@ from thidua.render import (
     builtin_templates_dir,
     file_name,
     make_environment,
-    md_escape,
     render_document,
     render_template,
     tidy_markdown,
@@ -36,6 +35,7 @@ from thidua.render import (
     vn_share,
     vn_time,
 )
+from thidua.textsafe import md_escape
 from thidua.vncollate import sort_key, sorted_vi
 from yeardata import KHOI, score_file, write_year
 
