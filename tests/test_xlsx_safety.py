@@ -620,3 +620,35 @@ def test_encrypted_entry_is_refused() -> None:
     assert err.splitlines()[0] == (
         "enc.xlsx: tệp .xlsx bị hỏng (phần xl/worksheets/sheet1.xml không đọc được)"
     )
+
+
+def test_control_character_is_refused_on_writing() -> None:
+    from openpyxl import Workbook
+
+    from thidua.errors import ThiduaError
+    from thidua.xlsxform import put
+
+    cell = Workbook().active["A1"]  # type: ignore[index]
+    with pytest.raises(ThiduaError) as exc:
+        put(cell, "a\x07b", "data/2020/khoi.yaml:9:10")
+    assert exc.value.message == (
+        "data/2020/khoi.yaml:9:10: nội dung có ký tự điều khiển không ghi được vào ô Excel; "
+        "hãy xóa ký tự đó"
+    )
+
+
+def test_score_file_linked_outside_the_year_is_not_written(tmp_path: Path) -> None:
+    """diem/A.yaml as a symbolic link to a file outside the year folder: refused, untouched."""
+    path = _form_with_19()
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(outside)
+    before = outside.read_bytes()
+    code, _, err = invoke("import", "2020", "A", "a2.xlsx")
+    assert code == 1
+    assert err.startswith(
+        "Lỗi: không ghi được tệp data/2020/diem/A.yaml: đường dẫn này trỏ ra ngoài thư mục "
+        "data/2020 (qua liên kết tượng trưng"
+    )
+    assert outside.read_bytes() == before

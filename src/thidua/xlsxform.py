@@ -86,6 +86,7 @@ __all__ = [
     "form_bytes",
     "form_file_name",
     "plan_import",
+    "put",
     "read_form",
     "read_form_file",
     "table_fingerprint",
@@ -1132,10 +1133,10 @@ class ImportPlan:
     new: str
     changed: int  # criteria whose self-score or evidence changes
 
-    def write(self, inside: Path) -> None:
+    def write(self) -> None:
         """Write the new text, unless the file changed since it was read (ChangedMeanwhile).
 
-        ``inside``: the data folder; a score file linked to outside it is not written.
+        A score file linked to somewhere outside its year folder is not written (WriteError).
         """
         from thidua.atomic import ABSENT, WriteError, os_reason, write_text_atomic
 
@@ -1144,7 +1145,8 @@ class ImportPlan:
         except OSError as exc:
             raise WriteError(self.path.parent, os_reason(exc), folder=True) from None
         expected = ABSENT if self.old is None else self.old
-        write_text_atomic(self.path, self.new, expected=expected, inside=inside)
+        year_folder = self.path.parents[1]  # <year>/diem/<file>
+        write_text_atomic(self.path, self.new, expected=expected, inside=year_folder)
 
     def diff(self) -> str:
         """A unified diff of the score file, ``a/<path>`` → ``b/<path>``."""

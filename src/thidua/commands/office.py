@@ -141,7 +141,7 @@ def import_form(
             sys.stdout.write(plan.diff())
             echo(f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi; chưa ghi gì vào {target}.")
             return 0
-        plan.write(inside=data)
+        plan.write()
         echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
         return 0
 
