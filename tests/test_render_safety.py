@@ -117,6 +117,16 @@ def render_with(
         ("{{ '{:>999999999}'.format(1) }}\n", 1, FORMAT),
         ("{{ '{:{}}'.format(1, 10**9) }}\n", 1, FORMAT),
         ("{{ lipsum(1000000) }}\n", 1, 'biến "lipsum" chưa được định nghĩa'),
+        (
+            "{% set a = ['x' * 1000000] * 1000 %}\n{{ a }}\n",
+            2,
+            "dựng văn bản cần quá nhiều bộ nhớ (hơn 512 MiB)",
+        ),
+        (
+            "{% set a = ['x' * 1000000] * 1000 %}\n{{ a|tojson|length }}\n",
+            2,
+            "dựng văn bản cần quá nhiều bộ nhớ (hơn 512 MiB)",
+        ),
         ('Năm {{ year }}\n{% include "scores.md" %}\n', 2, RECURSION),
         ('{% extends "scores.md" %}\n', 1, RECURSION),
         ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}\n", 1, RECURSION),
@@ -180,3 +190,14 @@ def test_limits_do_not_leak_between_documents(
     env = render.make_environment(Path("templates"))
     for name in ("minutes", "report", "scores", "ranking"):
         assert render.render_template(env, f"{name}.md", {}) == "ok\n"
+
+
+def test_memory_cap_is_lifted_after_rendering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The address-space cap holds only while a document renders, also after a failure."""
+    resource = pytest.importorskip("resource")
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    code, _, _ = render_with(tmp_path, monkeypatch, "{{ ['x' * 1000000] * 1000 }}\n")
+    assert code == 1
+    assert resource.getrlimit(resource.RLIMIT_AS) == before

@@ -279,7 +279,8 @@ MAX_VALUE = 1_000_000  # characters or items of one value a template builds
 MAX_NUMBER_BITS = 10_000  # size of a whole number a template computes (about 3,000 digits)
 MAX_LOOP = 5_000_000  # loop iterations and range() items in one rendering
 MAX_OUTPUT = 50_000_000  # characters written in one rendering, counted again by each macro
-MAX_SECONDS = 10  # time of one rendering
+MAX_SECONDS = 10  # processor time of one rendering (a busy machine does not count)
+MAX_MEMORY = 512 << 20  # more address space one rendering may take (Linux): 512 MiB
 
 _SIZE_ARGUMENT_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _SIZE_ARGUMENT_FILTERS = frozenset({"center", "indent", "wordwrap", "truncate", "batch", "slice"})
@@ -297,6 +298,7 @@ class _Budget:
     deadline: float
     loop: int = 0
     output: int = 0
+    pieces: int = 0  # of output
 
 
 _BUDGET: ContextVar[_Budget | None] = ContextVar("thidua_render_budget", default=None)
@@ -307,11 +309,41 @@ def render_limits() -> Iterator[None]:
     """Give the renderings inside one budget of loop work, output and time (:data:`MAX_LOOP`,
     :data:`MAX_OUTPUT`, :data:`MAX_SECONDS`). Without it, only the size of values is bounded.
     """
-    token = _BUDGET.set(_Budget(deadline=time.monotonic() + MAX_SECONDS))
+    token = _BUDGET.set(_Budget(deadline=time.process_time() + MAX_SECONDS))
+    try:
+        with _memory_cap():
+            yield
+    finally:
+        _BUDGET.reset(token)
+
+
+@contextlib.contextmanager
+def _memory_cap() -> Iterator[None]:
+    """At most :data:`MAX_MEMORY` more address space while rendering (a MemoryError then).
+
+    The checks of sizes above cannot see everything a template may build (a list holding
+    the same long text a thousand times prints as a billion characters); this is the
+    backstop. Linux only (``/proc/self/statm``); elsewhere, nothing.
+    """
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    cap = pages * os.sysconf("SC_PAGE_SIZE") + MAX_MEMORY
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already tighter
+        return
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     try:
         yield
     finally:
-        _BUDGET.reset(token)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _too_long(what: str) -> TemplateLimitError:
@@ -364,14 +396,14 @@ def _spend(budget: _Budget, loop: int = 0, output: int = 0) -> None:
         raise TemplateLimitError(
             f"văn bản quá dài (hơn {vnformat.number(MAX_OUTPUT)} ký tự, kể cả phần do macro tạo ra)"
         )
-    if time.monotonic() > budget.deadline:
+    if time.process_time() > budget.deadline:
         raise TemplateLimitError(f"dựng văn bản quá lâu (hơn {MAX_SECONDS} giây)")
 
 
 def _tick() -> None:
     """Check the time of the rendering: called by every filter, call and operator."""
     budget = _BUDGET.get()
-    if budget is not None and time.monotonic() > budget.deadline:
+    if budget is not None and time.process_time() > budget.deadline:
         _spend(budget)
 
 
@@ -392,7 +424,10 @@ def _output(value: Any) -> Any:
     """Every piece of output goes through this: its length is charged to the budget."""
     budget = _BUDGET.get()
     if budget is not None:
-        _spend(budget, output=len(value))
+        budget.output += len(value)
+        budget.pieces += 1
+        if budget.output > MAX_OUTPUT or budget.pieces % 1024 == 0:
+            _spend(budget)
     return value
 
 
@@ -510,10 +545,22 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def limit_value(value: Any) -> Any:
         return _check_size(value, 'phép nối "~"')
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The answer depends only on the type and the name; asking costs a tenth of the
+        # rendering of a large year.
+        self._safe: dict[tuple[type, str], bool] = {}
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
+                safe = False
+            else:
+                safe = bool(super().is_safe_attribute(obj, attr, value))
+            self._safe[key] = safe
+        return safe
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _tick()
@@ -625,9 +672,12 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         LookupError,
         AttributeError,
         RecursionError,
+        MemoryError,
     ) as exc:
         frame = _template_frame(exc)
-        if frame is None and not isinstance(exc, jinja2.TemplateError | RecursionError):
+        if frame is None and not isinstance(
+            exc, jinja2.TemplateError | RecursionError | MemoryError
+        ):
             raise  # a fault of thidua itself, not of a template: keep the traceback
         where, line = frame if frame is not None else (f'"{name}"', 0)
         at = f", dòng {line}" if line else ""
@@ -686,6 +736,8 @@ def _explain(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, TemplateLimitError):
         return text
+    if isinstance(exc, MemoryError):
+        return f"dựng văn bản cần quá nhiều bộ nhớ (hơn {MAX_MEMORY >> 20} MiB)"
     if isinstance(exc, RecursionError):
         return (
             "mẫu văn bản gọi lại chính nó không dừng (include, extends, import hoặc macro "
