@@ -275,7 +275,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
 # rendering may do is bounded, so that no template can hang thidua or exhaust memory. A
 # document of 10,000 members stays far below every limit.
 
-MAX_VALUE = 1_000_000  # characters or items of one value a template builds
+MAX_VALUE = 10_000_000  # characters or items of one value a template builds
 MAX_NUMBER_BITS = 10_000  # size of a whole number a template computes (about 3,000 digits)
 MAX_LOOP = 5_000_000  # loop iterations and range() items in one rendering
 MAX_OUTPUT = 50_000_000  # characters written in one rendering, counted again by each macro
@@ -606,7 +606,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
                 items = list(args[0]) if isinstance(args[0], Iterator) else args[0]
                 args = (items, *args[1:])
                 _check_join_or_replace(name, [items, owner], {}, what)
-        return _check_size(super().call(context, obj, *args, **kwargs), what)
+        result = super().call(context, obj, *args, **kwargs)
+        if isinstance(obj, jinja2.runtime.Macro):
+            return result  # its output was charged to the budget as it was written
+        return _check_size(result, what)
 
 
 def make_environment(user_dir: Path | None = None) -> Sandbox:
