@@ -1,13 +1,13 @@
 """Hostile templates of a data repository: bounded in values, loops, output, recursion and time.
 
 Each template goes in ``templates/`` beside the data folder (README, "Văn bản và mẫu") and
-is rendered through the CLI: the command must stop quickly with a Vietnamese message naming
-the template file and line, exit code 1, no traceback.
+is rendered through the CLI: the command must stop with a Vietnamese message naming the
+template file and line, exit code 1, no traceback (the message shows which limit stopped
+it, so it stopped early; speed is measured in bench/).
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -34,17 +34,16 @@ KILO = "x" * 1000
 
 def render_with(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, name: str = "scores.md"
-) -> tuple[int, str, float]:
-    """Exit code, stderr and seconds of ``thidua render 2020 scores`` with a user template."""
+) -> tuple[int, str]:
+    """Exit code and stderr of ``thidua render 2020 scores`` with a user template."""
     write_year(tmp_path)
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / name).write_text(source, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     fmt = "html" if name.endswith(".html") else "md"
-    start = time.monotonic()
     res = runner.invoke(app, ["render", "2020", "scores", "--data", "data", "--format", fmt])
-    return res.exit_code, res.stderr, time.monotonic() - start
+    return res.exit_code, res.stderr
 
 
 @pytest.mark.parametrize(
@@ -136,15 +135,14 @@ def test_hostile_template_stops_with_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, source: str, line: int, message: str
 ) -> None:
     """Each template that would hang thidua or exhaust memory fails fast, file and line named."""
-    code, stderr, seconds = render_with(tmp_path, monkeypatch, source)
+    code, stderr = render_with(tmp_path, monkeypatch, source)
     assert (code, stderr) == (1, f"Lỗi: mẫu văn bản templates/scores.md, dòng {line}: {message}\n")
-    assert seconds < 10
 
 
 def test_html_templates_have_the_same_limits(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, stderr, _ = render_with(tmp_path, monkeypatch, "<p>{{ 'a'*10**10 }}</p>\n", "scores.html")
+    code, stderr = render_with(tmp_path, monkeypatch, "<p>{{ 'a'*10**10 }}</p>\n", "scores.html")
     assert (code, stderr) == (
         1,
         f'Lỗi: mẫu văn bản templates/scores.html, dòng 1: phép "*" {TOO_LONG}\n',
@@ -155,7 +153,7 @@ def test_rendering_has_a_time_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     """Past MAX_SECONDS the rendering stops (here the limit is 0 s, so the first check fails)."""
     monkeypatch.setattr(render, "MAX_SECONDS", 0)
     source = "{% for i in range(5000) %}{{ i }}{% endfor %}\n"
-    code, stderr, _ = render_with(tmp_path, monkeypatch, source)
+    code, stderr = render_with(tmp_path, monkeypatch, source)
     assert (code, stderr) == (
         1,
         "Lỗi: mẫu văn bản templates/scores.md, dòng 1: dựng văn bản quá lâu (hơn 0 giây)\n",
@@ -170,7 +168,7 @@ def test_reasonable_templates_still_work(tmp_path: Path, monkeypatch: pytest.Mon
         "{{ '%05d' % 42 }} {{ '{:>6}'.format('x') }} {{ 'x'|center(5) }} "
         "{{ members|map(attribute='id')|join(', ') }}\n"
     )
-    code, stderr, _ = render_with(tmp_path, monkeypatch, source)
+    code, stderr = render_with(tmp_path, monkeypatch, source)
     assert (code, stderr) == (0, "")
 
 
@@ -198,7 +196,7 @@ def test_memory_cap_is_lifted_after_rendering(
     """The address-space cap holds only while a document renders, also after a failure."""
     resource = pytest.importorskip("resource")
     before = resource.getrlimit(resource.RLIMIT_AS)
-    code, _, _ = render_with(tmp_path, monkeypatch, "{{ ['x' * 1000000] * 1000 }}\n")
+    code, _ = render_with(tmp_path, monkeypatch, "{{ ['x' * 1000000] * 1000 }}\n")
     assert code == 1
     assert resource.getrlimit(resource.RLIMIT_AS) == before
 
@@ -209,5 +207,5 @@ def test_a_macro_may_return_a_long_text(tmp_path: Path, monkeypatch: pytest.Monk
         "{% macro m() %}{% for i in range(12000) %}" + KILO + "{% endfor %}{% endmacro %}"
         "{{ m()|length }}\n"
     )
-    code, stderr, _ = render_with(tmp_path, monkeypatch, source)
+    code, stderr = render_with(tmp_path, monkeypatch, source)
     assert (code, stderr) == (0, "")
