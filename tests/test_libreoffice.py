@@ -16,8 +16,8 @@ import json
 import os
 import re
 import shutil
-import zipfile
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
