@@ -685,7 +685,7 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         where, line = frame if frame is not None else (f'"{name}"', 0)
         at = f", dòng {line}" if line else ""
         raise RenderError(
-            f"mẫu văn bản {_describe(env, where, None)}{at}: {_explain(exc)}"
+            f"mẫu văn bản {_describe(env, where, None)}{at}: {explain(exc)}"
         ) from None
 
 
@@ -735,7 +735,7 @@ _NO_ATTR = re.compile(r"^'(.+)' has no attribute '(.+)'$")
 _UNDEFINED = re.compile(r"^'(.+)' is undefined$")
 
 
-def _explain(exc: BaseException) -> str:
+def explain(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, TemplateLimitError):
         return text
