@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from thidua import gitio
 from thidua.cli import app
 from yeardata import write_year
 
@@ -214,6 +215,27 @@ def test_two_entries_with_one_name_are_refused(repo: Path, tmp_path: Path) -> No
     twice = mktree(repo, [*year, khoi])
     branch(repo, with_entries(repo, head_tree(repo), ["data"], [(TREE, "tree", twice, "2020")]))
     refused(repo, "data/2020/khoi.yaml", "có hai mục cùng tên")
+    assert_untouched(tmp_path)
+
+
+def test_oversized_blob_is_never_read(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data file larger than any data file may be is refused from its size in the tree."""
+    monkeypatch.setattr(gitio, "MAX_FILE_BYTES", 100_000)  # above every file of the base year
+    big = blob(repo, b"#" * 100_001)
+    branch(
+        repo,
+        with_entries(
+            repo, head_tree(repo), ["data", "2020"], [("100644", "blob", big, "khoi.yaml")]
+        ),
+    )
+    result = runner.invoke(app, ["diff", "2020", "HEAD", "their-branch"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        'Lỗi: tệp data/2020/khoi.yaml ở phiên bản "their-branch" quá lớn (100001 byte; tối '
+        "đa 100000 byte cho một tệp dữ liệu); thidua không đọc phiên bản này\n",
+    )
     assert_untouched(tmp_path)
 
 

@@ -29,6 +29,7 @@ from typing import NoReturn
 from thidua.atomic import os_reason
 from thidua.errors import ThiduaError
 from thidua.loader import OPTIONAL, REQUIRED, SCORES_DIR, display_path
+from thidua.yamlio import MAX_FILE_BYTES
 
 __all__ = ["GitRepo", "find_repo", "run_git"]
 
@@ -73,6 +74,7 @@ class _Entry:
     mode: str
     oid: str
     name: str
+    size: int | None = None  # bytes, for a blob
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ class GitRepo:
 
     def _list(self, tree: str) -> list[_Entry]:
         """The entries of one tree (``tree`` is an object id git gave), not recursing."""
-        proc = run_git(["ls-tree", "-z", tree], self.root)
+        proc = run_git(["ls-tree", "-l", "-z", tree], self.root)
         if proc.returncode != 0:
             raise ThiduaError(_git_failed(proc))
         entries: list[_Entry] = []
@@ -170,8 +172,9 @@ class GitRepo:
             if not record:
                 continue
             meta, _, name = record.partition(b"\t")
-            mode, _kind, oid = meta.decode("ascii").split()
-            entries.append(_Entry(mode, oid, name.decode("utf-8", "surrogateescape")))
+            mode, _kind, oid, size = meta.decode("ascii").split()
+            blob_size = int(size) if size.isdigit() else None
+            entries.append(_Entry(mode, oid, name.decode("utf-8", "surrogateescape"), blob_size))
         return entries
 
     def _read_blobs(
@@ -223,6 +226,12 @@ def _take(
         return
     if parts in wanted:
         _refuse(rev, shown, "có hai mục cùng tên")
+    if e.size is not None and e.size > MAX_FILE_BYTES:
+        # Never read a blob larger than any data file may be (the reader refuses it anyway).
+        raise ThiduaError(
+            f'tệp {_printable(shown)} ở phiên bản "{rev}" quá lớn ({e.size} byte; tối đa '
+            f"{MAX_FILE_BYTES} byte cho một tệp dữ liệu); thidua không đọc phiên bản này"
+        )
     wanted[parts] = e.oid
 
 
