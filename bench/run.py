@@ -34,7 +34,10 @@ of the child process: on a busy machine it moves much less than the wall time):
 - for generated clusters (bench/gen.py) of 7, 100 and 1,000 members x 100 criteria
   (as many ballot papers as members): ``thidua check 2020``, ``thidua rank 2020`` and the
   bare libyaml parse of the same files (every ``.yaml`` of the year loaded with
-  ``yaml.load(..., Loader=yaml.CSafeLoader)`` in one ``python -c``).
+  ``yaml.load(..., Loader=yaml.CSafeLoader)`` in one ``python -c``);
+- for information, ``thidua render 2020 scores`` (the score sheet, Markdown, to stdout)
+  of a generated cluster of 2,000 members x 10 criteria: rendering must stay linear in
+  the number of members (a lookup inside a template loop once made it quadratic: 16 s).
 
 Targets (issues 2 and 3), compared on median wall times:
 
@@ -80,6 +83,8 @@ SIZES = (7, 100, 1000)
 CRITERIA = 100
 LARGE = 1000
 YEAR = 2020
+RENDER_MEMBERS = 2000  # the render case: many members, few criteria (rendering, not loading)
+RENDER_CRITERIA = 10
 FLOOR_CHECK = "import typer, yaml, pydantic"
 FLOOR_RANK = "import typer, yaml, pydantic, rich.table"
 # Not targets, shown to explain the gap: ``import pydantic`` is lazy and leaves out the
@@ -280,6 +285,16 @@ def build_cases(work: Path, thidua: list[str]) -> list[Case]:
                 extra_env={"THIDUA_NO_CACHE": "1"},
             ),
         ]
+    cases.append(
+        Case(
+            "render_scores",
+            f"(info) {RENDER_MEMBERS:,} × {RENDER_CRITERIA}, {RENDER_MEMBERS:,} papers",
+            [*thidua, "render", str(YEAR), "scores"],
+            work / "render",
+            large=True,
+            shown="thidua render 2020 scores",
+        )
+    )
     return cases
 
 
@@ -448,6 +463,14 @@ def main(argv: list[str] | None = None) -> int:
         work = (args.work or Path(tmp)).resolve()
         for n in SIZES:
             gen.generate(work / f"n{n}" / "data", n, CRITERIA, n, YEAR, seed=n)
+        gen.generate(
+            work / "render" / "data",
+            RENDER_MEMBERS,
+            RENDER_CRITERIA,
+            RENDER_MEMBERS,
+            YEAR,
+            seed=RENDER_MEMBERS,
+        )
         thidua, env, how = environment(work)
         cases = build_cases(work, thidua)
         print(f"timing {len(cases)} commands, {reps} rounds…", file=sys.stderr)

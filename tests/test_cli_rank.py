@@ -337,3 +337,103 @@ def test_explain_final_points_moved_by_another_members_appraisal(tmp_path: Path)
         "      Cuối cùng: 30 (tính lại theo tỷ lệ cao nhất Khối sau thẩm định)",
         "        thực hiện/chỉ tiêu = 110/100 = 1,1, cao nhất Khối; tối đa 30",
     ]
+
+
+# --- hostile names ------------------------------------------------------------------------
+
+HOSTILE_KHOI = """\
+nam: 2020
+ten: Khối thi đua thử nghiệm
+dia_ban: Tỉnh thử nghiệm
+trang_thai: da_ket_thuc
+thanh_vien:
+  - ma: A
+    ten_ngan: "<script>alert(1)</script>"
+    ten: Đơn vị thử A
+  - ma: B
+    ten_ngan: "<img src=x onerror=alert(1)>"
+    ten: Đơn vị thử B
+  - ma: C
+    ten_ngan: "[x](javascript:alert(1))"
+    ten: Đơn vị thử C
+  - ma: D
+    ten_ngan: "=HYPERLINK(\\"http://example.invalid\\")"
+    ten: Đơn vị thử D
+  - ma: E
+    ten_ngan: "+1+2"
+    ten: Đơn vị thử E
+  - ma: F
+    ten_ngan: "-2+3"
+    ten: Đơn vị thử F
+  - ma: G
+    ten_ngan: "@SUM(A1)"
+    ten: Đơn vị thử G
+"""
+
+
+def hostile_year(tmp_path: Path) -> Path:
+    files = {
+        "khoi.yaml": HOSTILE_KHOI,
+        "quy-che.yaml": quy_che(),
+        "tieu-chi.yaml": TABLE,
+    }
+    for n, mid in enumerate("ABCDEFG"):
+        files[f"diem/{mid}.yaml"] = points(mid, str(60 - n), deduction="1")
+    files["diem/G.yaml"] = points("G", "1", exclusion="=1+1 vi phạm")
+    return write(tmp_path, files)
+
+
+def test_rank_markdown_escapes_hostile_names(tmp_path: Path) -> None:
+    """HTML, links and table syntax in names are shown as text in the Markdown table."""
+    from markdown_it import MarkdownIt
+
+    out = ok("rank", "2020", "--data", str(hostile_year(tmp_path)), "-f", "markdown")
+    lines = out.splitlines()
+    assert (
+        "| 1 | **\\<script\\>alert(1)\\</script\\>** | 59 | 59 | 60 | 0 | -1 | dẫn đầu |" in lines
+    )
+    assert "| 2 | \\<img src=x onerror=alert(1)\\> | 58 | 58 | 59 | 0 | -1 |  |" in lines
+    assert "| 3 | \\[x\\](javascript:alert(1)) | 57 | 57 | 58 | 0 | -1 |  |" in lines
+    html = MarkdownIt("commonmark").enable("table").render(out)
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "<a " not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_rank_csv_neutralises_formulas(tmp_path: Path) -> None:
+    """Text cells a spreadsheet would run as a formula get a leading ', numbers stay numbers."""
+    out = ok("rank", "2020", "--data", str(hostile_year(tmp_path)), "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    names = {r["ma"]: r["ten_ngan"] for r in rows}
+    assert names["A"] == "<script>alert(1)</script>"
+    assert names["D"] == '\'=HYPERLINK("http://example.invalid")'
+    assert names["E"] == "'+1+2"
+    assert names["F"] == "'-2+3"
+    assert names["G"] == "'@SUM(A1)"
+    last = rows[-1]
+    assert last["ma"] == "G"
+    assert last["ly_do_khong_xet"] == "'=1+1 vi phạm"
+    assert (last["diem"], last["nhom_III"], last["diem_tru"]) == ("1", "0", "0")
+    assert (rows[0]["nhom_III"], rows[0]["diem_tru"]) == ("-1", "1")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("tty", "shown"), [(True, "a\ufffd[31mb\ufffdc\td\n"), (False, None)])
+def test_rank_output_to_a_terminal_has_no_control_characters(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, shown: str | None
+) -> None:
+    """Escape sequences and bidi controls that slip into the data never reach a terminal."""
+    import sys
+
+    from thidua.cli.rank import _out
+
+    text = "a\x1b[31mb\u202ec\td\n"
+    out = _Terminal() if tty else io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    _out(text)
+    assert out.getvalue() == (shown if shown is not None else text)

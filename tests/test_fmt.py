@@ -498,7 +498,7 @@ def test_crash_during_write_leaves_old_file(
         raise OSError("mất điện")
 
     monkeypatch.setattr(Path, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(atomic.WriteError):
         atomic.write_text_atomic(target, "new\n")
     assert target.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.yaml"]

@@ -306,6 +306,21 @@ def test_diff_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     )
 
 
+def test_diff_outside_git_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--data .`` outside git: the message names the folder (it used to be blank)."""
+    write_year(tmp_path)
+    monkeypatch.chdir(tmp_path / "data")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    result = runner.invoke(app, ["diff", "2020", "--data", "."])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Lỗi: thư mục hiện tại không nằm trong một kho git; lệnh này đọc các phiên bản dữ "
+        "liệu qua git — hãy chạy trong kho dữ liệu (tạo kho mới bằng: thidua init THƯ_MỤC)\n"
+    )
+
+
 # =========================================================================== new-year
 
 ROTATION = """\
@@ -496,6 +511,26 @@ def test_history_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def test_history_csv_cells_are_never_formulas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names a spreadsheet would run as formulas get a leading ', numbers stay numbers."""
+    monkeypatch.chdir(tmp_path)
+    khoi = KHOI.replace("ten_ngan: Đơn vị A", "ten_ngan: '=HYPERLINK(\"http://x\")'")
+    khoi = khoi.replace("ten_ngan: Đơn vị C", "ten_ngan: '-2+3'")
+    write_year(
+        tmp_path, {"khoi.yaml": khoi, "quy-che.yaml": AWARD.replace("Cờ thi đua", "'@SUM(1)'")}
+    )
+    result = runner.invoke(app, ["history", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "nam,ma,ten_ngan,hang,dong_hang,diem,dan_dau,khen_thuong\n"
+        '2020,A,"\'=HYPERLINK(""http://x"")",1,false,28,true,\'@SUM(1)\n'
+        "2020,B,Đơn vị B,2,false,25,false,\n"
+        "2020,C,'-2+3,3,false,12,false,\n"
+    )
+
+
 def test_history_of_one_unit_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """UNIT (any case) keeps one member; JSON names the years and the year in progress."""
     monkeypatch.chdir(tmp_path)
@@ -579,7 +614,10 @@ def test_schema_to_a_file_path_fails(tmp_path: Path, monkeypatch: pytest.MonkeyP
     (tmp_path / "taken").write_text("x")
     result = runner.invoke(app, ["schema", "-o", "taken"])
     assert result.exit_code == 1
-    assert result.stderr == "Lỗi: không ghi được lược đồ vào taken: File exists\n"
+    assert result.stderr == (
+        "Lỗi: không ghi được thư mục taken: đã có một tệp hoặc thư mục trùng tên; không có gì "
+        "bị ghi dở\n"
+    )
 
 
 def _check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess[str]:

@@ -315,6 +315,38 @@ def test_broken_user_template_is_a_render_error(result_2020: YearResult, tmp_pat
     assert "clusterr" in info.value.message
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "vòng lặp chạy quá nhiều lượt (hơn 5.000.000 lượt trong một văn bản, kể cả các "
+            "số do range() tạo ra)",
+        ),
+        (
+            "{{ 'a' * 10**10 }}",
+            'phép "*" tạo ra giá trị quá lớn (hơn 10.000.000 ký tự hoặc phần tử)',
+        ),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+            "mẫu văn bản gọi lại chính nó không dừng (include, extends, import hoặc macro "
+            "lồng nhau quá nhiều tầng)",
+        ),
+    ],
+)
+def test_hostile_user_word_template_is_bounded(
+    result_2020: YearResult, tmp_path: Path, body: str, reason: str
+) -> None:
+    """A Word template gets the text templates' limits: a message, never a hang or a crash."""
+    pytest.importorskip("docxtpl")
+    template = docx.Document()
+    template.add_paragraph(body)
+    (tmp_path / "minutes.docx").write_bytes(_saved(template))
+    with pytest.raises(r.RenderError) as info:
+        render_docx(result_2020, r.Doc.MINUTES, tmp_path)
+    assert info.value.message == f"mẫu Word {tmp_path / 'minutes.docx'} có lỗi: {reason}"
+
+
 def _saved(document: docx.document.Document) -> bytes:
     stream = io.BytesIO()
     document.save(stream)

@@ -614,9 +614,9 @@ def test_leading_unit_by_acclamation_yes_no_ballot(tmp_path: Path) -> None:
         "    ten: Suy tôn đơn vị dẫn đầu\n"
         "    loai: tan_thanh\n"
         "    de_xuat: A\n"
-        "    phat_ra: 3\n"
-        "    thu_ve: 3\n"
-        "    ket_qua: {dong_y: 3, khong_dong_y: 0}\n"
+        "    phat_ra: 2\n"
+        "    thu_ve: 2\n"
+        "    ket_qua: {dong_y: 2, khong_dong_y: 0}\n"
     )
     result = rank(
         tmp_path,
@@ -627,9 +627,9 @@ def test_leading_unit_by_acclamation_yes_no_ballot(tmp_path: Path) -> None:
         ),
     )
     assert result.leading is not None and result.leading.id == "A"
-    assert [(row.votes, row.vote_share) for row in result.rows] == [(3, Fraction(1)), (None, None)]
+    assert [(row.votes, row.vote_share) for row in result.rows] == [(2, Fraction(1)), (None, None)]
     assert result.leading_reason == (
         "Đơn vị A là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 90 điểm) đạt ngưỡng phiếu: "
-        'được 3/3 phiếu đồng ý (100 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Suy tôn đơn vị dẫn '
+        'được 2/2 phiếu đồng ý (100 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Suy tôn đơn vị dẫn '
         'đầu", quy chế yêu cầu trên 50 % số phiếu hợp lệ.'
     )

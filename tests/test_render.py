@@ -22,7 +22,6 @@ from thidua.present.context import Doc, Format, RenderError, file_name
 from thidua.present.render import (
     builtin_templates_dir,
     make_environment,
-    md_escape,
     render_document,
     render_template,
     tidy_markdown,
@@ -34,9 +33,10 @@ from thidua.present.render import (
     vn_share,
     vn_time,
 )
+from thidua.present.textsafe import md_escape
 from thidua.read.load import load_next_tasks
 from thidua.repo.years import open_year_or_raise
-from yeardata import score_file, write_year
+from yeardata import KHOI, score_file, write_year
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -529,6 +529,42 @@ def test_minutes_use_the_conference_details(tmp_path: Path) -> None:
     assert "**Trần Thị Bình**" in out  # under THƯ KÝ
 
 
+@pytest.mark.parametrize(
+    ("agreed", "present", "sentence"),
+    [
+        (
+            5,
+            12,
+            "Biên bản đã được đọc lại tại Hội nghị, với 5/12 đại biểu có mặt tán thành "
+            "(41,7 %), chưa đạt quá nửa số đại biểu có mặt nên biên bản chưa được thông qua.",
+        ),
+        (
+            6,
+            12,
+            "Biên bản đã được đọc lại tại Hội nghị, với 6/12 đại biểu có mặt tán thành "
+            "(50 %), chưa đạt quá nửa số đại biểu có mặt nên biên bản chưa được thông qua.",
+        ),
+        (
+            7,
+            12,
+            "Biên bản đã được đọc lại và thông qua tại Hội nghị, với 7/12 đại biểu có mặt "
+            "tán thành (58,3 %).",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fmt", list(Format))
+def test_minutes_are_adopted_only_by_a_majority(
+    tmp_path: Path, fmt: Format, agreed: int, present: int, sentence: str
+) -> None:
+    """The minutes say "thông qua" only when more than half of those present agreed."""
+    conference = CONFERENCE + f"thong_qua_bien_ban: {{tan_thanh: {agreed}, co_mat: {present}}}\n"
+    result = small(tmp_path, {"hoi-nghi.yaml": conference})
+    out = render_document(result, Doc.MINUTES, fmt)
+    line = f"<p>{sentence}</p>" if fmt is Format.HTML else sentence
+    assert line in out.splitlines()
+    assert ("chưa được thông qua" in out) == (2 * agreed <= present)
+
+
 PAPERS = """\
 nam: 2020
 cuoc_bau:
@@ -672,6 +708,56 @@ def test_rendering_is_deterministic(bundled: YearResult) -> None:
             first = render_document(bundled, doc, fmt, env=make_environment())
             second = render_document(bundled, doc, fmt, env=make_environment())
             assert first == second
+
+
+def many_members(tmp_path: Path, n: int) -> YearResult:
+    """The base year with ``n`` more members, each with a score file, a conference, awards."""
+    members = "".join(
+        f"  - ma: M{i}\n    ten_ngan: Đơn vị M{i}\n    ten: Đơn vị thử M{i}\n" for i in range(n)
+    )
+    files: dict[str, str | bytes | None] = {
+        "khoi.yaml": KHOI + members,
+        "hoi-nghi.yaml": CONFERENCE,
+        "quy-che.yaml": AWARDS,
+    }
+    files.update({f"diem/M{i}.yaml": score_file(f"M{i}", first=f"{i / 10:.1f}") for i in range(n)})
+    return small(tmp_path / str(n), files)
+
+
+@pytest.mark.parametrize("doc", list(Doc))
+@pytest.mark.parametrize("fmt", list(Format))
+def test_rendering_is_linear_in_the_number_of_members(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, doc: Doc, fmt: Format
+) -> None:
+    """Twice the members, at most twice the attribute and item lookups of the templates.
+
+    A lookup inside the member loop (``rows|selectattr(...)`` per member) made rendering
+    quadratic: 10,000 members took minutes.
+    """
+    from thidua.present.render import Sandbox
+
+    lookups = 0
+    getattr_, getitem = Sandbox.getattr, Sandbox.getitem
+
+    def count_getattr(self: Sandbox, obj: Any, attribute: str) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return getattr_(self, obj, attribute)
+
+    def count_getitem(self: Sandbox, obj: Any, argument: Any) -> Any:
+        nonlocal lookups
+        lookups += 1
+        return getitem(self, obj, argument)
+
+    monkeypatch.setattr(Sandbox, "getattr", count_getattr)
+    monkeypatch.setattr(Sandbox, "getitem", count_getitem)
+    counts = []
+    for n in (20, 40):
+        result = many_members(tmp_path, n)
+        lookups = 0
+        render_document(result, doc, fmt)
+        counts.append(lookups)
+    assert counts[1] < 2 * counts[0], counts
 
 
 # --- golden files -------------------------------------------------------------------------------

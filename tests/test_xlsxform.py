@@ -186,10 +186,18 @@ def test_sheet_lays_out_table_and_current_scores(tmp_path: Path) -> None:
         [None, "TỔNG CỘNG", None, None, None, 50],
     ]
     assert ws["H8"].value == "Báo cáo số 5/BC"
-    # Totals are formulas, for display only.
-    assert ws["G7"].value == "=SUM(G8:G11)"
-    assert ws["G15"].value == "=SUM(G7,G12)"
-    assert ws["G14"].value == '=IF(D14="","",-D14)'
+    # Points thidua computed from the current data: values, never formulas.
+    assert [ws[f"G{r}"].value for r in range(7, 16)] == [
+        39.5,
+        20,
+        9.5,
+        10,
+        None,
+        0,
+        None,
+        None,
+        39.5,
+    ]
     assert ws.freeze_panes == "A7"
 
 
@@ -560,7 +568,7 @@ def test_wrong_member_is_refused() -> None:
     make_year(Path.cwd())
     sheet(2020, "B", "bad.xlsx")
     assert refused("bad.xlsx", unit="A") == (
-        '_thidua!B4: biểu mẫu của đơn vị "B", không phải của đơn vị "A"; hãy nhập vào đúng '
+        'bad.xlsx: biểu mẫu của đơn vị "B", không phải của đơn vị "A"; hãy nhập vào đúng '
         "đơn vị hoặc dùng đúng biểu mẫu\n" + FOOT
     )
 
@@ -571,7 +579,7 @@ def test_wrong_year_is_refused() -> None:
     make_year(Path.cwd(), 2021)
     sheet(2020, "A", "bad.xlsx")
     assert refused("bad.xlsx", year=2021) == (
-        "_thidua!B3: biểu mẫu của năm 2020, không phải năm 2021; hãy dùng biểu mẫu năm 2021 "
+        "bad.xlsx: biểu mẫu của năm 2020, không phải năm 2021; hãy dùng biểu mẫu năm 2021 "
         "(lập bằng lệnh thidua sheet 2021 A)\n" + FOOT
     )
 
@@ -597,7 +605,7 @@ def test_changed_table_is_refused() -> None:
     new_print = table_fingerprint(new.table)
     assert old_print != new_print
     assert refused("bad.xlsx") == (
-        "_thidua!B5: bảng tiêu chí năm 2020 đã thay đổi sau khi lập biểu mẫu (mã bảng trong "
+        "bad.xlsx: bảng tiêu chí năm 2020 đã thay đổi sau khi lập biểu mẫu (mã bảng trong "
         f"biểu mẫu {old_print[:12]}, hiện nay {new_print[:12]}); hãy lập biểu mẫu mới bằng lệnh "
         "thidua sheet 2020 A và chép điểm sang\n" + FOOT
     )
@@ -640,7 +648,7 @@ def test_missing_marker_is_refused() -> None:
     wb["_thidua"]["B1"] = None
     wb.save("bad.xlsx")
     assert refused("bad.xlsx") == (
-        '_thidua!B1: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận biết "thidua: phiếu '
+        'bad.xlsx: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận biết "thidua: phiếu '
         'tự chấm điểm"); hãy lập biểu mẫu bằng lệnh thidua sheet 2020 A\n' + FOOT
     )
 

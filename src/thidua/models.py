@@ -2,10 +2,11 @@
 
 The YAML reader gives every scalar as ``str`` (or ``None``), so these models turn text
 into numbers themselves: exact :class:`~decimal.Decimal` for scores, :class:`int` from
-digits only, :class:`~fractions.Fraction` for thresholds ("50%", "2/3"), dates written
-``2020-12-30`` or ``30/12/2020``. Keys in the files are Vietnamese without diacritics
-(the field aliases); attributes are English. Every model forbids unknown keys, so a typo
-in a key is an error rather than a silently ignored field.
+digits only (ASCII ``0``-``9``, at most ``MAX_DIGITS`` of them in any number),
+:class:`~fractions.Fraction` for thresholds ("50%", "2/3"), dates written ``2020-12-30``
+or ``30/12/2020``. Keys in the files are Vietnamese without diacritics (the field
+aliases); attributes are English. Every model forbids unknown keys, so a typo in a key
+is an error rather than a silently ignored field.
 
 Rules that need more than one value or file (unknown ids, bounds that depend on the
 scoring table, counts that must add up) live in :mod:`thidua.compute.checks`.
@@ -26,13 +27,22 @@ from pydantic_core import PydanticCustomError
 
 # --- scalar types ---------------------------------------------------------------------
 
-_DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
-_INT = re.compile(r"\d+")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_VN_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-_TIME = re.compile(r"(\d{1,2})[:h](\d{2})")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-_RATIO = re.compile(r"(\d+)\s*/\s*(\d+)")
+# Only ASCII digits are digits: `\d` would also take "١٥" or "１５", which int() and
+# Decimal() accept.
+_DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+_OTHER_DIGITS = re.compile(r"[+-]?\d+([.,]\d+)?")  # a number in any script, for a hint
+_INT = re.compile(r"[0-9]+")
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+_TIME = re.compile(r"([0-9]{1,2})[:h]([0-9]{2})")
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%")
+_RATIO = re.compile(r"([0-9]+)\s*/\s*([0-9]+)")
+# Digits a number may have, leading zeros of its whole part not counted: scores, counts
+# and shares need a handful; the bound keeps every sum, comparison and rendering of a
+# value cheap (a million-digit score made `rank` take minutes) and magnitudes sane
+# (below 10^30, and no finer than 10^-30).
+MAX_DIGITS = 30
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
@@ -43,7 +53,8 @@ def _err(message: str) -> PydanticCustomError:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return f'"{value}"'
+        # A value may be 32,767 characters long; a message shows its start.
+        return f'"{value[:57]}…"' if len(value) > 60 else f'"{value}"'
     if value is None:
         return "giá trị trống"
     return "một danh sách" if isinstance(value, list) else "một bảng các khóa"
@@ -66,21 +77,51 @@ def parse_decimal(value: object) -> Decimal:
 def _decimal_text(value: str) -> Decimal:
     text = value.strip()
     if _DECIMAL.fullmatch(text):
+        _check_digits(value, text)
         return Decimal(text)
-    if re.fullmatch(r"[+-]?\d+,\d+", text):
+    _check_number_like(value, text)
+    raise _err(f"cần một số (ví dụ 9.5), nhưng gặp {_show(value)}")
+
+
+def _check_digits(value: str, text: str) -> None:
+    """Refuse ``text`` (a match of ``_DECIMAL`` or ``_INT``) with over MAX_DIGITS digits."""
+    if len(text) <= MAX_DIGITS:  # the common case: cannot have too many
+        return
+    whole, _, fraction = text.lstrip("+-").partition(".")
+    count = len(whole.lstrip("0")) + len(fraction)
+    if count > MAX_DIGITS:
+        raise _err(
+            f"số {_show(value)} có {count} chữ số, quá mức tối đa {MAX_DIGITS} chữ số "
+            "(không kể các số 0 ở đầu); hãy kiểm tra lại số này"
+        )
+
+
+def _check_number_like(value: str, text: str) -> None:
+    """Explain why ``text``, which is no number, looks like one: decimal comma, digits."""
+    if _DECIMAL_COMMA.fullmatch(text):
         raise _err(
             f"{_show(value)} không phải là số: hãy dùng dấu chấm thập phân, "
             f"ví dụ {text.replace(',', '.')}"
         )
-    raise _err(f"cần một số (ví dụ 9.5), nhưng gặp {_show(value)}")
+    if _OTHER_DIGITS.fullmatch(text):
+        raise _err(
+            f"{_show(value)} không phải là số: chỉ dùng các chữ số 0–9 thông thường "
+            "(không dùng chữ số toàn độ rộng hay chữ số của chữ viết khác); hãy gõ lại "
+            "số này bằng bàn phím"
+        )
 
 
 def parse_int(value: object) -> int:
-    """A non-negative whole number written in digits."""
+    """A non-negative whole number written in (ASCII) digits."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _INT.fullmatch(value.strip()):
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        if _INT.fullmatch(text):
+            _check_digits(value, text)
+            return int(text)
+        if not text.isascii() and _OTHER_DIGITS.fullmatch(text):
+            _check_number_like(value, text)
     raise _err(f"cần một số nguyên không âm (ví dụ 7), nhưng gặp {_show(value)}")
 
 
@@ -119,9 +160,13 @@ def parse_share(value: object) -> Fraction:
         text = value.strip()
         share: Fraction | None = None
         if m := _PERCENT.fullmatch(text):
+            _check_digits(value, m[1])
             share = Fraction(Decimal(m[1])) / 100
-        elif (m := _RATIO.fullmatch(text)) and int(m[2]) > 0:
-            share = Fraction(int(m[1]), int(m[2]))
+        elif m := _RATIO.fullmatch(text):
+            _check_digits(value, m[1])
+            _check_digits(value, m[2])
+            if int(m[2]) > 0:
+                share = Fraction(int(m[1]), int(m[2]))
         if share is not None and 0 <= share <= 1:
             return share
     raise _err(f'cần một tỷ lệ từ 0% đến 100%, ví dụ "50%" hoặc "2/3", nhưng gặp {_show(value)}')
@@ -383,14 +428,15 @@ def parse_score_value(value: object) -> object:
 def _score_text(value: str) -> Decimal | Met:
     """A score written as text: a number or ``đạt``/``không đạt`` (cached, see above)."""
     if _DECIMAL.fullmatch(value):
+        _check_digits(value, value)
         return Decimal(value)  # the common case, first
     text = value.strip()
     if text in ("đạt", "không đạt"):
         return Met(text)
     if text.lower() in ("dat", "khong dat"):
         raise _err(f'{_show(value)} thiếu dấu: hãy viết "đạt" hoặc "không đạt"')
-    if re.fullmatch(r"[+-]?\d+,\d+", text):
-        return parse_decimal(value)  # raises the decimal-comma hint
+    if _DECIMAL.fullmatch(text) or _OTHER_DIGITS.fullmatch(text):
+        return parse_decimal(value)  # a number, or raises why it is not one
     return _score_number(value)
 
 

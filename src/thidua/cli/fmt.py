@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
-from thidua.repo.atomic import write_bytes_atomic
+from thidua.repo.atomic import ChangedMeanwhile, write_bytes_atomic
 
 __all__ = ["register"]
 
@@ -49,13 +49,27 @@ def fmt(
 
         result = plan(data, years or None)
         changed = [f for f in result.files if f.new is not None]
+        left: list[str] = []  # files to format that were left alone
         for f in changed:
             if check:
                 echo(f"Cần định dạng lại: {f.shown}")
-            else:
-                assert f.new is not None
-                write_bytes_atomic(f.path, f.new)
-                echo(f"Đã định dạng: {f.shown}")
+                continue
+            if f.read_only:
+                echo(
+                    f"Cảnh báo: {f.shown} chỉ cho phép đọc (không có quyền ghi); "
+                    "fmt để nguyên tệp này.",
+                    err=True,
+                )
+                left.append(f.shown)
+                continue
+            assert f.new is not None
+            try:  # only if the file still holds what was formatted: never lose an edit
+                write_bytes_atomic(f.path, f.new, expected=f.source, inside=data)
+            except ChangedMeanwhile as exc:
+                echo(f"Lỗi: {exc.message}", err=True)
+                left.append(f.shown)
+                continue
+            echo(f"Đã định dạng: {f.shown}")
         if result.problems:
             print_problems(result.problems)
             echo("Không định dạng các tệp có lỗi: " + ", ".join(result.skipped) + ".", err=True)
@@ -63,9 +77,12 @@ def fmt(
         if check and changed:
             echo(f"{len(changed)} tệp cần định dạng lại; hãy chạy: thidua fmt")
         elif changed:
-            echo(f"Đã định dạng lại {len(changed)} tệp; {same} tệp đã đúng định dạng.")
+            done = len(changed) - len(left)
+            echo(f"Đã định dạng lại {done} tệp; {same} tệp đã đúng định dạng.")
+            if left:
+                echo(f"Chưa định dạng {len(left)} tệp: {', '.join(left)}.", err=True)
         else:
             echo(f"Mọi tệp đã đúng định dạng ({same} tệp).")
-        return 1 if result.problems or (check and changed) else 0
+        return 1 if result.problems or left or (check and changed) else 0
 
     _exit(run(action))

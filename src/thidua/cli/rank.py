@@ -19,6 +19,7 @@ from thidua.errors import UsageError
 from thidua.present import rankview
 from thidua.present.explain import render_explain
 from thidua.present.rankview import PIPE_WIDTH, render_table
+from thidua.present.textsafe import terminal_safe
 from thidua.repo.years import open_year_or_raise
 
 if TYPE_CHECKING:
@@ -45,9 +46,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _out(text: str) -> None:
-    """Write ``text`` (already newline-terminated) to stdout as it is."""
+    """Write ``text`` (already newline-terminated) to stdout; to a terminal, without the
+    control characters that would move the cursor, recolour or reorder the screen.
+    """
     import sys
 
+    if sys.stdout.isatty():
+        text = terminal_safe(text)
     sys.stdout.write(text)
 
 

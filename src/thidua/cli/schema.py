@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import echo, run
-from thidua.errors import ThiduaError
 from thidua.read.load import display_path
-from thidua.repo.atomic import write_text_atomic
+from thidua.repo.atomic import WriteError, write_text_atomic
 from thidua.repo.schema import render_all
 
 __all__ = ["register"]
@@ -32,13 +31,11 @@ def schema(
     def action() -> None:
         try:
             out.mkdir(parents=True, exist_ok=True)
-            texts = render_all()
-            for name, text in texts.items():
-                write_text_atomic(out / name, text)
         except OSError as exc:
-            raise ThiduaError(
-                f"không ghi được lược đồ vào {display_path(out)}: {exc.strerror or exc}"
-            ) from None
+            raise WriteError.from_os_error(out, exc, folder=True) from None
+        texts = render_all()
+        for name, text in texts.items():
+            write_text_atomic(out / name, text)  # raises WriteError naming the file
         echo(f"Đã ghi {len(texts)} lược đồ vào {display_path(out)}: {', '.join(texts)}.")
 
     run(action)

@@ -20,8 +20,8 @@ from thidua.present.form import build_form, form_bytes, form_file_name
 from thidua.present.form_read import FormError
 from thidua.present.ooxml import package_time
 from thidua.read.load import display_path
-from thidua.repo.atomic import write_bytes_atomic, write_text_atomic
-from thidua.repo.importer import plan_import
+from thidua.repo.atomic import write_bytes_atomic
+from thidua.repo.importer import plan_import, read_form_file
 from thidua.repo.years import open_year
 from thidua.year import TABLE
 
@@ -114,9 +114,9 @@ def import_form(
     def action() -> int:
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")
-        content = file.read_bytes()
         shown = display_path(file)
         try:
+            content = read_form_file(file)
             plan = plan_import(data, year, unit, content, file.name)
         except FormError as exc:
             for line in exc.faults:
@@ -140,8 +140,7 @@ def import_form(
             sys.stdout.write(plan.diff())
             echo(f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi; chưa ghi gì vào {target}.")
             return 0
-        plan.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(plan.path, plan.new)
+        plan.write()
         echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
         return 0
 

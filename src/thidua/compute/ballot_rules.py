@@ -153,12 +153,31 @@ def _structure_problems(
 def _count_problems(ballot: m.Ballot, members: tuple[str, ...], pos: PositionOf) -> list[Problem]:
     out: list[Problem] = []
     returned, issued, present = ballot.returned, ballot.issued, ballot.present
+    n = len(members)
+    # One paper per member: without co_mat, nothing else would stop nine papers from
+    # deciding a seven-member cluster's vote.
+    if issued > n:
+        out.append(
+            error(
+                pos(("phat_ra",)),
+                f"số phiếu phát ra ({issued}) lớn hơn số thành viên của Khối ({n}); "
+                f"mỗi thành viên chỉ được phát một phiếu, {_CHECK_MINUTES}",
+            )
+        )
     if returned > issued:
         out.append(
             error(
                 pos(("thu_ve",)),
                 f"số phiếu thu về ({returned}) lớn hơn số phiếu phát ra ({issued}); "
                 f"{_CHECK_MINUTES}",
+            )
+        )
+    elif returned > n and present is None:
+        out.append(
+            error(
+                pos(("thu_ve",)),
+                f"số phiếu thu về ({returned}) lớn hơn số thành viên của Khối ({n}); "
+                f"mỗi thành viên chỉ bỏ một phiếu, {_CHECK_MINUTES}",
             )
         )
     if present is not None:
@@ -210,7 +229,16 @@ def _paper_problems(
     assert ballot.papers is not None
     out: list[Problem] = []
     count = len(ballot.papers)
-    if count != ballot.returned:
+    if count > len(members) and count != ballot.returned:
+        # (With as many papers as returned, thu_ve is reported instead.)
+        out.append(
+            error(
+                pos(("phieu",)),
+                f"phieu ghi {count} phiếu, nhiều hơn số thành viên của Khối "
+                f"({len(members)}); mỗi thành viên chỉ bỏ một phiếu, {_CHECK_MINUTES}",
+            )
+        )
+    elif count != ballot.returned:
         out.append(
             error(
                 pos(("phieu",)),

@@ -7,6 +7,7 @@ reports every fault it sees, at the most precise position it knows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
@@ -49,18 +50,45 @@ def check_years_match(data: YearData) -> Iterator[Problem]:
             )
 
 
+# Names Windows reserves for devices, whatever the case and even with an extension: a
+# score file diem/CON.yaml cannot be created or checked out there.
+_DEVICE_NAME = re.compile(r"(?:CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(?:\..*)?", re.IGNORECASE)
+
+
 def check_members(data: YearData) -> Iterator[Problem]:
-    """Members are listed once; leader and deputy are members and not the same one."""
+    """Members are listed once; leader and deputy are members and not the same one.
+
+    A member's id names its score file ``diem/<ID>.yaml``, so two ids may not differ only
+    by case (one file on Windows and macOS) and no id may be a Windows device name.
+    """
     seen: dict[str, int] = {}
+    folded: dict[str, tuple[str, int]] = {}
     for i, member in enumerate(data.cluster.members):
+        where = data.pos(CLUSTER, ("thanh_vien", i, "ma"))
         if member.id in seen:
             yield error(
-                data.pos(CLUSTER, ("thanh_vien", i, "ma")),
+                where,
                 f'đơn vị "{member.id}" được liệt kê hai lần trong danh sách thành viên '
                 f"(lần đầu ở mục thứ {seen[member.id] + 1}); mỗi đơn vị chỉ ghi một lần",
             )
-        else:
-            seen[member.id] = i
+            continue
+        seen[member.id] = i
+        other = folded.setdefault(member.id.casefold(), (member.id, i))
+        if other[0] != member.id:
+            yield error(
+                where,
+                f'mã đơn vị "{member.id}" chỉ khác mã "{other[0]}" (mục thứ {other[1] + 1}) '
+                f"ở chữ hoa, chữ thường; trên Windows và macOS hai tệp điểm "
+                f"{SCORES_DIR}/{other[0]}.yaml và {SCORES_DIR}/{member.id}.yaml là một, "
+                "nên hãy đặt hai mã khác hẳn nhau",
+            )
+        if _DEVICE_NAME.fullmatch(member.id):
+            yield error(
+                where,
+                f'mã đơn vị "{member.id}" trùng tên thiết bị dành riêng của Windows (CON, PRN, '
+                "AUX, NUL, COM1–COM9, LPT1–LPT9) nên không tạo được tệp điểm "
+                f"{SCORES_DIR}/{member.id}.yaml trên Windows; hãy đặt mã khác",
+            )
     known = set(seen)
     for key, label, value in (
         ("truong_khoi", "Trưởng khối", data.cluster.leader),
@@ -324,12 +352,17 @@ def check_conference(data: YearData) -> Iterator[Problem]:
             data.pos(CONFERENCE, ("ket_thuc",)),
             "giờ kết thúc phải sau giờ bắt đầu",
         )
-    if conf.minutes_vote is not None and conf.minutes_vote.agreed > conf.minutes_vote.present:
-        yield error(
-            data.pos(CONFERENCE, ("thong_qua_bien_ban", "tan_thanh")),
-            f"số tán thành ({conf.minutes_vote.agreed}) lớn hơn số có mặt "
-            f"({conf.minutes_vote.present})",
-        )
+    vote = conf.minutes_vote
+    if vote is not None:
+        where = data.pos(CONFERENCE, ("thong_qua_bien_ban", "tan_thanh"))
+        if vote.agreed > vote.present:
+            yield error(where, f"số tán thành ({vote.agreed}) lớn hơn số có mặt ({vote.present})")
+        elif vote.agreed * 2 <= vote.present:
+            yield warning(
+                where,
+                f"số tán thành ({vote.agreed}) không quá một nửa số có mặt ({vote.present}) "
+                "nên biên bản không được thông qua; hãy kiểm tra lại số liệu biểu quyết",
+            )
 
 
 def check_tasks(data: YearData) -> Iterator[Problem]:

@@ -48,16 +48,17 @@ invalid are as declared; when one is missing it is ``thu_ve`` minus the other (n
 below 0), when both are missing all returned papers are valid.
 
 Consistency rules reported by :func:`tally_problems`: valid + invalid = returned;
-returned <= issued; returned <= present and present <= members, when ``co_mat`` is given
-(one paper per member present); totals name candidates only; approval totals lie between
-valid and valid x ``so_chon_toi_da`` in sum (and no member above valid); Borda totals lie
-between valid x (n-1) and valid x n(n-1)/2 in sum (no member above valid x (n-1));
-yes/no totals add up to exactly valid (a valid paper is either yes or no); a ballot has
-exactly one of ``ket_qua`` and ``phieu``; ``so_chon_toi_da`` only on ``chon``, ``de_xuat``
-(required, a member) and no ``ung_vien`` on ``tan_thanh``; ``ung_vien`` members, each
-once. All are errors except one: a paper naming an id that is no member is counted
-invalid with a warning (it may be a typing slip). :func:`ballots_problems` adds repeated
-ballot ids for a whole file.
+returned <= issued; issued, returned and the papers listed <= members (one paper per
+member: the regulation has no delegates voting separately); returned <= present and
+present <= members, when ``co_mat`` is given (one paper per member present); totals name
+candidates only; approval totals lie between valid and valid x ``so_chon_toi_da`` in sum
+(and no member above valid); Borda totals lie between valid x (n-1) and valid x n(n-1)/2
+in sum (no member above valid x (n-1)); yes/no totals add up to exactly valid (a valid
+paper is either yes or no); a ballot has exactly one of ``ket_qua`` and ``phieu``;
+``so_chon_toi_da`` only on ``chon``, ``de_xuat`` (required, a member) and no
+``ung_vien`` on ``tan_thanh``; ``ung_vien`` members, each once. All are errors except
+one: a paper naming an id that is no member is counted invalid with a warning (it may be
+a typing slip). :func:`ballots_problems` adds repeated ballot ids for a whole file.
 
 Shares
 ------

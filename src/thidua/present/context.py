@@ -123,6 +123,22 @@ class BallotView:
 
 
 @dataclass(frozen=True)
+class MinutesVote:
+    """The vote on the minutes, and whether it adopts them: more than half of those present."""
+
+    agreed: int
+    present: int
+    adopted: bool
+
+
+def _minutes_vote(conference: m.ConferenceFile | None) -> MinutesVote | None:
+    vote = conference.minutes_vote if conference is not None else None
+    if vote is None:
+        return None
+    return MinutesVote(vote.agreed, vote.present, adopted=2 * vote.agreed > vote.present)
+
+
+@dataclass(frozen=True)
 class Adjustment:
     """A criterion whose appraised score differs from the self-score."""
 
@@ -275,6 +291,9 @@ def build_context(
     members = {member.id: member for member in cluster.members}
     conference = data.conference
     folder = data.folder
+    # Lookups are built here, once: filtering a list inside a loop of the template would
+    # make rendering quadratic in the number of members.
+    row_by_id = {row.member.id: row for row in result.rows}
     return {
         "doc": DocInfo(
             name=doc.value,
@@ -300,6 +319,9 @@ def build_context(
         "leader": members.get(cluster.leader) if cluster.leader else None,
         "deputy": members.get(cluster.deputy) if cluster.deputy else None,
         "rows": list(result.rows),
+        "row_by_id": row_by_id,
+        "member_rows": [row_by_id[member_id] for member_id in result.scores],
+        "minutes_vote": _minutes_vote(conference),
         "ballots": _ballot_views(data, result.tallies),
         "adjustments": _adjustments(result),
         "province": _province(cluster),

@@ -7,9 +7,11 @@ target of a quantitative criterion) and column H (evidence) — and each input c
 Excel's own data validation for its kind. The sheet and the workbook structure are
 protected **without a password** (anyone may lift it with Review → Unprotect Sheet; the
 protection guards against slips, not against intent, and the import re-checks every value).
-Column G shows provisional points and the totals as formulas, for the member's eyes only:
-the import reads nothing but the input cells, and refuses an input cell holding a formula,
-so a cached formula value is never trusted.
+Column G shows the points thidua computed from the data when the form was made, and the
+totals, as values: the form holds no formula at all, and every text cell is written as
+text (a unit name or evidence starting with ``=`` never becomes a live formula, see
+:func:`thidua.present.xlsx_safety.put`). The import reads nothing but the input cells, and
+refuses an input cell holding a formula.
 
 A hidden sheet, ``_thidua``, identifies the form: a marker, the layout version, the year,
 the member and a fingerprint (SHA-256) of the scoring table, then the row of each criterion.
@@ -34,13 +36,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
+from thidua.compute.scoring import CriterionResult, score_year
 from thidua.errors import UsageError
 from thidua.present.ooxml import freeze_zip, row_height
-from thidua.year import YearData
+from thidua.present.xlsx_safety import put
+from thidua.year import TABLE, YearData
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "FORM_SHEET",
@@ -65,8 +68,6 @@ FIRST_ROW = HEADER_ROW + 1
 # Rows of the metadata sheet (column B holds the value).
 META_MARKER, META_VERSION, META_YEAR, META_MEMBER, META_TABLE = 1, 2, 3, 4, 5
 META_FIRST_CRITERION = 7
-
-MAX_UNZIPPED = 50 * 1024 * 1024  # a scoring form is a few kB; refuse zip bombs
 
 FONT = "Times New Roman"
 INPUT_FILL = "FFF2CC"  # pale yellow: "type here"
@@ -144,7 +145,9 @@ def kind_text(crit: m.Criterion) -> str:
 
 
 def _vn(value: Decimal) -> str:
-    """A decimal with a decimal comma, for messages and labels: 9,5; 10."""
+    """A decimal with a decimal comma, for messages and labels: 9,5; 10; 1E+308."""
+    if value.is_finite() and not -15 <= value.adjusted() <= 15:
+        return str(value.normalize()).replace(".", ",")
     return _num(value).replace(".", ",")
 
 
@@ -178,25 +181,6 @@ def _cell_number(value: Decimal) -> int | Decimal:
     return Decimal(_num(value))
 
 
-def _points_formula(crit: m.Criterion, row: int) -> str:
-    d, e, f = f"{COL_VALUE}{row}", f"{COL_TARGET}{row}", f"{COL_MAX}{row}"
-    kind = crit.kind
-    if kind is m.CriterionKind.QUANTITATIVE:
-        if crit.quantitative_mode is m.QuantitativeMode.PROPORTIONAL:
-            return f'=IF(OR({d}="",{e}=""),"",MIN({f},{f}*{d}/{e}))'
-        # Above target the official points depend on the best member of the cluster;
-        # the form shows the maximum a member can reach (explained in the notes).
-        return f'=IF(OR({d}="",{e}=""),"",IF({d}<{e},{f}/2*{d}/{e},IF({d}={e},{f}/2,{f})))'
-    if _is_met(crit):
-        return f'=IF({d}="đạt",{f},IF({d}="không đạt",0,""))'
-    if kind is m.CriterionKind.PER_COUNT:
-        each = _num(crit.points_each if crit.points_each is not None else Decimal(1))
-        return f'=IF({d}="","",MIN({f},{d}*{each}))'
-    if kind is m.CriterionKind.DEDUCTION:
-        return f'=IF({d}="","",-{d})'
-    return f'=IF({d}="","",{d})'
-
-
 def _prompt(crit: m.Criterion) -> tuple[str, str]:
     """Excel's input message for the self-score cell (title ≤ 32, text ≤ 255 characters)."""
     title = f"Tiêu chí {crit.id}"[:32]
@@ -224,6 +208,8 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     table = data.table
     layout = _layout(table)
     score = data.scores.get(member_id)
+    points = score_year(data)[member_id]
+    results = {c.criterion.id: c for c in points.criteria}
 
     wb = Workbook()
     ws = wb.active
@@ -246,7 +232,7 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     def title(row: int, text: str, *, strong: bool = False, size: int = 12) -> None:
         ws.merge_cells(f"A{row}:H{row}")
         cell = ws[f"A{row}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!A{row}")
         cell.font = Font(name=FONT, size=size, bold=strong)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -269,27 +255,29 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         COL_VALUE: "Tự chấm (định lượng: thực hiện)",
         COL_TARGET: "Chỉ tiêu (định lượng)",
         COL_MAX: "Tối đa",
-        COL_POINTS: "Điểm tạm tính",
+        COL_POINTS: "Điểm theo số liệu hiện có",
         COL_EVIDENCE: "Minh chứng",
     }
     for col, text in headers.items():
         cell = ws[f"{col}{HEADER_ROW}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!{col}{HEADER_ROW}")
         cell.font = bold
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         cell.border = box
     ws.row_dimensions[HEADER_ROW].height = 45
 
-    def styled(ref: str, value: object, *, f: Font = font, align: Alignment = wrap) -> None:
+    def styled(
+        ref: str, value: object, *, f: Font = font, align: Alignment = wrap, where: str = ""
+    ) -> None:
         cell = ws[ref]
-        cell.value = value
+        put(cell, value, where or f"{FORM_SHEET}!{ref}")
         cell.font = f
         cell.alignment = align
         cell.border = box
 
     validations: list[DataValidation] = []
-    for group in table.groups:
+    for gi, group in enumerate(table.groups):
         grow = layout.group_rows[group.id]
         fill = PatternFill("solid", fgColor=GROUP_FILL)
         for col in "ABCDEFGH":
@@ -305,14 +293,15 @@ def build_form(data: YearData, member_id: str) -> Workbook:
             f=bold,
             align=center,
         )
-        first, last = grow + 1, grow + len(group.criteria)
-        styled(f"G{grow}", f"=SUM(G{first}:G{last})", f=bold, align=center)
+        styled(f"G{grow}", _cell_number(points.self_groups[group.id]), f=bold, align=center)
         styled(f"H{grow}", None)
         ws[f"G{grow}"].number_format = "0.##"
-        for crit in group.criteria:
+        for ci, crit in enumerate(group.criteria):
             row = layout.rows[crit.id]
             entry = score.scores.get(crit.id) if score is not None else None
-            _criterion_row(ws, crit, row, entry, styled, center)
+            where = str(data.pos(TABLE, ("nhom", gi, "tieu_chi", ci)))
+            _criterion_row(data, member_id, crit, row, entry, results[crit.id], styled, where)
+            ws[f"{COL_POINTS}{row}"].number_format = "0.##"
             for col in (COL_VALUE, COL_EVIDENCE) + (
                 (COL_TARGET,) if crit.kind is m.CriterionKind.QUANTITATIVE else ()
             ):
@@ -338,25 +327,24 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         f=bold,
         align=center,
     )
-    group_refs = ",".join(f"G{r}" for r in layout.group_rows.values())
-    styled(f"G{total}", f"=SUM({group_refs})", f=bold, align=center)
+    styled(f"G{total}", _cell_number(points.self_total), f=bold, align=center)
     ws[f"G{total}"].number_format = "0.##"
     styled(f"H{total}", None)
 
     notes = [
         "Ghi chú:",
-        "- Cột G (điểm tạm tính) và dòng tổng chỉ để tham khảo, tự tính lại khi mở tệp; "
-        "thidua tính điểm chính thức từ các ô nhập khi xếp hạng.",
-        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì cột G ghi điểm "
-        "tối đa; điểm chính thức phụ thuộc kết quả của các đơn vị khác.",
-        "- Điểm trừ ghi số dương ở cột D; cột G và tổng cộng đã trừ.",
+        "- Cột G và dòng tổng: điểm tính theo số liệu đã có khi lập biểu mẫu, không tự tính "
+        "lại khi sửa; thidua tính lại điểm khi nhập biểu mẫu (thidua import) và khi xếp hạng.",
+        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì điểm phụ thuộc "
+        "kết quả của các đơn vị khác.",
+        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ.",
         "- Số thập phân nhập theo cách Excel của máy (ví dụ 9,5). Không dùng công thức trong "
         "các ô nhập.",
     ]
     for i, text in enumerate(notes, start=total + 2):
         ws.merge_cells(f"A{i}:H{i}")
         cell = ws[f"A{i}"]
-        cell.value = text
+        put(cell, text, f"{FORM_SHEET}!A{i}")
         cell.font = bold if i == total + 2 else font
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 30 if i > total + 2 else 16
@@ -380,21 +368,26 @@ def build_form(data: YearData, member_id: str) -> Workbook:
 
     _metadata_sheet(wb, data, member, layout)
     wb.security = WorkbookProtection(lockStructure=True)
-    wb.calculation.fullCalcOnLoad = True
     return wb
 
 
 def _criterion_row(
-    ws: Worksheet,
+    data: YearData,
+    member_id: str,
     crit: m.Criterion,
     row: int,
     entry: m.ScoreEntry | None,
+    result: CriterionResult,
     styled: Any,
-    center: Any,
+    where: str,
 ) -> None:
+    """One criterion's row; ``where`` is the criterion's place in the scoring table."""
+    from openpyxl.styles import Alignment
+
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
     styled(f"{COL_ID}{row}", crit.id, align=center)
     name = crit.name if not crit.guidance else f"{crit.name}\n({crit.guidance})"
-    styled(f"{COL_NAME}{row}", name)
+    styled(f"{COL_NAME}{row}", name, where=f'{where} (tên và hướng dẫn của tiêu chí "{crit.id}")')
     styled(f"{COL_KIND}{row}", kind_text(crit))
     value: object = None
     target: object = None
@@ -408,9 +401,13 @@ def _criterion_row(
     styled(f"{COL_VALUE}{row}", value, align=center)
     styled(f"{COL_TARGET}{row}", target, align=center)
     styled(f"{COL_MAX}{row}", _cell_number(crit.maximum), align=center)
-    styled(f"{COL_POINTS}{row}", _points_formula(crit, row), align=center)
-    ws[f"{COL_POINTS}{row}"].number_format = "0.##"
-    styled(f"{COL_EVIDENCE}{row}", entry.evidence if entry is not None else None)
+    pts = result.self_points
+    if pts is not None and crit.kind is m.CriterionKind.DEDUCTION:
+        pts = -pts
+    styled(f"{COL_POINTS}{row}", None if pts is None else _cell_number(pts), align=center)
+    file = data.score_files.get(member_id, "")
+    at = str(data.pos(file, ("diem", crit.id, "minh_chung")))
+    styled(f"{COL_EVIDENCE}{row}", entry.evidence if entry is not None else None, where=at)
 
 
 def _validations(crit: m.Criterion, row: int) -> list[Any]:
@@ -494,8 +491,10 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
     rows += [(cid, str(row)) for cid, row in layout.rows.items()]
     for i, (key, value) in enumerate(rows, start=1):
         # Everything is text, so no program turns "2021" into 2,021 or "1.10" into 1.1.
-        meta.cell(row=i, column=1, value=key).number_format = "@"
-        meta.cell(row=i, column=2, value=value).number_format = "@"
+        for col, text in ((1, key), (2, value)):
+            cell = meta.cell(row=i, column=col)
+            put(cell, text, f"{META_SHEET}!{'AB'[col - 1]}{i}")
+            cell.number_format = "@"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
 

@@ -2,6 +2,10 @@
 
 Only the input cells are read; a cell holding a formula is refused, and every value is
 checked against its criterion. Refusals name the sheet and the cell (``Điểm!D14: …``).
+
+The package is checked for a zip bomb before anything is inflated
+(:func:`thidua.present.xlsx_safety.check_zip`), and the hidden sheet is checked cell by
+cell against what thidua would write; any other value is a tampered form.
 """
 
 from __future__ import annotations
@@ -9,15 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import unicodedata
 import warnings
-import zipfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
-from thidua.errors import ThiduaError
 from thidua.present.form import (
     COL_EVIDENCE,
     COL_ID,
@@ -26,7 +28,6 @@ from thidua.present.form import (
     FORM_SHEET,
     LAYOUT_VERSION,
     MARKER,
-    MAX_UNZIPPED,
     META_FIRST_CRITERION,
     META_MARKER,
     META_MEMBER,
@@ -35,12 +36,21 @@ from thidua.present.form import (
     META_VERSION,
     META_YEAR,
     _is_met,
+    _layout,
     _member,
     _nfc,
     _num,
     _vn,
     table_fingerprint,
 )
+from thidua.present.xlsx_safety import (
+    EXCEL_CELL_MAX,
+    EXCEL_CELL_TEXT,
+    FormError,
+    cell_length,
+    check_zip,
+)
+from thidua.present.xlsx_safety import shown as _shown
 from thidua.year import YearData
 
 if TYPE_CHECKING:
@@ -57,14 +67,6 @@ __all__ = [
 # --- reading a filled form back --------------------------------------------------------------
 
 
-class FormError(ThiduaError):
-    """The form cannot be imported; ``faults`` are lines ``Điểm!D14: …`` (exit code 1)."""
-
-    def __init__(self, faults: Sequence[str]) -> None:
-        self.faults = tuple(faults)
-        super().__init__("\n".join(self.faults))
-
-
 @dataclass(frozen=True)
 class FormValue:
     """What the form says for one criterion: the self-score and the evidence (None: empty)."""
@@ -77,22 +79,7 @@ class FormValue:
 def _open_workbook(content: bytes, name: str) -> Workbook:
     from openpyxl import load_workbook
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-            damaged = archive.testzip()
-    except (zipfile.BadZipFile, EOFError, ValueError):
-        raise FormError(
-            [
-                f"{name}: không phải tệp Excel .xlsx (không mở được như một tệp nén zip); "
-                "tệp .xls cũ hoặc tệp đặt mật khẩu mở cần được lưu lại thành .xlsx không "
-                "mật khẩu"
-            ]
-        ) from None
-    if damaged is not None:
-        raise FormError([f"{name}: tệp .xlsx bị hỏng (phần {damaged} không đọc được)"])
-    if size > MAX_UNZIPPED:
-        raise FormError([f"{name}: tệp quá lớn để là một biểu mẫu chấm điểm ({size} byte)"])
+    check_zip(content, name)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (e.g. conditional formats); the
@@ -101,7 +88,10 @@ def _open_workbook(content: bytes, name: str) -> Workbook:
             return load_workbook(io.BytesIO(content), data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds on a broken package
         raise FormError(
-            [f"{name}: tệp .xlsx bị hỏng, không đọc được ({type(exc).__name__}: {exc})"]
+            [
+                f"{name}: tệp .xlsx bị hỏng, không đọc được "
+                f"({type(exc).__name__}: {_shown(str(exc))})"
+            ]
         ) from None
 
 
@@ -126,9 +116,15 @@ def _formula_text(cell: Any) -> str:
     return str(text if text is not None else value)
 
 
-def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict[str, int]:
-    """The form's identity; returns criterion id -> row. Raises FormError."""
+def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None:
+    """Check the form's identity (hidden sheet); raises FormError."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     command = f"thidua sheet {data.year} {member_id}"
+    redo = (
+        f"{name}: biểu mẫu đã bị sửa ở phần thông tin ẩn; hãy lập lại biểu mẫu bằng lệnh "
+        f"{command} và chép điểm sang"
+    )
     if META_SHEET not in wb.sheetnames:
         raise FormError(
             [
@@ -137,37 +133,32 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict
             ]
         )
     meta = wb[META_SHEET]
+    if not isinstance(meta, Worksheet):
+        raise FormError([redo])
 
-    def value(row: int) -> str:
-        return _text(meta.cell(row=row, column=2).value)
+    def value(row: int, col: int = 2) -> str:
+        return _text(meta.cell(row=row, column=col).value)
 
-    ref = f"{META_SHEET}!B"
     if value(META_MARKER) != MARKER:
         raise FormError(
             [
-                f"{ref}{META_MARKER}: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận "
-                f'biết "{MARKER}"); hãy lập biểu mẫu bằng lệnh {command}'
+                f"{name}: không phải biểu mẫu chấm điểm của thidua (thiếu dấu nhận biết "
+                f'"{MARKER}"); hãy lập biểu mẫu bằng lệnh {command}'
             ]
         )
     if value(META_VERSION) != LAYOUT_VERSION:
-        raise FormError(
-            [
-                f'{ref}{META_VERSION}: biểu mẫu theo mẫu phiên bản "{value(META_VERSION)}", '
-                f"thidua này đọc phiên bản {LAYOUT_VERSION}; hãy lập lại biểu mẫu bằng lệnh "
-                f"{command}"
-            ]
-        )
+        raise FormError([redo])
     faults = []
     year = value(META_YEAR)
     if year != str(data.year):
         faults.append(
-            f"{ref}{META_YEAR}: biểu mẫu của năm {year or '(trống)'}, không phải năm {data.year}; "
+            f"{name}: biểu mẫu của năm {_shown(year) or '(trống)'}, không phải năm {data.year}; "
             f"hãy dùng biểu mẫu năm {data.year} (lập bằng lệnh {command})"
         )
     form_member = value(META_MEMBER)
     if form_member != member_id:
         faults.append(
-            f'{ref}{META_MEMBER}: biểu mẫu của đơn vị "{form_member or "(trống)"}", không phải '
+            f'{name}: biểu mẫu của đơn vị "{_shown(form_member) or "(trống)"}", không phải '
             f'của đơn vị "{member_id}"; hãy nhập vào đúng đơn vị hoặc dùng đúng biểu mẫu'
         )
     if not faults:
@@ -175,22 +166,21 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> dict
         found = value(META_TABLE)
         if found != expected:
             faults.append(
-                f"{ref}{META_TABLE}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập "
-                f"biểu mẫu (mã bảng trong biểu mẫu {found[:12] or '(trống)'}, hiện nay "
+                f"{name}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập biểu mẫu "
+                f"(mã bảng trong biểu mẫu {_shown(found[:12]) or '(trống)'}, hiện nay "
                 f"{expected[:12]}); hãy lập biểu mẫu mới bằng lệnh {command} và chép điểm sang"
             )
     if faults:
         raise FormError(faults)
-    rows: dict[str, int] = {}
-    for r in range(META_FIRST_CRITERION, META_FIRST_CRITERION + 10_000):
-        cid = _text(meta.cell(row=r, column=1).value)
-        if not cid:
-            break
-        row_text = _text(meta.cell(row=r, column=2).value)
-        if not row_text.isdigit():
-            raise FormError([f'{META_SHEET}!B{r}: vị trí dòng của tiêu chí "{cid}" không đọc được'])
-        rows[cid] = int(row_text)
-    return rows
+    # The table is the one the form was made from: its rows are known; the hidden list
+    # must say the same, or the form was tampered with.
+    expected_rows = [
+        ("tieu_chi", "dong"),
+        *((c, str(r)) for c, r in _layout(data.table).rows.items()),
+    ]
+    for i, pair in enumerate(expected_rows, start=META_FIRST_CRITERION - 1):
+        if (value(i, 1), value(i)) != pair:
+            raise FormError([redo])
 
 
 def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list[FormValue]:
@@ -199,9 +189,12 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
     Raises :class:`FormError` listing every fault found (sheet and cell named).
     """
     _member(data, member_id)
+    from openpyxl.worksheet.worksheet import Worksheet
+
     wb = _open_workbook(content, name)
-    rows = _check_meta(wb, name, data, member_id)
-    if FORM_SHEET not in wb.sheetnames:
+    _check_meta(wb, name, data, member_id)
+    rows = _layout(data.table).rows
+    if FORM_SHEET not in wb.sheetnames or not isinstance(wb[FORM_SHEET], Worksheet):
         raise FormError([f'{name}: thiếu trang "{FORM_SHEET}" của biểu mẫu'])
     ws = wb[FORM_SHEET]
     faults: list[str] = []
@@ -209,19 +202,13 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
     command = f"thidua sheet {data.year} {member_id}"
     for group in data.table.groups:
         for crit in group.criteria:
-            row = rows.get(crit.id)
-            if row is None:
-                faults.append(
-                    f"{META_SHEET}!A{META_FIRST_CRITERION}: không có dòng của tiêu chí "
-                    f'"{crit.id}"; hãy lập lại biểu mẫu bằng lệnh {command}'
-                )
-                continue
+            row = rows[crit.id]
             shown_id = _text(ws[f"{COL_ID}{row}"].value)
             if shown_id != crit.id:
                 faults.append(
                     f'{FORM_SHEET}!{COL_ID}{row}: ô mã tiêu chí phải là "{crit.id}", nhưng gặp '
-                    f'"{shown_id}"; cấu trúc biểu mẫu đã bị sửa (chèn hoặc xóa dòng), hãy lập '
-                    f"lại biểu mẫu bằng lệnh {command}"
+                    f'"{_shown(shown_id)}"; cấu trúc biểu mẫu đã bị sửa (chèn hoặc xóa dòng), '
+                    f"hãy lập lại biểu mẫu bằng lệnh {command}"
                 )
                 continue
             value = _read_value(ws, crit, row, faults)
@@ -244,7 +231,7 @@ def _describe(value: object) -> str:
         return "một ngày hoặc giờ"
     if isinstance(value, int | float):
         return f"số {_vn(_decimal(value))}"
-    return f'chữ "{value}"'
+    return f'chữ "{_shown(str(value))}"'
 
 
 def _decimal(value: int | float) -> Decimal:
@@ -259,18 +246,34 @@ def _raw(ws: Worksheet, col: str, row: int, crit: m.Criterion, faults: list[str]
     cell = ws[f"{col}{row}"]
     if _is_formula(cell):
         faults.append(
-            f"{_ref(col, row)}: ô nhập liệu chứa công thức {_formula_text(cell)} "
+            f"{_ref(col, row)}: ô nhập liệu chứa công thức {_shown(_formula_text(cell))} "
             f'(tiêu chí "{crit.id}"); hãy nhập giá trị, không dùng công thức'
         )
         return ...
     if cell.data_type == "e":
         faults.append(
-            f'{_ref(col, row)}: ô chứa giá trị lỗi {cell.value} (tiêu chí "{crit.id}"); '
-            "hãy nhập giá trị"
+            f"{_ref(col, row)}: ô chứa giá trị lỗi {_shown(str(cell.value))} "
+            f'(tiêu chí "{crit.id}"); hãy nhập giá trị'
         )
         return ...
     value = cell.value
     if isinstance(value, str):
+        n = cell_length(value)
+        if n > EXCEL_CELL_MAX:
+            faults.append(
+                f"{_ref(col, row)}: ô dài {n} ký tự, vượt giới hạn {EXCEL_CELL_TEXT} ký tự của "
+                f'một ô Excel (tiêu chí "{crit.id}")'
+            )
+            return ...
+        bad = next(
+            (ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r"), None
+        )
+        if bad is not None:
+            faults.append(
+                f"{_ref(col, row)}: ô chứa ký tự điều khiển U+{ord(bad):04X} không in được "
+                f'(tiêu chí "{crit.id}"); hãy xóa ký tự đó'
+            )
+            return ...
         value = _nfc(value).strip()
         if not value:
             return None

@@ -9,6 +9,7 @@ import json
 from thidua.compute.history import History, HistoryRow
 from thidua.numbers import number
 from thidua.present.rankview import plain
+from thidua.present.textsafe import csv_cell
 
 # --------------------------------------------------------------------------- output
 
@@ -98,8 +99,12 @@ def render_json(history: History) -> str:
 
 
 def render_csv(history: History) -> str:
-    """One line per member and year; exact totals with a decimal point."""
+    """One line per member and year; exact totals with a decimal point.
 
+    Text cells go through :func:`~thidua.present.textsafe.csv_cell`, so that a name a
+    spreadsheet would take for a formula (``=…``, ``@…``) is shown as text; numbers stay
+    numbers.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
@@ -109,13 +114,13 @@ def render_csv(history: History) -> str:
         writer.writerow(
             [
                 row.year,
-                row.member,
-                row.short_name,
+                csv_cell(row.member),
+                csv_cell(row.short_name),
                 row.rank,
                 "true" if row.shared else "false",
                 plain(row.total),
                 "true" if row.leading else "false",
-                "; ".join(row.awards),
+                csv_cell("; ".join(row.awards)),
             ]
         )
     return buffer.getvalue()

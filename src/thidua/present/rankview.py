@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from thidua.compute.exact import to_decimal
 from thidua.numbers import number, percent
+from thidua.present.textsafe import csv_cell, md_escape
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, Row, YearResult
@@ -338,7 +339,11 @@ def render_json(result: YearResult) -> str:
 
 
 def render_csv(result: YearResult) -> str:
-    """One line per member in rank order; exact numbers with a decimal point."""
+    """One line per member in rank order; exact numbers with a decimal point.
+
+    Text cells go through :func:`thidua.present.textsafe.csv_cell`: a name starting with ``=``,
+    ``+``, ``-`` or ``@`` is not run as a formula by a spreadsheet. Numbers stay numbers.
+    """
     import csv
     import io
 
@@ -380,8 +385,8 @@ def render_csv(result: YearResult) -> str:
             [
                 row.rank,
                 flag(row.shared),
-                row.member.id,
-                row.member.short_name,
+                csv_cell(row.member.id),
+                csv_cell(row.member.short_name),
                 plain(score.self_total_exact),
                 plain(score.total_exact),
                 *(plain(score.groups_exact[gid]) for gid in groups),
@@ -390,11 +395,11 @@ def render_csv(result: YearResult) -> str:
                 "" if row.votes is None else row.votes,
                 plain(row.vote_share) or "",
                 flag(row.eligible),
-                row.exclusion or "",
+                csv_cell(row.exclusion or ""),
                 flag(row.leading),
-                "; ".join(row.awards),
-                "; ".join(offices.get(row.member.id, [])),
-                row.tie_note or "",
+                csv_cell("; ".join(row.awards)),
+                csv_cell("; ".join(offices.get(row.member.id, []))),
+                csv_cell(row.tie_note or ""),
             ]
         )
     return buffer.getvalue()
@@ -403,12 +408,12 @@ def render_csv(result: YearResult) -> str:
 # --- markdown -----------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(result: YearResult) -> str:
-    """A GFM table and the outcomes, numbers written the Vietnamese way (``84,5``)."""
+    """A GFM table and the outcomes, numbers written the Vietnamese way (``84,5``).
+
+    Every text from the data goes through :func:`thidua.present.textsafe.md_escape`, so that no
+    name can inject HTML, a link or table syntax.
+    """
     groups = [g.id for g in result.data.table.groups]
     votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
     head = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {g}" for g in groups)]
@@ -419,7 +424,7 @@ def render_markdown(result: YearResult) -> str:
     head.append("Ghi chú")
     align.append("---")
     lines = [
-        f"## {_md(_title(result))}",
+        f"## {md_escape(_title(result))}",
         "",
         "| " + " | ".join(head) + " |",
         "| " + " | ".join(align) + " |",
@@ -429,22 +434,22 @@ def render_markdown(result: YearResult) -> str:
         name = row.member.short_name
         cells = [
             str(row.rank),
-            f"**{_md(name)}**" if row.leading else _md(name),
+            f"**{md_escape(name)}**" if row.leading else md_escape(name),
             _vn(score.self_total_exact),
             _vn(score.total_exact),
             *(_vn(score.groups_exact[gid]) for gid in groups),
         ]
         if votes:
             cells += ["" if row.votes is None else str(row.votes), _pct(row.vote_share)]
-        cells.append(_md(_row_note(row)))
+        cells.append(md_escape(_row_note(row)))
         lines.append("| " + " | ".join(cells) + " |")
     for line in outcome_lines(result):
         if line.startswith("  - "):
-            lines.append("- " + _md(line[4:]))
+            lines.append("- " + md_escape(line[4:]))
         elif line.startswith("  "):
             lines.append("")
-            lines.append(_md(line[2:]))
+            lines.append(md_escape(line[2:]))
         else:
             lines.append("")
-            lines.append(_md(line))
+            lines.append(md_escape(line))
     return "\n".join(lines) + "\n"

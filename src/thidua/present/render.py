@@ -15,7 +15,11 @@ through the ``default:`` prefix: ``{% extends "default:minutes.html" %}``.
 
 Every template runs in Jinja2's :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`
 (no access to private attributes, no mutation of lists and dicts; see :class:`Sandbox`:
-no file access through paths either), with
+no file access through paths either, and bounded work (:mod:`thidua.present.template_limits`):
+no value over ``MAX_VALUE`` characters or items, at most ``MAX_LOOP`` loop iterations,
+``MAX_OUTPUT`` characters of output and ``MAX_SECONDS`` seconds per rendering, no endless
+recursion; a template that goes beyond fails with a :class:`RenderError` naming its file
+and line), with
 :class:`~jinja2.StrictUndefined` (a misspelt variable fails, naming template and line).
 Data is only ever passed as values, never used as template source, so Jinja syntax in
 the data is shown as text.
@@ -34,8 +38,10 @@ two decimals for display only.
 Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
 ``year``, ``next_year``, ``result`` (:class:`thidua.compute.results.YearResult`), ``data``,
 ``cluster``, ``regulation``, ``table``, ``groups``, ``tasks``, ``next_tasks``,
-``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows``,
-``ballots`` (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
+``conference``, ``members``, ``member_by_id``, ``leader``, ``deputy``, ``rows`` (rank
+order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vote``
+(:class:`~thidua.present.context.MinutesVote`: adopted or not, decided here), ``ballots``
+(:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
 ``today``, ``files`` (where missing files would go), ``illustrative``, ``blank`` and
 ``long_blank``; the globals ``BLANK``, ``LONG_BLANK`` and ``BLANK_LINE``.
 
@@ -58,7 +64,6 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 import thidua
@@ -74,6 +79,13 @@ from thidua.present.context import (
     RenderError,
     build_context,
 )
+from thidua.present.template_limits import (
+    MAX_MEMORY,
+    LimitedSandbox,
+    TemplateLimitError,
+    limit_environment,
+    render_limits,
+)
 from thidua.present.textsafe import md_escape
 from thidua.read.load import display_path
 from thidua.year import CONFERENCE
@@ -88,10 +100,13 @@ __all__ = [
     "Format",
     "RenderError",
     "Sandbox",
+    "TemplateLimitError",
     "build_context",
     "builtin_templates_dir",
+    "explain",
     "make_environment",
     "render_document",
+    "render_limits",
     "render_template",
     "today_from_epoch",
     "user_templates_dir",
@@ -209,13 +224,29 @@ FILTERS: dict[str, Callable[..., Any]] = {
 _SAFE_PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix", "parts", "parent", "as_posix"})
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja2's immutable sandbox, and no file access through :class:`~pathlib.Path` values."""
+class Sandbox(LimitedSandbox):
+    """Jinja2's immutable sandbox, no file access through :class:`~pathlib.Path` values, and
+    the limits of :class:`~thidua.present.template_limits.LimitedSandbox`: ``*``, ``**``,
+    ``+``, ``%`` and ``~`` cannot build huge values, every loop and piece of output is
+    charged to the budget of the rendering.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The answer depends only on the type and the name; asking costs a tenth of the
+        # rendering of a large year.
+        self._safe: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            if isinstance(obj, PurePath) and attr not in _SAFE_PATH_ATTRIBUTES:
+                safe = False
+            else:
+                safe = bool(super().is_safe_attribute(obj, attr, value))
+            self._safe[key] = safe
+        return safe
 
 
 def make_environment(user_dir: Path | None = None) -> Sandbox:
@@ -244,6 +275,7 @@ def make_environment(user_dir: Path | None = None) -> Sandbox:
     )
     env.filters.update(FILTERS)
     env.globals.update({"BLANK": BLANK, "LONG_BLANK": LONG_BLANK, "BLANK_LINE": BLANK_LINE})
+    limit_environment(env)
     return env
 
 
@@ -257,8 +289,9 @@ def _same_dir(a: Path, b: Path) -> bool:
 def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
     """Render template ``name``; any template fault becomes a :class:`RenderError`."""
     try:
-        template = env.get_template(name)
-        return template.render(context)
+        with render_limits():
+            template = env.get_template(name)
+            return template.render(context)
     except jinja2.TemplateSyntaxError as exc:
         where = _describe(env, exc.filename, exc.name)
         raise RenderError(
@@ -276,14 +309,18 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
         ArithmeticError,
         LookupError,
         AttributeError,
+        RecursionError,
+        MemoryError,
     ) as exc:
         frame = _template_frame(exc)
-        if frame is None and not isinstance(exc, jinja2.TemplateError):
+        if frame is None and not isinstance(
+            exc, jinja2.TemplateError | RecursionError | MemoryError
+        ):
             raise  # a fault of thidua itself, not of a template: keep the traceback
         where, line = frame if frame is not None else (f'"{name}"', 0)
         at = f", dòng {line}" if line else ""
         raise RenderError(
-            f"mẫu văn bản {_describe(env, where, None)}{at}: {_explain(exc)}"
+            f"mẫu văn bản {_describe(env, where, None)}{at}: {explain(exc)}"
         ) from None
 
 
@@ -333,8 +370,17 @@ _NO_ATTR = re.compile(r"^'(.+)' has no attribute '(.+)'$")
 _UNDEFINED = re.compile(r"^'(.+)' is undefined$")
 
 
-def _explain(exc: BaseException) -> str:
+def explain(exc: BaseException) -> str:
     text = str(exc)
+    if isinstance(exc, TemplateLimitError):
+        return text
+    if isinstance(exc, MemoryError):
+        return f"dựng văn bản cần quá nhiều bộ nhớ (hơn {MAX_MEMORY >> 20} MiB)"
+    if isinstance(exc, RecursionError):
+        return (
+            "mẫu văn bản gọi lại chính nó không dừng (include, extends, import hoặc macro "
+            "lồng nhau quá nhiều tầng)"
+        )
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"thao tác không được phép trong mẫu văn bản (chặn vì lý do an toàn): {text}"
     if isinstance(exc, jinja2.UndefinedError):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["csv_cell", "md_escape"]
+__all__ = ["csv_cell", "md_escape", "terminal_safe"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 # At the start of a line only: a list marker needs a space after it ("- x", "1. x"), a
@@ -37,3 +37,15 @@ def csv_cell(text: str) -> str:
     Only text goes through here: numbers are written as numbers (``-1`` stays ``-1``).
     """
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional controls that
+# reorder what a terminal shows (Trojan Source).
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character a terminal would act on shown as U+FFFD."""
+    return _TERMINAL_UNSAFE.sub("\ufffd", text)

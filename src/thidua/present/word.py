@@ -385,9 +385,11 @@ def _render_user_docx(
     env = r.make_environment(None)
     try:
         template = docxtpl.DocxTemplate(str(path))
-        template.render(context, jinja_env=env, autoescape=True)
-    except jinja2.TemplateError as exc:
-        raise r.RenderError(f"mẫu Word {display_path(path)} có lỗi: {exc}") from None
+        # The same budget of loop work, output, time and memory as the text templates.
+        with r.render_limits():
+            template.render(context, jinja_env=env, autoescape=True)
+    except (jinja2.TemplateError, RecursionError, MemoryError) as exc:
+        raise r.RenderError(f"mẫu Word {display_path(path)} có lỗi: {r.explain(exc)}") from None
     except Exception as exc:  # a damaged .docx: zip, XML errors
         raise r.RenderError(
             f"không đọc được mẫu Word {display_path(path)} ({type(exc).__name__}: {exc})"

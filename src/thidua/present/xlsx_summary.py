@@ -3,10 +3,12 @@
 Sheets ``Tổng hợp`` (totals and rank, in rank order), ``Theo nhóm`` (group subtotals,
 self and final, in member order), ``Chi tiết`` (one row per member and criterion) and
 ``Ghi chú`` (notes, e.g. that figures are illustrative). Every number is written as a
-value, never a formula, so every reader sees the same numbers. Points carry the number
-format ``#,##0.00``: the format string is locale-neutral and Excel/LibreOffice show it
-with the reader's separators, i.e. ``1.234,50`` on a Vietnamese system. Shares use
-``0.0%``, ranks and votes ``0``. The header row of each table sheet is frozen and filtered.
+value, never a formula, so every reader sees the same numbers; every text is written as
+text (:func:`thidua.present.xlsx_safety.put`), so a name starting with ``=`` is never run.
+Points carry the number format ``#,##0.00``: the format string is locale-neutral and
+Excel/LibreOffice show it with the reader's separators, i.e. ``1.234,50`` on a
+Vietnamese system. Shares use ``0.0%``, ranks and votes ``0``. The header row of each
+table sheet is frozen and filtered.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from thidua.present.ooxml import (
 from thidua.present.word_parts import (
     DOCX_FONT,
 )
+from thidua.present.xlsx_safety import put
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -90,15 +93,19 @@ def scores_workbook(result: YearResult) -> Any:
         rows: Sequence[Sequence[object]],
         formats: Mapping[int, str],
         widths: Sequence[float],
+        labels: Sequence[str],
     ) -> None:
+        """``labels[i]`` names the data of ``rows[i]`` (``đơn vị A, tiêu chí "1.2"``)."""
         for col, text in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=col, value=text)
+            cell = ws.cell(row=1, column=col)
+            put(cell, text, f"{ws.title}!{cell.coordinate}")
             cell.font = bold
             cell.fill = fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, values in enumerate(rows, start=2):
+        for r, (values, label) in enumerate(zip(rows, labels, strict=True), start=2):
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=col, value=value)
+                cell = ws.cell(row=r, column=col)
+                put(cell, value, f"{label} (ô {ws.title}!{cell.coordinate})")
                 cell.font = font
                 cell.alignment = Alignment(vertical="top", wrap_text=isinstance(value, str))
                 if col in formats and isinstance(value, int | Decimal):
@@ -171,6 +178,7 @@ def scores_workbook(result: YearResult) -> Any:
             9: SHARE_FORMAT,
         },
         [9, 9, 42, 13, 13, 10, 10, 11, 10, 32, 40],
+        [f"đơn vị {row.member.id}" for row in result.rows],
     )
 
     # Theo nhóm: member order.
@@ -191,7 +199,14 @@ def scores_workbook(result: YearResult) -> Any:
     formats = dict.fromkeys(range(4, ncols), POINTS_FORMAT)
     formats[1] = WHOLE_FORMAT
     formats[ncols] = WHOLE_FORMAT
-    table_sheet(group_ws, headers, rows, formats, [6, 9, 42] + [13] * (ncols - 3))
+    table_sheet(
+        group_ws,
+        headers,
+        rows,
+        formats,
+        [6, 9, 42] + [13] * (ncols - 3),
+        [f"đơn vị {mid}" for mid in result.scores],
+    )
 
     # Chi tiết: member × criterion.
     detail_ws = wb.create_sheet("Chi tiết")
@@ -201,9 +216,11 @@ def scores_workbook(result: YearResult) -> Any:
         "Cách tính", "Lý do thẩm định", "Minh chứng",
     ]  # fmt: skip
     rows = []
+    labels = []
     for mid, score in result.scores.items():
         for c in score.criteria:
             entry = c.entry
+            labels.append(f'đơn vị {mid}, tiêu chí "{c.criterion.id}"')
             rows.append(
                 [
                     mid,
@@ -229,6 +246,7 @@ def scores_workbook(result: YearResult) -> Any:
         rows,
         {7: POINTS_FORMAT, 9: POINTS_FORMAT, 11: POINTS_FORMAT, 12: POINTS_FORMAT},
         [10, 30, 7, 9, 44, 14, 9, 11, 11, 11, 11, 11, 40, 30, 30],
+        labels,
     )
 
     # Ghi chú: what a reader must know about these figures.
@@ -251,7 +269,8 @@ def scores_workbook(result: YearResult) -> Any:
         ],
     ]
     for i, text in enumerate(lines, start=1):
-        cell = notes_ws.cell(row=i, column=1, value=text or None)
+        cell = notes_ws.cell(row=i, column=1)
+        put(cell, text or None, f"{notes_ws.title}!A{i}")
         cell.font = bold if i == 1 else font
     notes_ws.column_dimensions["A"].width = 120
     return wb

@@ -39,7 +39,7 @@ from thidua.year import (
     shown_path,
 )
 
-_YEAR_DIR = re.compile(r"\d{4}")
+_YEAR_DIR = re.compile(r"[0-9]{4}")  # ASCII digits only: int() takes "٢٠٢٠" too
 M = TypeVar("M", bound=m.Model)
 
 

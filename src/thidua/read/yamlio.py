@@ -16,8 +16,11 @@ Invariants:
 - refused, each as a Vietnamese problem at its position: tags other than ``!!str``,
   anchors and aliases (never expanded, so alias bombs cost nothing), duplicate keys
   (compared after NFC), null or non-scalar keys, keys starting with a no-break space,
-  a second document, UTF-16/32, invalid UTF-8, control characters, a BOM inside the
-  text, files over ``MAX_FILE_BYTES`` and nesting over ``MAX_DEPTH``;
+  a second document, UTF-16/32, invalid UTF-8, control characters and bidirectional
+  controls (raw, and in double-quoted scalars also as escapes: ``"\\x01"``, ``"\\e"``,
+  ``"\\u202E"``; tab and line feed stay allowed), a BOM inside the text, git conflict
+  markers, keys and values over ``MAX_TEXT_CHARS`` characters, files over
+  ``MAX_FILE_BYTES`` and nesting over ``MAX_DEPTH``;
 - the tree is built from parser events with an explicit stack (no recursion) and a
   depth limit, so hostile nesting cannot exhaust the interpreter stack;
 - the only exception that leaves this module is :class:`~thidua.errors.DataError`,
@@ -33,12 +36,19 @@ import re
 import stat
 
 from thidua.errors import DataError, Position, error
-from thidua.read.yamltree import _LINE_BREAK, MAX_DEPTH, _build
+from thidua.read.yamltree import (
+    _BIDI_CONTROLS,
+    _LINE_BREAK,
+    MAX_DEPTH,
+    MAX_TEXT_CHARS,
+    _build,
+)
 from thidua.sources import SourceMap, YamlPath
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_TEXT_CHARS",
     "SourceMap",
     "YamlPath",
     "parse_yaml",
@@ -49,9 +59,16 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 _MIB = 1024 * 1024
 
-# Characters YAML 1.1 allows in a stream (the set libyaml's reader enforces). We check
-# them ourselves to report a precise position and a friendly message.
-_FORBIDDEN_CHAR = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters YAML 1.1 allows in a stream (the set libyaml's reader enforces), less the
+# invisible bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+# that reorder how text is shown ("Trojan Source"). We check them ourselves to report a
+# precise position and a friendly message. One character class: one fast pass over a file.
+_FORBIDDEN_CHAR = re.compile(
+    "[^\t\n\r\x20-\x7e\x85\xa0-\u061b\u061d-\u200d\u2010-\u2029\u202f-\u2065"
+    "\u206a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+# Lines git leaves when a merge conflicts; `=======` must be alone on its line.
+_CONFLICT_MARKER = re.compile(r"^(?:(?:<{7}|\|{7}|>{7})(?:[ \t\r]|$)|={7}[ \t\r]*$)", re.MULTILINE)
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     # UTF-32 first: its little-endian BOM starts with the UTF-16 one.
@@ -88,6 +105,7 @@ def parse_yaml(data: bytes, display_path: str) -> tuple[object, SourceMap]:
     if len(data) > MAX_FILE_BYTES:
         raise DataError([error(Position(display_path, 1, 1), _too_large(len(data)))])
     data, text = _decode(data, display_path)
+    _refuse_conflict_markers(text, display_path)
     root, source_map, problems = _build(data, text, display_path)
     if problems:
         raise DataError(problems)
@@ -138,8 +156,31 @@ def _decode(data: bytes, path: str) -> tuple[bytes, str]:
     return data, text
 
 
+def _refuse_conflict_markers(text: str, path: str) -> None:
+    """Refuse a file git left mid-merge, at the first marker line."""
+    # Plain substring tests first: they cost next to nothing on an 8 MB year.
+    if not any(sign * 7 in text for sign in "<=>|"):
+        return
+    marker = _CONFLICT_MARKER.search(text)
+    if marker is None:
+        return
+    line, _ = _line_column(text, marker.start())
+    message = (
+        "tệp còn dấu xung đột của git chưa giải quyết (các dòng bắt đầu bằng "
+        '"<<<<<<<", "=======", ">>>>>>>" do git merge hoặc git pull để lại); hãy giữ '
+        "lại phiên bản đúng giữa các dấu này, xóa phiên bản kia và xóa hết các dòng "
+        "đánh dấu, rồi chạy lại thidua check"
+    )
+    raise DataError([error(Position(path, line, 1), message)])
+
+
 def _forbidden_char(char: str) -> str:
     code = ord(char)
+    if char in _BIDI_CONTROLS:
+        return (
+            f"ký tự điều khiển hướng chữ U+{code:04X} (vô hình, làm đảo thứ tự hiển thị "
+            "văn bản) không được phép trong tệp dữ liệu; hãy xóa ký tự này"
+        )
     if code == 0:
         return (
             "ký tự NUL (U+0000) không được phép trong tệp dữ liệu; tệp có thể bị hỏng "

@@ -3,7 +3,9 @@
 
 The invariants are those of :mod:`thidua.read.yamlio` (the entry points): an explicit
 stack and a depth limit, only ``!!str`` tags, no anchors or aliases, no duplicate or
-null keys; every refusal is a Vietnamese problem at its position.
+null keys, no value over ``MAX_TEXT_CHARS`` characters, no control or bidirectional
+character made by a double-quoted scalar's escapes; every refusal is a Vietnamese
+problem at its position.
 """
 
 from __future__ import annotations
@@ -48,6 +50,20 @@ _BAD_KEY = "\x00"
 
 # Line breaks exactly as YAML (and libyaml's marks) count them.
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# What a double-quoted scalar's escapes (\x01, \u0000, \e, \N, \r, \u202E, ...) can put
+# into a value that the raw text could not hold: anything that is not legal in XML 1.0
+# (openpyxl and python-docx refuse it), other C0/C1 controls (raw escape sequences on a
+# terminal), bidirectional controls and U+FEFF. Tab and line feed stay allowed.
+_UNSAFE_IN_VALUE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+# One text value at most fills one Excel cell; it also bounds the work any single value
+# can cause (formatting, rendering, comparing).
+MAX_TEXT_CHARS = 32_767
 
 
 _MSG_TAB = "không dùng ký tự Tab để thụt lề; hãy dùng dấu cách"
@@ -60,6 +76,34 @@ _MSG_NBSP_KEY = (
     "khóa bắt đầu bằng dấu cách không ngắt (U+00A0), thường lẫn vào khi sao chép từ Word "
     "hoặc trang web; hãy thay bằng dấu cách thường"
 )
+
+
+def _escaped_char(char: str) -> str:
+    code = ord(char)
+    if char in _BIDI_CONTROLS:
+        kind = "ký tự điều khiển hướng chữ"
+    elif code < 0x20 or 0x7F <= code <= 0x9F:
+        kind = "ký tự điều khiển"
+    else:
+        kind = "ký tự không hợp lệ"
+    return (
+        f'giá trị chứa {kind} U+{code:04X}, tạo ra bởi mã thoát bắt đầu bằng dấu "\\" '
+        "trong chuỗi ngoặc kép; ký tự này không hiển thị được, làm rối màn hình và làm "
+        "hỏng bảng tính Excel, văn bản Word; hãy xóa mã thoát đó"
+    )
+
+
+def _too_long_text(length: int) -> str:
+    return (
+        f"giá trị quá dài ({_thousands(length)} ký tự); mỗi giá trị tối đa "
+        f"{_thousands(MAX_TEXT_CHARS)} ký tự (sức chứa của một ô Excel); hãy rút gọn "
+        "hoặc tách thành nhiều mục"
+    )
+
+
+def _thousands(number: int) -> str:
+    # Vietnamese groups thousands with a dot.
+    return f"{number:,}".replace(",", ".")
 
 
 def _line_text(text: str, line: int) -> str:
@@ -126,6 +170,8 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
     normalize = unicodedata.normalize
     nulls = _NULLS
     str_tag = _STR_TAG
+    max_chars = MAX_TEXT_CHARS
+    unsafe = _UNSAFE_IN_VALUE.search
 
     root: object = None
     # The current container and its state live in locals; outer ones are on ``stack``.
@@ -151,6 +197,11 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                 scalar: str = event.value
                 if not is_nfc("NFC", scalar):
                     scalar = normalize("NFC", scalar)
+                if len(scalar) > max_chars:
+                    problems.append(error(at(pos), _too_long_text(len(scalar))))
+                elif event.style == '"' and (bad := unsafe(scalar)) is not None:
+                    # Only escapes make such characters: the raw text was checked whole.
+                    problems.append(error(at(pos), _escaped_char(bad.group())))
                 value: str | None = scalar
                 tag = event.tag
                 if tag is not None:

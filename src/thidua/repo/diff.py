@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from thidua.compute.compare import YearDiff, compare
 from thidua.compute.ranking import rank_year
 from thidua.errors import DataError, Position, Problem, ThiduaError
 from thidua.read.load import display_path
-from thidua.repo.git import find_repo
+from thidua.repo.atomic import os_reason
+from thidua.repo.git import GitRepo, find_repo
 from thidua.repo.years import open_year
 from thidua.year import YearData
 
@@ -34,7 +34,15 @@ def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -
     repo = find_repo(data_dir)
     folder = repo.relative(data_dir) / str(year)
     label_a = rev_a or "HEAD"
-    with tempfile.TemporaryDirectory(prefix="thidua-diff-") as tmp:
+    try:
+        temporary = tempfile.TemporaryDirectory(prefix="thidua-diff-")
+    except OSError as exc:
+        raise ThiduaError(
+            "không tạo được thư mục tạm để chép các phiên bản ra so sánh "
+            f"({os_reason(exc)}); hãy kiểm tra thư mục tạm của hệ thống (biến môi "
+            "trường TMPDIR, TEMP hoặc TMP)"
+        ) from None
+    with temporary as tmp:
         side_a = _at_revision(repo, label_a, folder, year, Path(tmp) / "a")
         if rev_b is None:
             label_b = WORKTREE
@@ -50,11 +58,9 @@ def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -
         return compare(rank_year(side_a), rank_year(side_b), label_a, label_b)
 
 
-def _at_revision(repo: Any, rev: str, folder: PurePosixPath, year: int, dest: Path) -> YearData:
-    commit = repo.commit(rev)
-    if repo.export(commit, folder, dest / str(year)) == 0:
+def _at_revision(repo: GitRepo, rev: str, folder: PurePosixPath, year: int, dest: Path) -> YearData:
+    if not repo.export(rev, folder, dest / str(year)):
         raise ThiduaError(f'năm {year} không có ở phiên bản "{rev}": thiếu thư mục {folder}')
-    # A temporary folder: a parse cache for it would never be read again.
     return _checked(open_year(dest, year), dest, f"{rev}:{folder.parent}")
 
 

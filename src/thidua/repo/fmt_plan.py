@@ -4,11 +4,13 @@ in memory with :func:`thidua.repo.fmt.format_source`; files with errors are left
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from thidua.errors import DataError, Problem
+from thidua.errors import DataError, Position, Problem, error
 from thidua.read.load import available_years, display_path, year_folder
+from thidua.read.yamlio import read_file
 from thidua.repo.fmt import format_source, model_for
 from thidua.repo.years import open_year
 from thidua.year import year_files
@@ -16,11 +18,17 @@ from thidua.year import year_files
 
 @dataclass
 class FilePlan:
-    """One data file: where it is, and its canonical bytes if they differ from the file."""
+    """One data file: where it is, the bytes read, and the canonical bytes if they differ.
+
+    ``read_only`` is set for a file that needs formatting but that the user may not write
+    (no write permission bit): the CLI leaves it alone and says so.
+    """
 
     path: Path
     shown: str
+    source: bytes
     new: bytes | None = None
+    read_only: bool = False
 
     @property
     def changed(self) -> bool:
@@ -34,13 +42,36 @@ class FmtPlan:
     skipped: list[str] = field(default_factory=list)  # files with errors, left alone
 
 
+_MSG_OUTSIDE = (
+    "tệp này thực ra là {real} (qua liên kết tượng trưng), nằm ngoài thư mục dữ liệu "
+    "{data}; fmt không sửa tệp ngoài thư mục dữ liệu"
+)
+
+
+def _outside(path: Path, root: Path) -> Path | None:
+    """The real path of ``path`` if it lies outside ``root`` (followed through links)."""
+    real = Path(os.path.realpath(path))
+    return None if root in real.parents else real
+
+
+def _read_only(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # gone meanwhile: the write will notice (expected=)
+        return False
+    return not (mode & 0o222) or not os.access(path, os.W_OK)
+
+
 def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
     """What ``fmt`` would change in ``years`` (all years when None); reads, never writes.
 
     A file with an error (of its own, or found by the cross-file checks at a place in it)
     is not formatted: its problems are returned and its name is listed in ``skipped``.
+    So is a file to change whose real path (through symbolic links) is outside
+    ``data_dir``. A linked file inside ``data_dir`` is written through its link.
     """
     result = FmtPlan()
+    root = Path(os.path.realpath(data_dir))
     for year in years if years else available_years(data_dir):
         _data, problems = open_year(data_dir, year)
         folder = year_folder(data_dir, year)
@@ -54,12 +85,21 @@ def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
             if shown in bad:
                 result.skipped.append(shown)
                 continue
-            source = path.read_bytes()
-            try:
+            try:  # read again: the loader's copy is not kept, and it may have changed
+                source = read_file(path, shown)
                 new = format_source(source, model, shown)
             except DataError as exc:
                 result.problems.extend(exc.problems)
                 result.skipped.append(shown)
                 continue
-            result.files.append(FilePlan(path, shown, None if new == source else new))
+            if new == source:
+                result.files.append(FilePlan(path, shown, source))
+                continue
+            real = _outside(path, root)
+            if real is not None:
+                message = _MSG_OUTSIDE.format(real=real, data=display_path(data_dir))
+                result.problems.append(error(Position(shown), message))
+                result.skipped.append(shown)
+                continue
+            result.files.append(FilePlan(path, shown, source, new, _read_only(path)))
     return result

@@ -5,15 +5,17 @@ The YAML is edited with the round-trip reader and writer of ``thidua fmt``
 comments, key order and quoting elsewhere in the file are kept; only ``tu_cham`` and
 ``minh_chung`` of the member's criteria change, and a value equal to the one in the file
 keeps its spelling. Line ends (LF or CRLF) and a byte-order mark are kept as the file had
-them. The new text is checked by opening the year from a temporary copy; the score file is
-never touched here: the CLI writes it atomically.
+them. The new text is checked by opening the year from a temporary copy of its YAML data
+files (regular files only, never through a symbolic link, size-bounded); the score file is
+written only by :meth:`ImportPlan.write`, atomically, refused if it changed since it was read.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 import re
-import shutil
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -26,14 +28,18 @@ from thidua import models as m
 from thidua.errors import DataError, Problem, UsageError
 from thidua.present.form import _member, _num
 from thidua.present.form_read import FormValue, read_form
+from thidua.present.xlsx_safety import MAX_UNZIPPED, FormError
 from thidua.read.load import display_path
+from thidua.read.yamlio import MAX_FILE_BYTES
+from thidua.repo.atomic import ABSENT, ChangedMeanwhile, WriteError, os_reason, write_text_atomic
 from thidua.repo.years import open_year
-from thidua.year import SCORES_DIR, TABLE, YearData
+from thidua.year import OPTIONAL, REQUIRED, SCORES_DIR, TABLE, YearData
 
 __all__ = [
     "ImportPlan",
     "apply_values",
     "plan_import",
+    "read_form_file",
 ]
 
 
@@ -168,6 +174,21 @@ def _insert_in_order(scores: Any, cid: str, entry: Any, order: list[str]) -> Non
     scores.insert(pos, cid, entry)  # the dumper quotes "1.1" (it would read as a number)
 
 
+def read_form_file(path: Path) -> bytes:
+    """The bytes of a filled form; too large or unreadable: FormError."""
+    shown = display_path(path)
+    try:
+        with path.open("rb") as stream:
+            content = stream.read(MAX_UNZIPPED + 1)
+    except OSError as exc:
+        raise FormError([f"{shown}: không đọc được tệp ({os_reason(exc)})"]) from None
+    if len(content) > MAX_UNZIPPED:
+        raise FormError(
+            [f"{shown}: tệp quá lớn để là một biểu mẫu chấm điểm (hơn {MAX_UNZIPPED // 2**20} MB)"]
+        )
+    return content
+
+
 # --- the whole import ------------------------------------------------------------------------
 
 
@@ -179,6 +200,19 @@ class ImportPlan:
     old: str | None  # None: the file does not exist yet
     new: str
     changed: int  # criteria whose self-score or evidence changes
+
+    def write(self) -> None:
+        """Write the new text, unless the file changed since it was read (ChangedMeanwhile).
+
+        A score file linked to somewhere outside its year folder is not written (WriteError).
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(self.path.parent, os_reason(exc), folder=True) from None
+        expected = ABSENT if self.old is None else self.old
+        year_folder = self.path.parents[1]  # <year>/diem/<file>
+        write_text_atomic(self.path, self.new, expected=expected, inside=year_folder)
 
     def diff(self) -> str:
         """A unified diff of the score file, ``a/<path>`` → ``b/<path>``."""
@@ -199,19 +233,34 @@ def _score_path(data: YearData, member_id: str) -> Path:
     name = data.score_files.get(member_id)
     if name is not None:
         return data.folder / name
+    for suffix in (".yaml", ".yml"):
+        path = data.folder / SCORES_DIR / f"{member_id}{suffix}"
+        if member_id in data.unreadable_scores and os.path.lexists(path):
+            # The file is there but did not load: never overwrite what the user must fix.
+            raise UsageError(
+                f"tệp điểm {display_path(path)} đang có lỗi nên chưa nhập được; hãy sửa theo "
+                f"thidua check {data.year} rồi nhập lại"
+            )
     path = data.folder / SCORES_DIR / f"{member_id}.yaml"
-    if path.exists():
-        # The file is there but did not load: never overwrite what the user must fix.
+    owner = next(
+        (mid for mid, file in data.score_files.items() if data.folder / file == path), None
+    )
+    if owner is not None:
+        # It loaded, but holds another member's scores (a warning only): not ours to write.
         raise UsageError(
-            f"tệp điểm {display_path(path)} đang có lỗi nên chưa nhập được; hãy sửa theo "
+            f'tệp điểm {display_path(path)} đang chứa điểm của đơn vị "{owner}" (khóa don_vi); '
+            f"hãy đổi tên tệp đó thành {SCORES_DIR}/{owner}.yaml rồi nhập lại"
+        )
+    if os.path.lexists(path):
+        raise UsageError(
+            f"{display_path(path)} không phải là tệp điểm đọc được; hãy sửa theo "
             f"thidua check {data.year} rồi nhập lại"
         )
     return path
 
 
-def _read_text(path: Path) -> tuple[str, str, bool]:
+def _read_text(raw: bytes) -> tuple[str, str, bool]:
     """(text with \\n line ends, the file's line end, whether it starts with a BOM)."""
-    raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -234,14 +283,20 @@ def plan_import(data_dir: Path, year: int, member_id: str, content: bytes, name:
     values = read_form(content, name, data, member_id)
     path = _score_path(data, member_id)
     if path.exists():
-        text, newline, bom = _read_text(path)
+        try:  # the file loaded a moment ago: a failure here means it changed since
+            raw = path.read_bytes()
+            text, newline, bom = _read_text(raw)
+            old_text: str | None = raw.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise ChangedMeanwhile(path) from None
         new = apply_values(text, data, member_id, values)
-        old_text: str | None = path.read_bytes().decode("utf-8")
         new = ("\ufeff" if bom else "") + new.replace("\n", newline)
     else:
         new = apply_values(None, data, member_id, values)
         old_text = None
     changed = _count_changes(data, member_id, values)
+    if changed == 0 and old_text is not None:
+        new = old_text  # nothing to change: not even the quoting of other values
     if old_text != new:
         _validate(data, member_id, path, new)
     return ImportPlan(path, old_text, new, changed)
@@ -273,6 +328,56 @@ def _missing(data: YearData, member_id: str) -> int:
     return n
 
 
+def _data_names(folder: Path) -> list[str]:
+    """The year's data files the loader reads, relative: top-level files and diem/*.y(a)ml."""
+    names = [*REQUIRED, *OPTIONAL]
+    scores = folder / SCORES_DIR
+    if scores.is_dir() and not scores.is_symlink():
+        with os.scandir(scores) as entries:
+            names += [
+                f"{SCORES_DIR}/{e.name}"
+                for e in entries
+                if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
+            ]
+    return names
+
+
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """The first ``limit`` + 1 bytes of a regular file; None for a symlink, a device, a FIFO,
+    a folder or a missing file (never followed, never blocked on)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _copy_data_files(folder: Path, target: Path) -> None:
+    """Copy the year's YAML data files (only those, regular files only) into ``target``.
+
+    A file too large to load is copied cut just past the loader's limit, so that the
+    loader refuses the copy as it refuses the original.
+    """
+    (target / SCORES_DIR).mkdir(parents=True)
+    for name in _data_names(folder):
+        content = _read_regular(folder / name, MAX_FILE_BYTES)
+        if content is not None:
+            (target / name).write_bytes(content)
+
+
 def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
     """Load the year from a temporary copy holding ``new``; refuse if errors appear.
 
@@ -282,7 +387,7 @@ def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
     rel = path.relative_to(data.folder)
     with tempfile.TemporaryDirectory(prefix="thidua-import-") as tmp:
         tmp_year = Path(tmp) / str(data.year)
-        shutil.copytree(data.folder, tmp_year, ignore=shutil.ignore_patterns(".git"))
+        _copy_data_files(data.folder, tmp_year)
         before_data, before = open_year(Path(tmp), data.year)
         target = tmp_year / rel
         target.parent.mkdir(parents=True, exist_ok=True)

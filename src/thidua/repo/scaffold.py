@@ -21,6 +21,7 @@ anywhere. The folder appears whole or not at all (built aside, then renamed).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from thidua.errors import ThiduaError
 from thidua.read.load import display_path
-from thidua.repo.atomic import create_dir_atomic
+from thidua.repo.atomic import WriteError, create_dir_atomic
 from thidua.repo.git import run_git
 from thidua.repo.newyear import schema_comment
 from thidua.repo.schema import KINDS, render_all
@@ -310,14 +311,18 @@ def init(target: Path, year: int | None = None) -> list[str]:
     """Create the repository in ``target``; return the lines to tell the user."""
 
     shown = display_path(target)
+    taken = ThiduaError(
+        f"{shown} đã có nội dung; thidua init chỉ tạo kho dữ liệu mới trong một thư mục "
+        "chưa có hoặc còn trống"
+    )
     was_empty_dir = False
     if target.exists():
-        if not target.is_dir() or any(target.iterdir()):
-            raise ThiduaError(
-                f"{shown} đã có nội dung; thidua init chỉ tạo kho dữ liệu mới trong một thư "
-                "mục chưa có hoặc còn trống"
-            )
-        target.rmdir()  # recreated whole below
+        try:
+            if not target.is_dir() or any(target.iterdir()):
+                raise taken
+            target.rmdir()  # recreated whole below
+        except OSError as exc:
+            raise WriteError.from_os_error(target, exc, folder=True) from None
         was_empty_dir = True
     chosen = init_year() if year is None else year
 
@@ -329,9 +334,12 @@ def init(target: Path, year: int | None = None) -> list[str]:
 
     try:
         create_dir_atomic(target, files(chosen), git_init)
-    except BaseException:
+    except BaseException as exc:
         if was_empty_dir:  # leave the folder as it was found
-            target.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):
+                target.mkdir(exist_ok=True)
+        if isinstance(exc, FileExistsError):  # appeared meanwhile
+            raise taken from None
         raise
     return [
         f"Đã tạo kho dữ liệu thi đua tại {shown} (năm {chosen}).",
