@@ -143,9 +143,7 @@ def test_text_up_to_one_excel_cell() -> None:
     ]
 
 
-def test_huge_value_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_huge_value_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 19 MB value (which took `fmt` 22 s) is refused by its length, before any work on it."""
     big = "x" * (19 * 1024 * 1024)
     write_year(tmp_path, {"nhiem-vu.yaml": f"nam: 2020\nghi_chu: {big}\n"})
