@@ -13,11 +13,29 @@ hard-coded English. Everything a user of ``thidua`` reads is Vietnamese, so:
   code), whose ``show()`` prints ``Lỗi: …`` and where to read the help. The translation
   lives in the group, not in ``main()``, so ``CliRunner().invoke(app, …)`` shows it too.
 
-Messages are built from the exception's structure (its class, its parameter, the pydantic
-error behind a bad value) rather than by parsing English; a table of click's English
-patterns covers the rest, and an unknown English message still becomes a generic
-Vietnamese one that quotes the offending value. A message that is already Vietnamese
-(non-ASCII, e.g. a ``typer.BadParameter`` raised by thidua itself) passes through.
+Every English text and its Vietnamese replacement is a row of the one table in
+:mod:`thidua.cli.locale_table`; this module holds no wording of its own. Messages are
+built from the exception's structure (its class, its parameter, the pydantic error behind
+a bad value) where it has one; the rest are recognised by the table's English, and an
+unknown English message still becomes a generic Vietnamese one that quotes the offending
+value. A message that is already Vietnamese (e.g. a ``typer.BadParameter`` raised by
+thidua itself) passes through.
+
+What typer exports is used where it can be: ``typer.BadParameter``, ``typer.Abort``,
+``typer.Exit``, ``typer.echo``, ``typer.Context`` (the base of
+:class:`VietnameseContext`) and ``typer.core.TyperGroup`` / ``TyperCommand``. typer has no
+public name for the rest, which therefore still comes from ``typer._click``:
+
+- ``HelpFormatter``: the class a context formats help with; Vietnamese headings, usage
+  and markers need a subclass of it;
+- ``ClickException`` and ``UsageError``: typer's ``main`` shows and exits only on these,
+  so the Vietnamese errors must be instances of them, and usage errors are told from
+  other failures by class (exit code 2 and a help pointer);
+- ``MissingParameter``, ``NoSuchOption``, ``NoArgsIsHelpError``: their fields (the
+  parameter, the option and its close matches) are what the Vietnamese is built from, and
+  a no-arguments help screen must pass through untouched;
+- ``Command`` and click's base ``Context``, for type annotations only: the methods this
+  module overrides are declared with them.
 
 Help output is forced to the plain (non-rich) formatter: rich's panels carry their own
 English titles. Only modules typer has already imported are used: start-up stays cheap.
@@ -26,58 +44,91 @@ English titles. Only modules typer has already imported are used: start-up stays
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from difflib import get_close_matches
 from enum import Enum
-from typing import IO, Any
+from functools import cache
+from typing import IO, TYPE_CHECKING, Any
 
 import typer
-from typer._click.core import Command, Context
+from typer._click import HelpFormatter
 from typer._click.exceptions import (
-    BadParameter,
     ClickException,
     MissingParameter,
     NoArgsIsHelpError,
     NoSuchOption,
     UsageError,
 )
-from typer._click.formatting import HelpFormatter
 from typer.core import TyperCommand, TyperGroup
-from typer.exceptions import Abort, Exit
 
-ERROR_PREFIX = "Lỗi: "
-HELP_HINT = "Xem thêm: {command} {option}"
-ABORTED = "Đã hủy."
-USAGE_PREFIX = "Cách dùng: "
-HELP_OPTION_TEXT = "Hiện hướng dẫn này rồi thoát."
+from thidua.cli.locale_table import PYDANTIC_ERRORS, TABLE
 
-# What typer/click write, and what the user reads instead.
-_CLICK_HELP_OPTION_TEXT = "Show this message and exit."
-_HEADINGS = {"Options": "Tùy chọn", "Arguments": "Tham số", "Commands": "Lệnh"}
-_USAGE_TOKENS = {"[OPTIONS]": "[TÙY CHỌN]", "COMMAND": "LỆNH", "[ARGS]...": "[THAM SỐ]..."}
-_MARKER_PREFIXES = (("default: ", "mặc định: "), ("env var: ", "biến môi trường: "))
-_MARKER_WORDS = {"required": "bắt buộc"}
-_MARKER_VALUES = {"(dynamic)": "(tính lúc chạy)"}
-_TYPE_LABELS = {
-    "int": "số nguyên",
-    "float": "số",
-    "Decimal": "số",
-    "str": "chuỗi",
-    "path": "đường dẫn",
-    "file": "tệp",
-    "dir": "thư mục",
-    "datetime": "ngày giờ",
-    "bool": "true|false",
-}
-_PATH_KINDS = {"file": "tệp", "dir": "thư mục", "path": "đường dẫn"}
+if TYPE_CHECKING:
+    from typer._click import Command, Context
+
+
+# --- the table -----------------------------------------------------------------------------
+
+
+def _quote(value: object) -> str:
+    """A value the user typed, as thidua shows it: ``'2021'``, control characters escaped."""
+    if not isinstance(value, str):
+        return str(value)
+    shown = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value
+    )
+    return f"'{shown}'"
+
+
+# A field of a table row: {name}, {name!r} (click's repr quoting), {name!q} (thidua's).
+_FIELD = re.compile(r"\{(\w+)(?:!([rq]))?\}")
+
+
+def vietnamese(key: str, **fields: object) -> str:
+    """The Vietnamese of table row ``key``, its fields filled in."""
+
+    def fill(field: re.Match[str]) -> str:
+        value = fields[field[1]]
+        return _quote(value) if field[2] == "q" else str(value)
+
+    return _FIELD.sub(fill, TABLE[key].vietnamese)
+
+
+@cache
+def english_pattern(key: str) -> re.Pattern[str]:
+    """Table row ``key``'s English as a regular expression, one named group per field.
+
+    ``{name!r}`` matches a value click quoted with ``repr()`` (``'--x'``, or ``"it's"``)
+    and captures it without the quotes; ``{name}`` matches any text.
+    """
+    english = TABLE[key].english
+    parts, end = [], 0
+    for field in _FIELD.finditer(english):
+        parts.append(re.escape(english[end : field.start()]))
+        name = field[1]
+        parts.append(f"['\"](?P<{name}>.+)['\"]" if field[2] == "r" else f"(?P<{name}>.*)")
+        end = field.end()
+    parts.append(re.escape(english[end:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def translate(prefix: str, english: str) -> str | None:
+    """The Vietnamese of the first row under ``prefix`` whose English is ``english``."""
+    for key, row in TABLE.items():
+        if key.startswith(prefix) and row.english:
+            match = english_pattern(key).fullmatch(english)
+            if match:
+                return vietnamese(key, **match.groupdict())
+    return None
 
 
 # --- help screens --------------------------------------------------------------------------
 
 
 def _deprecated(text: str) -> str:
-    return text.replace("(DEPRECATED)", "(đã lỗi thời)").replace("(DEPRECATED: ", "(đã lỗi thời: ")
+    row = TABLE["help.deprecated"]
+    return text.replace(row.english, row.vietnamese)
 
 
 def vietnamese_definition(text: str) -> str:
@@ -87,8 +138,8 @@ def vietnamese_definition(text: str) -> str:
     bracket is only rewritten when it holds such markers, so a help text of the project's
     own that happens to end in ``]`` stays as written.
     """
-    if text == _CLICK_HELP_OPTION_TEXT:
-        return HELP_OPTION_TEXT
+    if text == TABLE["help.option"].english:
+        return vietnamese("help.option")
     text = _deprecated(text)
     if not text.endswith("]"):
         return text
@@ -100,20 +151,10 @@ def vietnamese_definition(text: str) -> str:
     else:
         return text
     items = inner.split("; ")
-    translated = [_marker(item) for item in items]
+    translated = [translate("marker.", item) or item for item in items]
     if translated == items:
         return text
     return f"{head}[{'; '.join(translated)}]"
-
-
-def _marker(item: str) -> str:
-    if item in _MARKER_WORDS:
-        return _MARKER_WORDS[item]
-    for english, vietnamese in _MARKER_PREFIXES:
-        if item.startswith(english):
-            value = item[len(english) :]
-            return vietnamese + _MARKER_VALUES.get(value, value)
-    return item
 
 
 def vietnamese_term(text: str) -> str:
@@ -129,19 +170,18 @@ def vietnamese_term(text: str) -> str:
 def _type_label(label: str) -> str:
     while label.startswith("list[") and label.endswith("]"):
         label = label[5:-1]
-    label = label.removesuffix(" range")
-    return ",".join(_TYPE_LABELS.get(part, part) for part in label.split(","))
+    return translate("type.", label) or label
 
 
 class VietnameseFormatter(HelpFormatter):
     """click's plain help formatter, writing Vietnamese boilerplate."""
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        args = " ".join(_USAGE_TOKENS.get(token, token) for token in args.split(" "))
-        super().write_usage(prog, args, USAGE_PREFIX if prefix is None else prefix)
+        args = " ".join(translate("usage.", token) or token for token in args.split(" "))
+        super().write_usage(prog, args, vietnamese("usage.prefix") if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_HEADINGS.get(heading, heading))
+        super().write_heading(translate("heading.", heading) or heading)
 
     def write_text(self, text: str) -> None:
         super().write_text(_deprecated(text))
@@ -153,7 +193,7 @@ class VietnameseFormatter(HelpFormatter):
         super().write_dl(rows, col_max, col_spacing)
 
 
-class VietnameseContext(Context):
+class VietnameseContext(typer.Context):
     """A context that formats help in Vietnamese and owns the errors its parsing raises."""
 
     formatter_class = VietnameseFormatter
@@ -188,7 +228,7 @@ def localize(command: Command) -> None:
 
     Idempotent. A command with a context class of its own is left alone.
     """
-    if command.context_class is Context:
+    if issubclass(VietnameseContext, command.context_class):
         command.context_class = VietnameseContext
     for param in command.params:
         # Positional arguments are shown by name in usage lines and errors: name them in
@@ -212,7 +252,10 @@ class UnknownCommandError(UsageError):
     """No subcommand of that name; carries the close matches to suggest."""
 
     def __init__(self, name: str, suggestions: Sequence[str], ctx: Context | None) -> None:
-        super().__init__(f"không có lệnh {_quote(name)}{_suggest(suggestions)}", ctx)
+        message = vietnamese(
+            "error.no_such_command", name=name, suggest=_suggest("suggest.command", suggestions)
+        )
+        super().__init__(message, ctx)
         self.name = name
         self.suggestions = list(suggestions)
 
@@ -221,7 +264,7 @@ class LocalizedUsageError(UsageError):
     """A usage error whose message is Vietnamese: ``Lỗi: …`` then where to read help."""
 
     def show(self, file: IO[Any] | None = None) -> None:
-        lines = [ERROR_PREFIX + self.message]
+        lines = [vietnamese("error.prefix") + self.message]
         hint = _help_hint(self.ctx)
         if hint:
             lines.append(hint)
@@ -236,7 +279,7 @@ class LocalizedError(ClickException):
         self.exit_code = exit_code
 
     def show(self, file: IO[Any] | None = None) -> None:
-        typer.echo(ERROR_PREFIX + self.message, file=file, err=file is None)
+        typer.echo(vietnamese("error.prefix") + self.message, file=file, err=file is None)
 
 
 def _help_hint(ctx: Context | None) -> str | None:
@@ -244,7 +287,7 @@ def _help_hint(ctx: Context | None) -> str | None:
         return None
     names = ctx.help_option_names
     option = next((n for n in names if n.startswith("--")), names[0])
-    return HELP_HINT.format(command=ctx.command_path, option=option)
+    return vietnamese("error.hint", command=ctx.command_path, option=option)
 
 
 def localized(exc: ClickException) -> ClickException:
@@ -270,30 +313,33 @@ def vietnamese_errors() -> Iterator[None]:
         if error is exc:
             raise
         raise error from exc
-    except (Abort, EOFError):
-        typer.echo(ABORTED, err=True)
-        raise Exit(1) from None
+    except (typer.Abort, EOFError):
+        typer.echo(vietnamese("error.aborted"), err=True)
+        raise typer.Exit(1) from None
 
 
 def vietnamese_message(exc: ClickException) -> str:
     """The Vietnamese text of a click error, without the ``Lỗi: `` prefix."""
     if isinstance(exc, MissingParameter):
         return _missing(exc)
-    if isinstance(exc, BadParameter):
-        detail = _bad_value(exc)
-        label = _param_label(exc.param) if exc.param is not None else _hint(exc.param_hint)
-        return f"{label}: {detail}" if label else detail
+    if isinstance(exc, typer.BadParameter):
+        reason = _bad_value(exc)
+        if exc.param is not None:
+            return vietnamese("error.invalid_value", param=_param_label(exc.param), reason=reason)
+        if exc.param_hint:
+            return vietnamese("error.invalid_value", param=_hint(exc.param_hint), reason=reason)
+        return vietnamese("error.invalid_value_unnamed", reason=reason)
     if isinstance(exc, NoSuchOption):
-        return f"không có tùy chọn {exc.option_name}{_suggest(sorted(exc.possibilities or ()))}"
-    for pattern, render in _MESSAGES:
-        match = re.fullmatch(pattern, exc.message, re.DOTALL)
-        if match:
-            return render(match)
+        suggest = _suggest("suggest.option", sorted(exc.possibilities or ()))
+        return vietnamese("error.no_such_option", name=exc.option_name, suggest=suggest)
+    translated = translate("message.", exc.message)
+    if translated is not None:
+        return translated
     if is_vietnamese(exc.message):
         return exc.message
-    generic = "cách gọi lệnh không đúng" if isinstance(exc, UsageError) else "không thực hiện được"
+    kind = "error.usage" if isinstance(exc, UsageError) else "error.other"
     token = _quoted_token(exc.message)
-    return f"{generic}: {_quote(token)}" if token is not None else generic
+    return vietnamese(f"{kind}_quoting", value=token) if token is not None else vietnamese(kind)
 
 
 def is_vietnamese(message: str) -> bool:
@@ -306,20 +352,14 @@ def is_vietnamese(message: str) -> bool:
     return not bare.isascii()
 
 
-def _suggest(names: Sequence[str]) -> str:
+def _suggest(key: str, names: Sequence[str]) -> str:
     if not names:
         return ""
-    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} hay {names[-1]}"
-    return f" (có phải ý bạn là {listed}?)"
-
-
-def _quote(value: object) -> str:
-    if not isinstance(value, str):
-        return str(value)
-    shown = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value
-    )
-    return f"'{shown}'"
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        listed = vietnamese("suggest.or", names=", ".join(names[:-1]), last=names[-1])
+    return vietnamese(key, names=listed)
 
 
 def _quoted_token(message: str) -> str | None:
@@ -336,12 +376,12 @@ def _hint(param_hint: Sequence[str] | str | None) -> str:
 
 
 def _param_label(param: Any) -> str:
-    """``tùy chọn --format`` or ``tham số year``, as the help screen names them."""
+    """``tùy chọn --format`` or ``tham số NĂM``, as the help screen names them."""
     if getattr(param, "param_type_name", None) == "option":
         opts = list(getattr(param, "opts", None) or [param.name])
         long = [opt for opt in opts if opt.startswith("--")]
-        return f"tùy chọn {(long or opts)[0]}"
-    return f"tham số {getattr(param, 'metavar', None) or param.name}"
+        return vietnamese("param.option", name=(long or opts)[0])
+    return vietnamese("param.argument", name=getattr(param, "metavar", None) or param.name)
 
 
 def _choices(param: Any) -> list[str]:
@@ -350,152 +390,59 @@ def _choices(param: Any) -> list[str]:
 
 
 def _choose_from(choices: Sequence[str]) -> str:
-    return f" (chọn một trong: {', '.join(choices)})" if choices else ""
+    return vietnamese("error.choose_from", choices=", ".join(choices)) if choices else ""
 
 
 def _missing(exc: MissingParameter) -> str:
     if exc.param is not None:
         what = _param_label(exc.param)
     else:
-        kind = {"option": "tùy chọn", "argument": "tham số"}.get(exc.param_type or "", "tham số")
-        what = f"{kind} {_hint(exc.param_hint)}".rstrip()
-    extra = f": {exc.message}" if is_vietnamese(exc.message) else ""
-    return f"thiếu {what}{extra}{_choose_from(_choices(exc.param))}"
+        kind = "param.option" if exc.param_type == "option" else "param.argument"
+        what = vietnamese(kind, name=_hint(exc.param_hint)).rstrip()
+    reason = f": {exc.message}" if is_vietnamese(exc.message) else ""
+    return vietnamese(
+        "error.missing", param=what, reason=reason, choices=_choose_from(_choices(exc.param))
+    )
 
 
-def _bad_value(exc: BadParameter) -> str:
+def _bad_value(exc: typer.BadParameter) -> str:
     """Why the value was refused: from the pydantic error behind it, else click's text."""
     errors = getattr(exc.__cause__, "errors", None)
     if callable(errors):
         found = errors()
         if found:
             return _pydantic_detail(found[0], exc.param)
-    for pattern, render in _VALUE_MESSAGES:
-        match = re.fullmatch(pattern, exc.message, re.DOTALL)
-        if match:
-            return render(match)
+    translated = translate("value.", exc.message)
+    if translated is not None:
+        return translated
     if is_vietnamese(exc.message):
         return exc.message
     token = _quoted_token(exc.message)
     return (
-        f"{_quote(token)} không phải là giá trị hợp lệ"
+        vietnamese("error.invalid", value=token)
         if token is not None
-        else "giá trị không hợp lệ"
+        else vietnamese("error.invalid_unquoted")
     )
-
-
-_PYDANTIC_KINDS: dict[str, str] = {
-    "int_parsing": "không phải là số nguyên",
-    "int_type": "không phải là số nguyên",
-    "int_from_float": "không phải là số nguyên",
-    "float_parsing": "không phải là số",
-    "float_type": "không phải là số",
-    "decimal_parsing": "không phải là số",
-    "decimal_type": "không phải là số",
-    "bool_parsing": "không phải là giá trị đúng/sai (true, false, yes, no, 1, 0)",
-    "bool_type": "không phải là giá trị đúng/sai (true, false, yes, no, 1, 0)",
-    "datetime_parsing": "không phải là ngày giờ hợp lệ",
-    "datetime_from_date_parsing": "không phải là ngày giờ hợp lệ",
-    "date_parsing": "không phải là ngày hợp lệ",
-    "date_from_datetime_parsing": "không phải là ngày hợp lệ",
-    "uuid_parsing": "không phải là UUID hợp lệ",
-}
-_PYDANTIC_BOUNDS = {
-    "greater_than_equal": ("ge", "phải lớn hơn hoặc bằng"),
-    "greater_than": ("gt", "phải lớn hơn"),
-    "less_than_equal": ("le", "phải nhỏ hơn hoặc bằng"),
-    "less_than": ("lt", "phải nhỏ hơn"),
-}
 
 
 def _pydantic_detail(error: Any, param: Any) -> str:
     kind = str(error.get("type", ""))
-    shown = _quote(error.get("input"))
-    context = error.get("ctx") or {}
-    if kind in _PYDANTIC_KINDS:
-        return f"{shown} {_PYDANTIC_KINDS[kind]}"
-    if kind in _PYDANTIC_BOUNDS and _PYDANTIC_BOUNDS[kind][0] in context:
-        key, words = _PYDANTIC_BOUNDS[kind]
-        return f"{shown} {words} {context[key]}"
+    value = error.get("input")
+    if kind in PYDANTIC_ERRORS:
+        return vietnamese(PYDANTIC_ERRORS[kind], value=value)
     if kind != "value_error":
-        return f"{shown} không phải là giá trị hợp lệ"
-    reason = str(context.get("error", ""))
+        return vietnamese("error.invalid", value=value)
+    reason = str((error.get("ctx") or {}).get("error", ""))
     choices = _choices(param)
     if not choices:
         # typer's choice check: "'x' is not one of 'a', 'b'."
         match = re.search(r"is not one of (.*)\.$", reason)
         choices = re.findall(r"'([^']*)'", match[1]) if match else []
     if choices:
-        return f"{shown} không phải là một lựa chọn hợp lệ{_choose_from(choices)}"
+        return vietnamese("error.not_a_choice", value=value, choices=_choose_from(choices))
     if is_vietnamese(reason):
         return reason  # a ValueError of the project's own, from a custom parser
-    return f"{shown} không phải là giá trị hợp lệ"
-
-
-_Render = Callable[[re.Match[str]], str]
-_Q = r"['\"](.+)['\"]"  # click quotes names with repr(): '--x', or "it's" when needed
-
-# Errors raised with only an English message (click's parser, typer's group).
-_MESSAGES: list[tuple[str, _Render]] = [
-    (
-        rf"Option {_Q} requires an argument\.",
-        lambda m: f"tùy chọn {m[1]} cần một giá trị",
-    ),
-    (
-        rf"Option {_Q} requires (\d+) arguments\.",
-        lambda m: f"tùy chọn {m[1]} cần {m[2]} giá trị",
-    ),
-    (
-        rf"Option {_Q} does not take a value\.",
-        lambda m: f"tùy chọn {m[1]} không nhận giá trị",
-    ),
-    (
-        rf"Argument {_Q} takes (\d+) values\.",
-        lambda m: f"tham số {m[1]} cần {m[2]} giá trị",
-    ),
-    (
-        r"Got unexpected extra arguments? ?(?:\(s\))? \((.*)\)",
-        lambda m: f"thừa tham số {_quote(m[1])}",
-    ),
-    (r"Missing command\.", lambda m: "thiếu tên lệnh"),
-    (
-        rf"No such command {_Q}\.(?: Did you mean (.*)\?)?",
-        lambda m: f"không có lệnh {_quote(m[1])}" + _suggest(re.findall(r"'([^']*)'", m[2] or "")),
-    ),
-    (
-        r"No such option: (\S+)(?: \(Possible options: (.*)\))?",
-        lambda m: f"không có tùy chọn {m[1]}" + _suggest((m[2] or "").split(", ") if m[2] else []),
-    ),
-]
-
-# Why a value was refused, when no pydantic error is behind it (typer's path checks...).
-_VALUE_MESSAGES: list[tuple[str, _Render]] = [
-    (
-        rf"(file|dir|path) {_Q} does not exist\.",
-        lambda m: f"không có {_PATH_KINDS[m[1]]} {_quote(m[2])}",
-    ),
-    (
-        rf"(?:file|dir|path) {_Q} is a file\.",
-        lambda m: f"{_quote(m[1])} là một tệp, không phải thư mục",
-    ),
-    (
-        rf"(?:file|dir|path) {_Q} is a directory\.",
-        lambda m: f"{_quote(m[1])} là một thư mục, không phải tệp",
-    ),
-    (
-        rf"(?:file|dir|path) {_Q} is not readable\.",
-        lambda m: f"không đọc được {_quote(m[1])}",
-    ),
-    (
-        rf"(?:file|dir|path) {_Q} is not writable\.",
-        lambda m: f"không ghi được vào {_quote(m[1])}",
-    ),
-    (r"Value must be an iterable\.", lambda m: "cần một danh sách giá trị"),
-    (
-        r"Value (.*) is not a valid .*\.",
-        lambda m: f"{m[1]} không phải là giá trị hợp lệ",
-    ),
-]
+    return vietnamese("error.invalid", value=value)
 
 
 # --- the group -----------------------------------------------------------------------------
