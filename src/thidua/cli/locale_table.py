@@ -4,8 +4,9 @@ Each row is ``key: Row(english, vietnamese)``. ``english`` is the text typer 0.2
 click it vendors, or pydantic behind a bad value) writes, with its variable parts as fields:
 ``{name!r}`` stands for a value click quotes with ``repr()``, ``{name}`` for any text.
 ``vietnamese`` is what :mod:`thidua.cli.locale` writes instead: the same fields for a
-row recognised by its English, the exception's own for the others; ``{name!q}`` quotes a value the way thidua shows what the user typed (``'2021'``). A row
-whose ``english`` is empty is thidua's own wording, with no English counterpart.
+row recognised by its English, the exception's own for the others; ``{name!q}`` quotes
+a value the way thidua shows what the user typed (``'2021'``). A row whose ``english`` is
+empty is thidua's own wording, with no English counterpart.
 
 The key's prefix says how the code uses the row:
 
