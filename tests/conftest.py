@@ -1,7 +1,8 @@
 """Shared pytest options and fixtures.
 
 ``--update-golden`` rewrites the stored golden files (tests/golden/) from the current
-output instead of comparing with them; review the diff before committing.
+output instead of comparing with them; review the diff before committing. The HTML goldens
+leave out the stylesheet every HTML document shares: it is tests/golden/_style.css.
 """
 
 from __future__ import annotations

@@ -761,22 +761,73 @@ def test_rendering_is_linear_in_the_number_of_members(
 
 
 # --- golden files -------------------------------------------------------------------------------
+#
+# The HTML goldens hold each document without the stylesheet shared by every HTML document
+# (templates/_base.html): the one <style> block is replaced by STYLE_PLACEHOLDER, and the
+# stylesheet itself is pinned once, by tests/golden/_style.css. So a CSS change rewrites one
+# golden file, not five.
+
+STYLE_BLOCK = re.compile(r"<style>\n(.*?)</style>\n", re.DOTALL)
+STYLE_PLACEHOLDER = "<style>\n/* tests/golden/_style.css */\n</style>\n"
+STYLE_GOLDEN = GOLDEN / "_style.css"
+
+
+def split_style(html: str) -> tuple[str, str]:
+    """``html`` with its one ``<style>`` block replaced by the placeholder, and that CSS."""
+    blocks = STYLE_BLOCK.findall(html)
+    assert len(blocks) == 1, f"cần đúng một khối <style>, có {len(blocks)}"
+    return STYLE_BLOCK.sub(lambda _: STYLE_PLACEHOLDER, html), blocks[0]
+
+
+def comparable(text: str, fmt: Format) -> str:
+    """What a golden file of format ``fmt`` stores: HTML without its stylesheet."""
+    return split_style(text)[0] if fmt is Format.HTML else text
+
+
+def golden_text(name: str) -> str:
+    path = GOLDEN / name
+    assert path.is_file(), f"thiếu {path}: chạy pytest --update-golden"
+    return path.read_bytes().decode("utf-8")
+
+
+def bundled_document(bundled: YearResult, doc: Doc, fmt: Format) -> str:
+    return render_document(
+        bundled, doc, fmt, env=make_environment(), next_tasks=load_next_tasks(bundled.data)
+    )
 
 
 @pytest.mark.parametrize("fmt", list(Format), ids=lambda f: f.value)
 @pytest.mark.parametrize("doc", list(Doc), ids=lambda d: d.value)
 def test_golden(bundled: YearResult, doc: Doc, fmt: Format, request: pytest.FixtureRequest) -> None:
-    """Each bundled 2020 document matches tests/golden/<doc>.<fmt> byte for byte."""
-    out = render_document(
-        bundled, doc, fmt, env=make_environment(), next_tasks=load_next_tasks(bundled.data)
-    )
+    """Each bundled 2020 document matches tests/golden/<doc>.<fmt> byte for byte (HTML: apart
+    from the shared stylesheet, pinned by test_golden_stylesheet)."""
+    out = comparable(bundled_document(bundled, doc, fmt), fmt)
     golden = GOLDEN / f"{doc.value}.{fmt.value}"
     if request.config.getoption("--update-golden"):
         golden.parent.mkdir(exist_ok=True)
         golden.write_bytes(out.encode("utf-8"))
         return
-    assert golden.is_file(), f"thiếu {golden}: chạy pytest --update-golden"
-    assert out.encode("utf-8") == golden.read_bytes()
+    assert out == golden_text(golden.name)
+
+
+def test_golden_stylesheet(bundled: YearResult, request: pytest.FixtureRequest) -> None:
+    """Every HTML document carries the same stylesheet, tests/golden/_style.css, with the
+    print rules the documents rely on: A4 with Decree 30 margins, Times New Roman, table
+    headers repeated on each page, no row split across pages."""
+    sheets = {split_style(bundled_document(bundled, doc, Format.HTML))[1] for doc in Doc}
+    assert len(sheets) == 1
+    (css,) = sheets
+    for rule in (
+        "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }",
+        'font-family: "Times New Roman", "Liberation Serif", "Tinos", serif;',
+        "thead { display: table-header-group; }",
+        "tr { break-inside: avoid; page-break-inside: avoid; }",
+    ):
+        assert rule in css
+    if request.config.getoption("--update-golden"):
+        STYLE_GOLDEN.write_bytes(css.encode("utf-8"))
+        return
+    assert css == golden_text(STYLE_GOLDEN.name)
 
 
 def test_markdown_goldens_are_valid_gfm() -> None:
@@ -805,16 +856,16 @@ def test_markdown_goldens_are_valid_gfm() -> None:
 
 def test_html_goldens_are_self_contained() -> None:
     """Every HTML golden is one file: inline styles, no script, no external resource."""
-    for path in sorted(GOLDEN.glob("*.html")):
+    for path in [*sorted(GOLDEN.glob("*.html")), STYLE_GOLDEN]:
         text = path.read_text(encoding="utf-8")
-        assert text.startswith('<!DOCTYPE html>\n<html lang="vi">')
-        assert '<meta charset="utf-8">' in text
+        if path.suffix == ".html":
+            assert text.startswith('<!DOCTYPE html>\n<html lang="vi">')
+            assert '<meta charset="utf-8">' in text
+            assert STYLE_PLACEHOLDER in text
         assert "<script" not in text
         assert "<link" not in text
+        assert "@import" not in text and "url(" not in text
         assert "http://" not in text and "https://" not in text
-        assert "@page { size: A4; margin: 20mm 15mm 20mm 30mm; }" in text
-        assert "thead { display: table-header-group; }" in text
-        assert '"Times New Roman", "Liberation Serif", "Tinos", serif' in text
 
 
 # --- the command ---------------------------------------------------------------------------------
@@ -842,7 +893,8 @@ def test_cli_writes_all_documents(tmp_path: Path) -> None:
         "to-trinh-2020.html",
         "xep-hang-2020.html",
     ]
-    assert (out / "bien-ban-2020.html").read_bytes() == (GOLDEN / "minutes.html").read_bytes()
+    written = (out / "bien-ban-2020.html").read_bytes().decode("utf-8")
+    assert comparable(written, Format.HTML) == golden_text("minutes.html")
     assert res.stdout == "".join(f"Đã ghi {out / n}\n" for n in [
         "bien-ban-2020.html", "bao-cao-2020.html", "to-trinh-2020.html",
         "bang-diem-2020.html", "xep-hang-2020.html",
@@ -856,7 +908,8 @@ def test_cli_format_follows_the_output_extension(tmp_path: Path) -> None:
         app, ["render", "2020", "minutes", "-o", str(target), "-d", str(ROOT / "data")]
     )
     assert res.exit_code == 0, res.output
-    assert target.read_bytes() == (GOLDEN / "minutes.html").read_bytes()
+    written = target.read_bytes().decode("utf-8")
+    assert comparable(written, Format.HTML) == golden_text("minutes.html")
     res = runner.invoke(
         app, ["render", "2020", "scores", "-o", str(tmp_path), "-d", str(ROOT / "data")]
     )
