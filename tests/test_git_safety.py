@@ -6,29 +6,25 @@ of them). thidua must never write outside its temporary folder nor follow a link
 say which revision and entry it refused, instead of reporting "no change".
 
 The hostile trees are built with ``git mktree`` (and ``git hash-object --literally`` for
-names mktree refuses), then committed with ``git commit-tree`` on a branch.
+names mktree refuses), then committed with ``git commit-tree`` on a branch, in the shared
+``git_repo`` fixture (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from gitrepo import Repo
 from thidua.cli import app
 from thidua.repo import git as gitio
 from yeardata import write_year
 
 runner = CliRunner()
-
-pytestmark = [
-    pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed"),
-    pytest.mark.usefixtures("gitenv"),
-]
 
 Entry = tuple[str, str, str, str]  # mode, kind, object id, name
 TREE = "040000"
@@ -40,8 +36,7 @@ BAD_NAME = "tên không phải một tên tệp hợp lệ, có thể trỏ ra n
 
 
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
-    proc = subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True, check=True)
-    return proc.stdout.decode("utf-8")
+    return Repo(repo).git(*args, stdin=stdin)
 
 
 def blob(repo: Path, content: bytes) -> str:
@@ -92,19 +87,14 @@ def branch(repo: Path, tree: str) -> None:
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data repository in tmp_path/repo with the base year committed; temporary
+def repo(git_repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shared repository (tmp_path/repo) with the base year committed; temporary
     folders go to tmp_path/tmp, so that an escape lands where the test can see it."""
-    root = tmp_path / "repo"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    write_year(root)
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "năm 2020")
+    write_year(git_repo.root)
+    git_repo.commit_all("năm 2020")
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
-    return root
+    return git_repo.root
 
 
 def head_tree(repo: Path) -> str:

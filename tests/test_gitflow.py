@@ -15,6 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from gitrepo import Repo
 from thidua.cli import app
 from yeardata import BASE, KHOI, QUY_CHE, score_file, tree_hashes, write_year
 
@@ -22,25 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 runner = CliRunner()
 
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
 
 def tool(name: str) -> str | None:
     """An executable installed next to this interpreter (the venv), else on PATH."""
     here = BIN / name
     return str(here) if here.exists() else shutil.which(name)
-
-
-def git(repo: Path, *args: str) -> str:
-    proc = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8", check=True
-    )
-    return proc.stdout
-
-
-def commit_all(repo: Path, message: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
 
 
 def invoke(*args: str) -> object:
@@ -52,19 +39,16 @@ def invoke(*args: str) -> object:
 B_RAISED = score_file("B", first="19")
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_head_against_working_tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_head_against_working_tree(git_repo: Repo) -> None:
     """A changed self-score shows per member and criterion, with totals, ranks and the leader.
 
     Base year: A 18 + 10 = 28, B 15 + 10 = 25, C 12 + 0 = 12. B's 1.1 from 15 to 19 gives
     B 29: B first, A second; without a dan_dau rule the best-ranked member leads.
     """
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "năm 2020")
-    write_year(tmp_path, {"diem/B.yaml": B_RAISED})
+    root = git_repo.root
+    write_year(root)
+    git_repo.commit_all("năm 2020")
+    write_year(root, {"diem/B.yaml": B_RAISED})
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -83,18 +67,13 @@ def test_diff_head_against_working_tree(tmp_path: Path, monkeypatch: pytest.Monk
     )
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_between_two_revisions_as_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_diff_between_two_revisions_as_json(git_repo: Repo) -> None:
     """Two commits compared; JSON gives exact values as strings and every change."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "một")
+    root = git_repo.root
+    write_year(root)
+    git_repo.commit_all("một")
     write_year(
-        tmp_path,
+        root,
         {
             "diem/B.yaml": B_RAISED + '    ly_do: "Sửa theo biên bản"\n',
             "phieu-bau.yaml": """\
@@ -112,8 +91,8 @@ def test_diff_between_two_revisions_as_json(
                 """,
         },
     )
-    commit_all(tmp_path, "hai")
-    (tmp_path / "data" / "2020" / "diem" / "C.yaml").unlink()  # not committed: ignored
+    git_repo.commit_all("hai")
+    (root / "data" / "2020" / "diem" / "C.yaml").unlink()  # not committed: ignored
     result = runner.invoke(app, ["diff", "2020", "HEAD~1", "HEAD", "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -133,13 +112,9 @@ def test_diff_between_two_revisions_as_json(
     ]  # fmt: skip
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_ballot_and_conference_changes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_diff_ballot_and_conference_changes(git_repo: Repo) -> None:
     """Ballot counts and votes, and conference facts, are compared field by field."""
-    monkeypatch.chdir(tmp_path)
+    root = git_repo.root
     ballots = """\
         nam: 2020
         cuoc_bau:
@@ -159,16 +134,15 @@ def test_diff_ballot_and_conference_changes(
         ngay: {day}
         """
     write_year(
-        tmp_path,
+        root,
         {
             "phieu-bau.yaml": ballots.format(valid=3, invalid=0, a=2),
             "hoi-nghi.yaml": conference.format(day="2020-12-30"),
         },
     )
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "một")
+    git_repo.commit_all("một")
     write_year(
-        tmp_path,
+        root,
         {
             "phieu-bau.yaml": ballots.format(valid=2, invalid=1, a=1),
             "hoi-nghi.yaml": conference.format(day="31/12/2020") + "dia_diem: Hội trường\n",
@@ -191,14 +165,11 @@ def test_diff_ballot_and_conference_changes(
     )
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_cluster_and_table_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_cluster_and_table_changes(git_repo: Repo) -> None:
     """The year's state and leader, and the scoring table's maxima, are compared too."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "một")
+    root = git_repo.root
+    write_year(root)
+    git_repo.commit_all("một")
     khoi = KHOI.replace("da_ket_thuc", "dang_dien_ra").replace("pho_khoi: B", "pho_khoi: C")
     table = (
         BASE["tieu-chi.yaml"]
@@ -206,7 +177,7 @@ def test_diff_cluster_and_table_changes(tmp_path: Path, monkeypatch: pytest.Monk
         .replace("    toi_da: 30", "    toi_da: 35")
         .replace("        toi_da: 20", "        toi_da: 25")
     )
-    write_year(tmp_path, {"khoi.yaml": khoi, "tieu-chi.yaml": table})
+    write_year(root, {"khoi.yaml": khoi, "tieu-chi.yaml": table})
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
@@ -225,15 +196,12 @@ def test_diff_cluster_and_table_changes(tmp_path: Path, monkeypatch: pytest.Monk
     )
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_without_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_without_changes(git_repo: Repo) -> None:
     """Layout-only edits (comments, quotes, key order) are not changes."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "một")
-    write_year(tmp_path, {"diem/A.yaml": "# chú thích\n" + score_file("A").replace("18", '"18"')})
+    root = git_repo.root
+    write_year(root)
+    git_repo.commit_all("một")
+    write_year(root, {"diem/A.yaml": "# chú thích\n" + score_file("A").replace("18", '"18"')})
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 0
     assert result.stdout == (
@@ -241,20 +209,17 @@ def test_diff_without_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     )
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_diff_errors(git_repo: Repo) -> None:
     """Unknown revision, a year absent at a revision or on disk, no commit yet: exit 1."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
+    root = git_repo.root
+    write_year(root)
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 1
     assert result.stderr == (
         'Lỗi: kho git chưa có commit nào nên chưa có phiên bản "HEAD" để so sánh; '
         "hãy commit dữ liệu trước (git add, git commit)\n"
     )
-    commit_all(tmp_path, "một")
+    git_repo.commit_all("một")
     unknown = (
         'Lỗi: không tìm thấy phiên bản "{}" trong kho git; hãy ghi một mã commit, tên nhánh '
         "hoặc thẻ (ví dụ HEAD, HEAD~1, main); xem danh sách bằng: git log --oneline\n"
@@ -263,11 +228,11 @@ def test_diff_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         result = runner.invoke(app, ["diff", "2020", "HEAD", "--", rev])
         assert result.exit_code == 1
         assert result.stderr == unknown.format(rev)
-    write_year(tmp_path, year=2021)
+    write_year(root, year=2021)
     result = runner.invoke(app, ["diff", "2021"])
     assert result.exit_code == 1
     assert result.stderr == 'Lỗi: năm 2021 không có ở phiên bản "HEAD": thiếu thư mục data/2021\n'
-    shutil.rmtree(tmp_path / "data" / "2020")
+    shutil.rmtree(root / "data" / "2020")
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 1
     assert result.stderr == (
@@ -275,17 +240,12 @@ def test_diff_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_diff_reports_problems_of_a_revision(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_diff_reports_problems_of_a_revision(git_repo: Repo) -> None:
     """A revision whose data has errors: its problems, shown as REV:path:line:col, exit 1."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path, {"diem/B.yaml": "nam: 2020\ndon_vi: B\nsai: 1\n"})
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "sai")
-    write_year(tmp_path)
+    root = git_repo.root
+    write_year(root, {"diem/B.yaml": "nam: 2020\ndon_vi: B\nsai: 1\n"})
+    git_repo.commit_all("sai")
+    write_year(root)
     result = runner.invoke(app, ["diff", "2020"])
     assert result.exit_code == 1
     assert result.stderr.startswith(
@@ -293,6 +253,7 @@ def test_diff_reports_problems_of_a_revision(
     )
 
 
+@pytest.mark.external  # git looks for a repository
 def test_diff_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Outside a git repository: a clear message, exit 1."""
     monkeypatch.chdir(tmp_path)
@@ -306,6 +267,7 @@ def test_diff_outside_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     )
 
 
+@pytest.mark.external  # git looks for a repository
 def test_diff_outside_git_in_the_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -633,6 +595,7 @@ def _check_jsonschema(schema: Path, *files: Path) -> subprocess.CompletedProcess
     )
 
 
+@pytest.mark.external
 @pytest.mark.parametrize(
     ("kind", "pattern"),
     [
@@ -657,6 +620,7 @@ def test_schemas_accept_the_bundled_data(tmp_path: Path, kind: str, pattern: str
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.external
 def test_schemas_accept_numbers_as_text_and_refuse_unknown_keys(tmp_path: Path) -> None:
     """Quoted numbers pass, as thidua reads them; an unknown key or a non-number score fails."""
     from thidua.repo.schema import render_all
@@ -703,8 +667,8 @@ def test_init_creates_a_repository(
         "schema/diem.json", "schema/hoi-nghi.json", "schema/khoi.json", "schema/nhiem-vu.json",
         "schema/phieu-bau.json", "schema/quy-che.json", "schema/tieu-chi.json",
     ]  # fmt: skip
-    if shutil.which("git") is not None:
-        assert Path(git(repo, "rev-parse", "--show-toplevel").strip()).resolve() == repo.resolve()
+    top = Repo(repo).git("rev-parse", "--show-toplevel").strip()
+    assert Path(top).resolve() == repo.resolve()
     settings = json.loads((repo / ".vscode" / "settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"]["./schema/diem.json"] == ["data/*/diem/*.yaml"]
     khoi = (repo / "data" / "2025" / "khoi.yaml").read_text(encoding="utf-8")
@@ -797,7 +761,6 @@ def test_init_refuses_a_folder_with_content(
     assert [p.name for p in (tmp_path / "khoi").iterdir()] == ["ghi-chu.txt"]
 
 
-@needs_git
 @pytest.mark.usefixtures("gitenv")
 def test_init_into_an_empty_folder_with_a_year(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -842,7 +805,6 @@ def _shim(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-@needs_git
 @pytest.mark.skipif(os.name != "posix", reason="the thidua shim is a POSIX shell script")
 @pytest.mark.usefixtures("gitenv")
 def test_pre_commit_runs_the_hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -855,7 +817,7 @@ def test_pre_commit_runs_the_hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert runner.invoke(app, ["init", "khoi"]).exit_code == 0
     repo = tmp_path / "khoi"
     _fill(repo, 2025)
-    git(repo, "add", "-A")
+    Repo(repo).git("add", "-A")
     env = _shim(tmp_path)
 
     def run_hooks() -> subprocess.CompletedProcess[str]:
@@ -875,7 +837,7 @@ def test_pre_commit_runs_the_hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "thidua check (kiểm tra dữ liệu)" in ok.stdout
     khoi = repo / "data" / "2025" / "khoi.yaml"
     khoi.write_text(khoi.read_text(encoding="utf-8").replace("ma: A", "ma: A\n    sai: 1"))
-    git(repo, "add", "-A")
+    Repo(repo).git("add", "-A")
     failed = run_hooks()
     assert failed.returncode == 1
     assert 'data/2025/khoi.yaml:24:5: lỗi: khóa "sai" không có trong mẫu dữ liệu' in failed.stdout
@@ -894,44 +856,43 @@ def test_hook_manifest() -> None:
         assert re.search(hook["files"], "data/2020/khoi.yaml")
         assert re.search(hook["files"], "a.yml")
         assert not re.search(hook["files"], "README.md")
+
+
+@pytest.mark.external
+def test_hook_manifest_is_valid_for_pre_commit() -> None:
+    """pre-commit itself accepts ``.pre-commit-hooks.yaml``."""
     pre_commit = tool("pre-commit")
-    if pre_commit is not None:
-        proc = subprocess.run(
-            [pre_commit, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed")
+    proc = subprocess.run(
+        [pre_commit, "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 # =========================================================================== merging
 
 
-@needs_git
-@pytest.mark.usefixtures("gitenv")
-def test_two_members_merge_without_conflict(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_two_members_merge_without_conflict(git_repo: Repo) -> None:
     """A and B edit their own score files on two branches; git merges cleanly; check passes."""
-    monkeypatch.chdir(tmp_path)
-    write_year(tmp_path)
-    git(tmp_path, "init", "-q")
-    commit_all(tmp_path, "năm 2020")
-    git(tmp_path, "switch", "-q", "-c", "diem-A")
-    write_year(
-        tmp_path, {"diem/A.yaml": score_file("A", first="19") + "    minh_chung: Báo cáo A\n"}
-    )
-    commit_all(tmp_path, "A tự chấm")
-    git(tmp_path, "switch", "-q", "main")
-    git(tmp_path, "switch", "-q", "-c", "diem-B")
-    write_year(tmp_path, {"diem/B.yaml": score_file("B", first="16", second="không đạt")})
-    commit_all(tmp_path, "B tự chấm")
-    git(tmp_path, "switch", "-q", "main")
-    git(tmp_path, "merge", "-q", "--no-edit", "diem-A")
-    git(tmp_path, "merge", "-q", "--no-edit", "diem-B")
-    assert git(tmp_path, "status", "--porcelain") == ""
-    folder = tmp_path / "data" / "2020" / "diem"
+    root = git_repo.root
+    write_year(root)
+    git_repo.commit_all("năm 2020")
+    git_repo.git("switch", "-q", "-c", "diem-A")
+    write_year(root, {"diem/A.yaml": score_file("A", first="19") + "    minh_chung: Báo cáo A\n"})
+    git_repo.commit_all("A tự chấm")
+    git_repo.git("switch", "-q", "main")
+    git_repo.git("switch", "-q", "-c", "diem-B")
+    write_year(root, {"diem/B.yaml": score_file("B", first="16", second="không đạt")})
+    git_repo.commit_all("B tự chấm")
+    git_repo.git("switch", "-q", "main")
+    git_repo.git("merge", "-q", "--no-edit", "diem-A")
+    git_repo.git("merge", "-q", "--no-edit", "diem-B")
+    assert git_repo.git("status", "--porcelain") == ""
+    folder = root / "data" / "2020" / "diem"
     assert "tu_cham: 19" in (folder / "A.yaml").read_text(encoding="utf-8")
     assert "tu_cham: 16" in (folder / "B.yaml").read_text(encoding="utf-8")
     result = runner.invoke(app, ["check"])

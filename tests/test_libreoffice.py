@@ -171,6 +171,7 @@ def serif_only(fonts: str) -> None:
 # --- documents --------------------------------------------------------------------------------
 
 
+@pytest.mark.external
 @needs_office
 def test_docx_documents_open_in_libreoffice(tmp_path: Path) -> None:
     """Minutes, report and proposal convert to PDF with their Vietnamese text and numbers."""
@@ -220,6 +221,7 @@ def test_docx_documents_open_in_libreoffice(tmp_path: Path) -> None:
         serif_only(pdf_fonts(pdf))
 
 
+@pytest.mark.external
 @needs_office
 def test_scores_xlsx_opens_in_libreoffice(tmp_path: Path) -> None:
     """The score summary converts to PDF with names, totals (2 decimals) and shares."""
@@ -243,6 +245,7 @@ def test_scores_xlsx_opens_in_libreoffice(tmp_path: Path) -> None:
         assert re.search(number, text), number
 
 
+@pytest.mark.external
 @needs_office
 def test_form_opens_in_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The scoring form converts to PDF with the table, the member and the recomputed total."""
@@ -303,6 +306,7 @@ def test_round_trip_through_openpyxl(tmp_path: Path, monkeypatch: pytest.MonkeyP
     _check_and_rank()
 
 
+@pytest.mark.external
 @needs_office
 def test_round_trip_resaved_by_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A filled form saved again by LibreOffice (its own XML) imports the same."""
@@ -326,6 +330,7 @@ def test_round_trip_resaved_by_libreoffice(tmp_path: Path, monkeypatch: pytest.M
     _check_and_rank()
 
 
+@pytest.mark.external
 @needs_office
 def test_resaved_bad_value_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Out-of-range input survives a LibreOffice re-save and is still refused by cell."""

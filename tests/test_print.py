@@ -44,12 +44,15 @@ MISSING = [
     )
     if found is None
 ]
-pytestmark = pytest.mark.skipif(
-    bool(MISSING),
-    reason="cần trình duyệt và poppler để in thử ra PDF; thiếu: "
-    + ", ".join(MISSING)
-    + " (Debian: apt-get install chromium poppler-utils fonts-liberation2)",
-)
+pytestmark = [
+    pytest.mark.external,
+    pytest.mark.skipif(
+        bool(MISSING),
+        reason="cần trình duyệt và poppler để in thử ra PDF; thiếu: "
+        + ", ".join(MISSING)
+        + " (Debian: apt-get install chromium poppler-utils fonts-liberation2)",
+    ),
+]
 
 # Pages a sane rendering of the bundled 2020 data takes, per document.
 PAGES = {
