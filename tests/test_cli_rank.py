@@ -39,17 +39,18 @@ def test_rank_table_2020() -> None:
         "Kết quả xếp hạng thi đua năm 2020 — Khối thi đua các cơ quan Trung ương quản lý Nhà "
         "nước về Kinh tế - Thống kê trên địa bàn tỉnh Hòa Bình"
     )
+    # The note is the documents' outcome note (thidua.present.wording), wrapped in its column.
     assert (
         "│    1 │ NHNN tỉnh Hòa Bình     │     106 │   106 │     49 │      28 │       19 │      10"
-        " │     6 │ 85,7 % │ dẫn đầu │"
+        " │     6 │ 85,7 % │ Đơn vị dẫn đầu Khối; đề nghị Cờ thi đua của Ủy    │"
     ) in lines
     assert (
         "│    3 │ Kho bạc Nhà nước       │      85 │  84,5 │     41 │    25,5 │       18 │       0"
-        " │     0 │    0 % │         │"
+        " │     0 │    0 % │ Đề nghị Bằng khen của Chủ tịch Ủy ban nhân dân    │"
     ) in lines
     assert (
         "│    7 │ Chi cục Hải quan       │   68,75 │ 67,75 │  31,75 │    20,5 │     16,5 │      -1"
-        " │     0 │    0 % │         │"
+        " │     0 │    0 % │                                                   │"
     ) in lines
     tail = lines[lines.index("Đơn vị dẫn đầu: NHNN tỉnh Hòa Bình.") :]
     assert tail[2:] == [
@@ -140,9 +141,14 @@ def test_rank_markdown_2020() -> None:
         "| Hạng | Đơn vị | Tự chấm | Điểm | Nhóm I | Nhóm II | Nhóm III | Nhóm IV | Phiếu | Tỷ lệ "
         "| Ghi chú |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        "| 1 | **NHNN tỉnh Hòa Bình** | 106 | 106 | 49 | 28 | 19 | 10 | 6 | 85,7 % | dẫn đầu |",
+        "| 1 | **NHNN tỉnh Hòa Bình** | 106 | 106 | 49 | 28 | 19 | 10 | 6 | 85,7 % "
+        "| Đơn vị dẫn đầu Khối; đề nghị Cờ thi đua của Ủy ban nhân dân tỉnh |",
     ]
-    assert "| 3 | Kho bạc Nhà nước | 85 | 84,5 | 41 | 25,5 | 18 | 0 | 0 | 0 % |  |" in lines
+    assert (
+        "| 3 | Kho bạc Nhà nước | 85 | 84,5 | 41 | 25,5 | 18 | 0 | 0 | 0 % "
+        "| Đề nghị Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh |"
+    ) in lines
+    assert "| 4 | Cục Thuế | 79 | 79 | 38 | 23 | 18 | 0 | 0 | 0 % |  |" in lines
     assert (
         "- Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Cục Quản lý thị trường, Kho bạc Nhà nước"
         in lines
@@ -390,7 +396,8 @@ def test_rank_markdown_escapes_hostile_names(tmp_path: Path) -> None:
     out = ok("rank", "2020", "--data", str(hostile_year(tmp_path)), "-f", "markdown")
     lines = out.splitlines()
     assert (
-        "| 1 | **\\<script\\>alert(1)\\</script\\>** | 59 | 59 | 60 | 0 | -1 | dẫn đầu |" in lines
+        "| 1 | **\\<script\\>alert(1)\\</script\\>** | 59 | 59 | 60 | 0 | -1 "
+        "| Đơn vị dẫn đầu Khối |" in lines
     )
     assert "| 2 | \\<img src=x onerror=alert(1)\\> | 58 | 58 | 59 | 0 | -1 |  |" in lines
     assert "| 3 | \\[x\\](javascript:alert(1)) | 57 | 57 | 58 | 0 | -1 |  |" in lines

@@ -21,7 +21,7 @@ from thidua.compute.results import (
 )
 from thidua.compute.voting import Tally, meets
 from thidua.errors import Problem, warning
-from thidua.numbers import number
+from thidua.numbers import points
 from thidua.year import REGULATION
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 
 def _points(d: _Draft) -> str:
-    return number(d.score.total_exact, 2)
+    return points(d.score.total_exact)
 
 
 def _leading(

@@ -13,7 +13,7 @@ from thidua import models as m
 from thidua.compute.scoring import MemberScore
 from thidua.compute.voting import Tally
 from thidua.errors import Problem
-from thidua.numbers import is_rounded, number, percent
+from thidua.numbers import count, percent, points, threshold
 
 if TYPE_CHECKING:
     from thidua.year import YearData
@@ -46,7 +46,7 @@ class SortKey:
     def show(self, member_id: str) -> str:
         """The value for a reader: ``6`` votes, ``84,5`` points."""
         value = self.values[member_id]
-        return str(int(value)) if self.votes else number(value, 2)
+        return count(int(value)) if self.votes else points(value)
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,8 @@ class YearResult:
 
 
 def share_text(share: Fraction) -> str:
-    """A threshold for readers: ``50 %``, ``66,67 %`` is shown as ``2/3``."""
-    if is_rounded(share * 100, 2):
-        return f"{share.numerator}/{share.denominator}"
-    return percent(share, 2)
+    """A threshold for readers (:func:`thidua.numbers.threshold`): ``50 %``, ``2/3``."""
+    return threshold(share)
 
 
 def rule_text(rule: m.VoteRule) -> str:
@@ -124,8 +122,8 @@ def votes_text(t: Tally, option: str, which: m.Denominator, members: int, unit: 
     den = t.denominator(which, members)
     share = t.share(option, which, members)
     if den is None or share is None:
-        return f"{votes} {unit} (không rõ {which.label})"
-    return f"{votes}/{den} {unit} ({percent(share)} {which.label})"
+        return f"{count(votes)} {unit} (không rõ {which.label})"
+    return f"{count(votes)}/{count(den)} {unit} ({percent(share)} {which.label})"
 
 
 def _unit(t: Tally) -> str:

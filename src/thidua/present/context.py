@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
-from thidua.compute.results import share_text
+from thidua.compute.results import rule_text
 from thidua.errors import ThiduaError
 from thidua.read.load import display_path
 from thidua.year import BALLOTS, CONFERENCE, TASKS
@@ -167,8 +167,8 @@ def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
 
 
 def _rule_text(label: str, rule: m.VoteRule) -> str:
-    word = "trên" if rule.comparison is m.Comparison.GREATER else "từ"
-    return f"{label}: cần {word} {share_text(rule.threshold)} {rule.denominator.label}"
+    """``Đơn vị dẫn đầu: cần trên 50 % số phiếu hợp lệ`` (the wording of ``rule_text``)."""
+    return f"{label}: cần {rule_text(rule)}"
 
 
 def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:

@@ -6,8 +6,7 @@ import json
 from fractions import Fraction
 
 from thidua.compute.compare import SECTIONS, YearDiff
-from thidua.numbers import number
-from thidua.present.rankview import plain
+from thidua.numbers import plain, points
 
 # --------------------------------------------------------------------------- output
 
@@ -52,7 +51,7 @@ def render_text(diff: YearDiff) -> str:
 
 
 def _points(value: Fraction | None) -> str | None:
-    return None if value is None else number(value, 2)
+    return None if value is None else points(value)
 
 
 def _rank(value: int | None) -> str | None:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from thidua import models as m
 from thidua.compute.results import option_of, rule_text, separation_text, votes_text
 from thidua.compute.voting import meets
-from thidua.numbers import is_rounded, number
-from thidua.present.rankview import _election_line, _vn
+from thidua.numbers import exact, points
+from thidua.present.rankview import _election_line
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -26,24 +26,24 @@ def _value_text(value: object) -> str:
     if isinstance(value, m.Met):
         return value.value
     if isinstance(value, m.Quantity):
-        return f"thực hiện {number(value.actual, 4)}, chỉ tiêu {number(value.target, 4)}"
+        return f"thực hiện {exact(value.actual)}, chỉ tiêu {exact(value.target)}"
     if isinstance(value, Decimal):
-        return number(value, 4)
+        return exact(value)
     return str(value)
 
 
-def _points_text(points: Fraction) -> str:
-    return ("≈" if is_rounded(points, 2) else "") + _vn(points)
+def _points_text(value: Fraction) -> str:
+    return points(value, approx=True)
 
 
 def _criterion_lines(c: CriterionResult) -> list[str]:
     crit = c.criterion
     lines = [
-        f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {_vn(crit.maximum)})",
+        f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {points(crit.maximum)})",
     ]
     entry = c.entry
     count = crit.kind is m.CriterionKind.PER_COUNT
-    for label, value, points, formula in (
+    for label, value, earned, formula in (
         ("Tự chấm", entry.self_score if entry else None, c.self_exact, c.self_formula),
         ("Thẩm định", entry.appraised if entry else None, c.appraised_exact, c.appraised_formula),
     ):
@@ -54,10 +54,10 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
                 lines.append("      Tự chấm: chưa có")
             continue
         shown = _value_text(value) + (" lần" if count else "")
-        if points is None:
+        if earned is None:
             lines.append(f"      {label}: {shown} (không tính được điểm)")
             continue
-        lines.append(f"      {label}: {shown} → {_points_text(points)} điểm")
+        lines.append(f"      {label}: {shown} → {_points_text(earned)} điểm")
         if formula:
             lines.append(f"        {formula}")
     if c.missing:
@@ -98,7 +98,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
     for c in score.criteria:
         by_group.setdefault(c.group.id, []).append(c)
     for group in data.table.groups:
-        top = f", tối đa {_vn(group.maximum)}" if group.maximum is not None else ""
+        top = f", tối đa {points(group.maximum)}" if group.maximum is not None else ""
         lines.append("")
         lines.append(f"{group.id}. {group.name}{top}")
         for c in by_group.get(group.id, []):
@@ -110,8 +110,8 @@ def render_explain(result: YearResult, member_id: str) -> str:
     lines.append("")
     lines.append(
         f"Tổng điểm: tự chấm {_points_text(score.self_total_exact)}; cuối cùng "
-        f"{_points_text(score.total_exact)} (điểm cộng {_vn(score.bonus)}, điểm trừ "
-        f"{_vn(score.deductions)})"
+        f"{_points_text(score.total_exact)} (điểm cộng {points(score.bonus)}, điểm trừ "
+        f"{points(score.deductions)})"
     )
     lines.append("")
     t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None

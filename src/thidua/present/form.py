@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.compute.scoring import CriterionResult, score_year
 from thidua.errors import UsageError
+from thidua.numbers import exact
 from thidua.present.ooxml import freeze_zip, row_height
 from thidua.present.xlsx_safety import put
 from thidua.year import TABLE, YearData
@@ -140,15 +141,8 @@ def kind_text(crit: m.Criterion) -> str:
         return "định lượng – so với đơn vị cao nhất Khối"
     if kind is m.CriterionKind.PER_COUNT:
         each = crit.points_each if crit.points_each is not None else Decimal(1)
-        return f"chấm thẳng – {_vn(each)} điểm/lần"
+        return f"chấm thẳng – {exact(each)} điểm/lần"
     return kind.label
-
-
-def _vn(value: Decimal) -> str:
-    """A decimal with a decimal comma, for messages and labels: 9,5; 10; 1E+308."""
-    if value.is_finite() and not -15 <= value.adjusted() <= 15:
-        return str(value.normalize()).replace(".", ",")
-    return _num(value).replace(".", ",")
 
 
 # --- building the form -----------------------------------------------------------------------
@@ -184,7 +178,7 @@ def _cell_number(value: Decimal) -> int | Decimal:
 def _prompt(crit: m.Criterion) -> tuple[str, str]:
     """Excel's input message for the self-score cell (title ≤ 32, text ≤ 255 characters)."""
     title = f"Tiêu chí {crit.id}"[:32]
-    top = _vn(crit.maximum)
+    top = exact(crit.maximum)
     kind = crit.kind
     if kind is m.CriterionKind.QUANTITATIVE:
         return title, "Cột D: số thực hiện (≥ 0); cột E: chỉ tiêu được giao (> 0)."
@@ -470,7 +464,7 @@ def _validations(crit: m.Criterion, row: int) -> list[Any]:
             operator="between",
             formula1="0",
             formula2=top,
-            error=f"Điểm phải từ 0 đến {_vn(crit.maximum)}.",
+            error=f"Điểm phải từ 0 đến {exact(crit.maximum)}.",
             **common,
         )
         dv.add(value_ref)

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
+from thidua.numbers import exact
 from thidua.present.form import (
     COL_EVIDENCE,
     COL_ID,
@@ -40,7 +41,6 @@ from thidua.present.form import (
     _member,
     _nfc,
     _num,
-    _vn,
     table_fingerprint,
 )
 from thidua.present.xlsx_safety import (
@@ -230,7 +230,7 @@ def _describe(value: object) -> str:
     if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
         return "một ngày hoặc giờ"
     if isinstance(value, int | float):
-        return f"số {_vn(_decimal(value))}"
+        return f"số {exact(_decimal(value))}"
     return f'chữ "{_shown(str(value))}"'
 
 
@@ -320,13 +320,13 @@ def _read_value(
         target = _number(raw_target, COL_TARGET, row, crit, "chỉ tiêu (một số > 0)", faults)
         if actual is not None and actual < 0:
             faults.append(
-                f"{_ref(COL_VALUE, row)}: số thực hiện {_vn(actual)} là số âm; cần một số ≥ 0 "
+                f"{_ref(COL_VALUE, row)}: số thực hiện {exact(actual)} là số âm; cần một số ≥ 0 "
                 f'(tiêu chí "{crit.id}")'
             )
             actual = None
         if target is not None and target <= 0:
             faults.append(
-                f"{_ref(COL_TARGET, row)}: chỉ tiêu {_vn(target)} phải lớn hơn 0 "
+                f"{_ref(COL_TARGET, row)}: chỉ tiêu {exact(target)} phải lớn hơn 0 "
                 f'(tiêu chí "{crit.id}")'
             )
             target = None
@@ -348,17 +348,17 @@ def _read_value(
         count = _number(raw, COL_VALUE, row, crit, "số lần, một số nguyên ≥ 0", faults)
         if count is not None and (count < 0 or count != count.to_integral_value()):
             faults.append(
-                f"{_ref(COL_VALUE, row)}: số lần {_vn(count)} không hợp lệ; cần một số nguyên "
+                f"{_ref(COL_VALUE, row)}: số lần {exact(count)} không hợp lệ; cần một số nguyên "
                 f'≥ 0 (tiêu chí "{crit.id}")'
             )
             return None
         return None if count is None else Decimal(int(count))
-    expected = f"một số điểm từ 0 đến {_vn(top)}"
+    expected = f"một số điểm từ 0 đến {exact(top)}"
     points = _number(raw, COL_VALUE, row, crit, expected, faults)
     if points is not None and not 0 <= points <= top:
         faults.append(
-            f"{_ref(COL_VALUE, row)}: điểm {_vn(points)} ngoài giới hạn; cần từ 0 đến {_vn(top)} "
-            f'(tiêu chí "{crit.id}")'
+            f"{_ref(COL_VALUE, row)}: điểm {exact(points)} ngoài giới hạn; cần từ 0 đến "
+            f'{exact(top)} (tiêu chí "{crit.id}")'
         )
         return None
     return points

@@ -7,8 +7,7 @@ import io
 import json
 
 from thidua.compute.history import History, HistoryRow
-from thidua.numbers import number
-from thidua.present.rankview import plain
+from thidua.numbers import plain, points
 from thidua.present.textsafe import csv_cell
 
 # --------------------------------------------------------------------------- output
@@ -52,7 +51,7 @@ def render_table(history: History, width: int = 160) -> str:
                 row.short_name if first else "",
                 str(row.year),
                 _rank(row),
-                number(row.total, 2),
+                points(row.total),
                 _outcome(row),
             ]
             table.add_row(*(Text(c) for c in cells))

@@ -18,13 +18,12 @@ Modules only some formats need (json, csv, unicodedata) are imported inside func
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from thidua.compute.exact import to_decimal
-from thidua.numbers import number, percent
+from thidua.numbers import count, percent, plain, points
 from thidua.present.textsafe import csv_cell, md_escape
+from thidua.present.wording import NOT_APPRAISED, outcome_note
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, Row, YearResult
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PIPE_WIDTH",
-    "plain",
     "render_csv",
     "render_json",
     "render_markdown",
@@ -44,39 +42,23 @@ __all__ = [
 PIPE_WIDTH = 160
 
 
-# --- numbers ------------------------------------------------------------------------------
-
-
-def plain(value: Decimal | Fraction | int | None) -> str | None:
-    """Exact decimal text for programs: ``84.5``, ``100``, never ``1E+2``; None stays None."""
-    if value is None:
-        return None
-    if type(value) is Fraction:  # not isinstance: that goes through the numbers ABCs (slow)
-        value = to_decimal(value)
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def _vn(value: Decimal | Fraction | int) -> str:
-    return number(value, 2)
+# --- numbers and notes (written by thidua.numbers and thidua.present.wording) ----------------
 
 
 def _pct(share: Fraction | None) -> str:
     return "" if share is None else percent(share)
 
 
+def _votes(votes: int | None) -> str:
+    return "" if votes is None else count(votes)
+
+
 def _row_note(row: Row) -> str:
-    parts: list[str] = []
-    if row.leading:
-        parts.append("dẫn đầu")
-    if not row.eligible:
-        parts.append(f"không xét: {row.exclusion}")
-    if row.tie_note:
-        parts.append(row.tie_note)
+    """The documents' outcome note (ties explained), then whether scores are appraised."""
+    note = outcome_note(row, ties=True)
+    parts = [note] if note else []
     if not row.score.appraised:
-        parts.append("chưa thẩm định")
+        parts.append(NOT_APPRAISED)
     return "; ".join(parts)
 
 
@@ -209,12 +191,12 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
         cells = [
             str(row.rank),
             row.member.short_name,
-            _vn(score.self_total_exact),
-            _vn(score.total_exact),
-            *(_vn(score.groups_exact[gid]) for gid in groups),
+            points(score.self_total_exact),
+            points(score.total_exact),
+            *(points(score.groups_exact[gid]) for gid in groups),
         ]
         if votes:
-            cells += ["" if row.votes is None else str(row.votes), _pct(row.vote_share)]
+            cells += [_votes(row.votes), _pct(row.vote_share)]
         cells.append(_row_note(row))
         rows.append(cells)
     drawn = box_table(headers, rows, right, width)
@@ -435,12 +417,12 @@ def render_markdown(result: YearResult) -> str:
         cells = [
             str(row.rank),
             f"**{md_escape(name)}**" if row.leading else md_escape(name),
-            _vn(score.self_total_exact),
-            _vn(score.total_exact),
-            *(_vn(score.groups_exact[gid]) for gid in groups),
+            points(score.self_total_exact),
+            points(score.total_exact),
+            *(points(score.groups_exact[gid]) for gid in groups),
         ]
         if votes:
-            cells += ["" if row.votes is None else str(row.votes), _pct(row.vote_share)]
+            cells += [_votes(row.votes), _pct(row.vote_share)]
         cells.append(md_escape(_row_note(row)))
         lines.append("| " + " | ".join(cells) + " |")
     for line in outcome_lines(result):

@@ -32,8 +32,8 @@ values marked ``|safe`` are output as they are.
 
 Every ``{{ value }}`` also goes through :func:`_finalize`: ``None`` prints as the blank
 "…" of printed forms (never "None"); a :class:`~decimal.Decimal` or
-:class:`~fractions.Fraction` prints as a Vietnamese number ("95,5"), rounded half up to
-two decimals for display only.
+:class:`~fractions.Fraction` prints as points (:func:`thidua.numbers.points`: "95,5"),
+rounded half up to two decimals for display only.
 
 Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`),
 ``year``, ``next_year``, ``result`` (:class:`thidua.compute.results.YearResult`), ``data``,
@@ -43,10 +43,13 @@ order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vot
 (:class:`~thidua.present.context.MinutesVote`: adopted or not, decided here), ``ballots``
 (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
 ``today``, ``files`` (where missing files would go), ``illustrative``, ``blank`` and
-``long_blank``; the globals ``BLANK``, ``LONG_BLANK`` and ``BLANK_LINE``.
+``long_blank``; the globals ``BLANK``, ``LONG_BLANK``, ``BLANK_LINE`` and ``outcome_note``
+(:func:`thidua.present.wording.outcome_note`: the note of a ranked unit, ``outcome_note(row,
+ties)``).
 
 Filters: ``vn_date`` ("ngày 05 tháng 3 năm 2020"; with a place, "Hòa Bình, ngày …"),
-``vn_number`` (95,5; 1.000), ``vn_percent`` (85,7 %), ``vn_sort`` (Vietnamese
+``vn_number`` (95,5; 1.000), ``vn_count`` (votes, Borda points: 6; 1.234),
+``vn_percent`` (85,7 %), ``vn_sort`` (Vietnamese
 alphabetical order), ``vn_time`` ("8 giờ 05"), ``md`` (explicit Markdown escape) and
 ``or_blank`` (the blank "…" for a missing or empty value).
 """
@@ -87,6 +90,7 @@ from thidua.present.template_limits import (
     render_limits,
 )
 from thidua.present.textsafe import md_escape
+from thidua.present.wording import outcome_note
 from thidua.read.load import display_path
 from thidua.year import CONFERENCE
 
@@ -155,6 +159,13 @@ def vn_number(value: Decimal | Fraction | int | None, places: int = 2) -> str:
     return vnformat.number(value, places)
 
 
+def vn_count(value: int | None) -> str:
+    """Votes, Borda points, members: ``6``; ``1.234`` (:func:`thidua.numbers.count`)."""
+    if value is None:
+        return BLANK
+    return vnformat.count(value)
+
+
 def vn_percent(value: Fraction | Decimal | int | None, places: int = 1) -> str:
     """A share in [0, 1] as ``85,7 %``; an unknown share gives ``… %``."""
     if value is None:
@@ -192,7 +203,7 @@ def _finalize(context: jinja2.runtime.Context, value: object) -> object:
     if value is None:
         value = BLANK
     elif isinstance(value, Decimal | Fraction):
-        value = vnformat.number(value)
+        value = vnformat.points(value)
     name = context.name or ""
     if name.endswith(".md") and not isinstance(value, Markup | jinja2.Undefined):
         # str() of a StrictUndefined raises: a misspelt name still fails loudly.
@@ -208,6 +219,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "vn_date": vn_date,
     "vn_time": vn_time,
     "vn_number": vn_number,
+    "vn_count": vn_count,
     "vn_percent": vn_percent,
     "vn_share": vn_share,
     "vn_sort": vn_sort,
@@ -274,7 +286,15 @@ def make_environment(user_dir: Path | None = None) -> Sandbox:
         auto_reload=False,
     )
     env.filters.update(FILTERS)
-    env.globals.update({"BLANK": BLANK, "LONG_BLANK": LONG_BLANK, "BLANK_LINE": BLANK_LINE})
+    env.globals.update(
+        {
+            "BLANK": BLANK,
+            "LONG_BLANK": LONG_BLANK,
+            "BLANK_LINE": BLANK_LINE,
+            # The outcome note of a ranked unit, the same text as thidua rank and Excel.
+            "outcome_note": outcome_note,
+        }
+    )
     limit_environment(env)
     return env
 

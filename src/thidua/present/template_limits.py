@@ -123,7 +123,7 @@ def _memory_cap() -> Iterator[None]:
 
 def _too_long(what: str) -> TemplateLimitError:
     return TemplateLimitError(
-        f"{what} tạo ra giá trị quá lớn (hơn {vnformat.number(MAX_VALUE)} ký tự hoặc phần tử)"
+        f"{what} tạo ra giá trị quá lớn (hơn {vnformat.count(MAX_VALUE)} ký tự hoặc phần tử)"
     )
 
 
@@ -137,7 +137,7 @@ def _check_size(value: Any, what: str) -> Any:
 
 def _too_big_number(what: str) -> TemplateLimitError:
     return TemplateLimitError(
-        f"{what} tạo ra số quá lớn (hơn {vnformat.number(MAX_NUMBER_BITS)} bit)"
+        f"{what} tạo ra số quá lớn (hơn {vnformat.count(MAX_NUMBER_BITS)} bit)"
     )
 
 
@@ -164,12 +164,12 @@ def _spend(budget: _Budget, loop: int = 0, output: int = 0) -> None:
     budget.output += output
     if budget.loop > MAX_LOOP:
         raise TemplateLimitError(
-            f"vòng lặp chạy quá nhiều lượt (hơn {vnformat.number(MAX_LOOP)} lượt trong một "
+            f"vòng lặp chạy quá nhiều lượt (hơn {vnformat.count(MAX_LOOP)} lượt trong một "
             "văn bản, kể cả các số do range() tạo ra)"
         )
     if budget.output > MAX_OUTPUT:
         raise TemplateLimitError(
-            f"văn bản quá dài (hơn {vnformat.number(MAX_OUTPUT)} ký tự, kể cả phần do macro tạo ra)"
+            f"văn bản quá dài (hơn {vnformat.count(MAX_OUTPUT)} ký tự, kể cả phần do macro tạo ra)"
         )
     if time.process_time() > budget.deadline:
         raise TemplateLimitError(f"dựng văn bản quá lâu (hơn {MAX_SECONDS} giây)")

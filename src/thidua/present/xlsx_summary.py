@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.compute.exact import to_decimal
+from thidua.numbers import exact
 from thidua.present.form import form_bytes
 from thidua.present.ooxml import (
     _doc_date,
@@ -29,6 +30,7 @@ from thidua.present.ooxml import (
 from thidua.present.word_parts import (
     DOCX_FONT,
 )
+from thidua.present.wording import outcome_note
 from thidua.present.xlsx_safety import put
 
 if TYPE_CHECKING:
@@ -64,14 +66,10 @@ def _score_value(value: object) -> object:
     if isinstance(value, m.Met):
         return value.value
     if isinstance(value, m.Quantity):
-        return f"{_plain(value.actual)}/{_plain(value.target)}"
+        return f"{exact(value.actual)}/{exact(value.target)}"
     if isinstance(value, Decimal):
         return _cell_number(value)
     return str(value)
-
-
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f").replace(".", ",")
 
 
 def scores_workbook(result: YearResult) -> Any:
@@ -138,15 +136,8 @@ def scores_workbook(result: YearResult) -> Any:
     ]  # fmt: skip
     rows: list[list[object]] = []
     for row in result.rows:
-        outcome = []
-        if row.leading:
-            outcome.append("Đơn vị dẫn đầu Khối")
-        if row.awards:
-            outcome.append("đề nghị " + ", ".join(row.awards))
-        if not row.eligible:
-            outcome.append("không xét khen thưởng: " + (row.exclusion or "không đủ điều kiện"))
-        text = "; ".join(outcome)
-        notes = [n for n in (row.tie_note,) if n]
+        text = outcome_note(row, ties=True)
+        notes = []
         if row.score.missing:
             notes.append(f"còn {row.score.missing} tiêu chí chưa có điểm (tính 0)")
         rows.append(
@@ -160,7 +151,7 @@ def scores_workbook(result: YearResult) -> Any:
                 _cell_number(row.score.deductions),
                 row.votes,
                 _cell_number(row.vote_share) if row.vote_share is not None else None,
-                text[:1].upper() + text[1:] if text else None,
+                text or None,
                 "; ".join(notes) or None,
             ]
         )
@@ -185,7 +176,7 @@ def scores_workbook(result: YearResult) -> Any:
     group_ws = wb.create_sheet("Theo nhóm")
     headers = ["STT", "Mã", "Đơn vị"]
     for g in groups:
-        top = f", tối đa {_plain(g.maximum)}" if g.maximum is not None else ""
+        top = f", tối đa {exact(g.maximum)}" if g.maximum is not None else ""
         headers += [f"Nhóm {g.id} tự chấm{top}", f"Nhóm {g.id} sau thẩm định{top}"]
     headers += ["Tổng điểm tự chấm", "Tổng điểm sau thẩm định", "Xếp hạng"]
     rows = []
@@ -264,7 +255,7 @@ def scores_workbook(result: YearResult) -> Any:
         "Các nhóm tiêu chí:",
         *[
             f"- Nhóm {g.id}: {g.name}"
-            + (f" (tối đa {_plain(g.maximum)} điểm)" if g.maximum is not None else "")
+            + (f" (tối đa {exact(g.maximum)} điểm)" if g.maximum is not None else "")
             for g in groups
         ],
     ]

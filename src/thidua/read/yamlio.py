@@ -34,8 +34,10 @@ import errno
 import pathlib
 import re
 import stat
+from fractions import Fraction
 
 from thidua.errors import DataError, Position, error
+from thidua.numbers import count, number
 from thidua.read.yamltree import (
     _BIDI_CONTROLS,
     _LINE_BREAK,
@@ -209,10 +211,10 @@ def _too_large(size: int) -> str:
 
 
 def _megabytes(size: int) -> str:
+    """``20``, ``1,5``, ``21,0``: whole megabytes, else one decimal (half up)."""
     if size % _MIB == 0:
-        return str(size // _MIB)
-    # Vietnamese writes the decimal separator as a comma.
-    return f"{size / _MIB:.1f}".replace(".", ",")
+        return count(size // _MIB)
+    return number(Fraction(size, _MIB), 1, fixed=True)
 
 
 def _os_reason(exc: OSError) -> str:

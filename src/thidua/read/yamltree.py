@@ -32,6 +32,7 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from thidua.errors import Position, Problem, error
+from thidua.numbers import count
 from thidua.sources import _COLUMN_BITS, SourceMap, YamlPath
 
 # Real data files nest a handful of levels. The limit keeps hostile input cheap: every
@@ -103,7 +104,7 @@ def _too_long_text(length: int) -> str:
 
 def _thousands(number: int) -> str:
     # Vietnamese groups thousands with a dot.
-    return f"{number:,}".replace(",", ".")
+    return count(number)
 
 
 def _line_text(text: str, line: int) -> str:
