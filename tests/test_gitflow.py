@@ -779,10 +779,10 @@ def test_init_with_a_bad_source_date_epoch(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "hôm nay")
     result = runner.invoke(app, ["init", "khoi"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
-        'Lỗi: biến môi trường SOURCE_DATE_EPOCH = "hôm nay" không phải một mốc thời gian hợp '
-        "lệ (số giây kể từ 01/01/1970)\n"
+        "Lỗi: biến môi trường SOURCE_DATE_EPOCH phải là số giây kể từ 01/01/1970 "
+        '(ví dụ SOURCE_DATE_EPOCH=1609286400), không phải "hôm nay"\n'
     )
     assert not (tmp_path / "khoi").exists()
 

@@ -223,12 +223,10 @@ def test_docx_bytes_are_reproducible(result_2020: YearResult, doc: r.Doc) -> Non
     ]
 
 
-def test_source_date_epoch_sets_the_stamp(
-    result_2020: YearResult, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """SOURCE_DATE_EPOCH (UTC seconds) wins over the conference date."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1609459200")  # 2021-01-01 00:00:00 UTC
-    content = make_docx(result_2020, r.Doc.MINUTES)
+def test_source_date_epoch_sets_the_stamp(result_2020: YearResult) -> None:
+    """The CLI's SOURCE_DATE_EPOCH (passed down as ``epoch``) wins over the conference date."""
+    epoch = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)  # SOURCE_DATE_EPOCH=1609459200
+    content = render_docx(result_2020, r.Doc.MINUTES, None, epoch=epoch)
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         assert {i.date_time for i in z.infolist()} == {(2021, 1, 1, 0, 0, 0)}
         assert "2021-01-01T00:00:00Z" in z.read("docProps/core.xml").decode("utf-8")
@@ -236,10 +234,12 @@ def test_source_date_epoch_sets_the_stamp(
 
 def test_package_time_rules() -> None:
     """Epoch first, then the fallback date at midnight, else 1980-01-01 (the zip minimum)."""
-    assert package_time(dt.date(2020, 12, 30), {}) == dt.datetime(2020, 12, 30)
-    assert package_time(None, {"SOURCE_DATE_EPOCH": "86400"}) == dt.datetime(1980, 1, 1)
-    assert package_time(None, {"SOURCE_DATE_EPOCH": "1609286400"}) == dt.datetime(2020, 12, 30)
-    assert package_time(None, {}) == dt.datetime(1980, 1, 1)
+    assert package_time(dt.date(2020, 12, 30)) == dt.datetime(2020, 12, 30)
+    day_one = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
+    assert package_time(None, day_one) == dt.datetime(1980, 1, 1)
+    epoch = dt.datetime(2020, 12, 30, tzinfo=dt.UTC)
+    assert package_time(dt.date(2020, 1, 1), epoch) == dt.datetime(2020, 12, 30)
+    assert package_time(None) == dt.datetime(1980, 1, 1)
 
 
 # --- the HTML conversion on its own ---------------------------------------------------------

@@ -25,7 +25,6 @@ from thidua.present.render import (
     render_document,
     render_template,
     tidy_markdown,
-    today_from_epoch,
     user_templates_dir,
     vn_date,
     vn_number,
@@ -674,17 +673,6 @@ def test_report_next_year_directions(bundled: YearResult, tmp_path: Path) -> Non
 
 
 # --- dates and determinism ----------------------------------------------------------------------
-
-
-def test_today_from_source_date_epoch() -> None:
-    """SOURCE_DATE_EPOCH gives the date (UTC); unset gives None; junk is refused."""
-    assert today_from_epoch({"SOURCE_DATE_EPOCH": "1609286400"}) == dt.date(2020, 12, 30)
-    assert today_from_epoch({}) is None
-    with pytest.raises(RenderError) as info:
-        today_from_epoch({"SOURCE_DATE_EPOCH": "hôm nay"})
-    assert info.value.message == (
-        'biến môi trường SOURCE_DATE_EPOCH phải là số giây (ví dụ 1609286400), không phải "hôm nay"'
-    )
 
 
 def test_proposal_date_comes_from_source_date_epoch(

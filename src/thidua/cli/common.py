@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import json
 import os
@@ -12,10 +13,11 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from thidua.errors import DataError, Problem, ThiduaError
+from thidua.errors import DataError, Problem, ThiduaError, UsageError
 
 DEFAULT_DATA = "data"
 DATA_ENV = "THIDUA_DATA"
+EPOCH_ENV = "SOURCE_DATE_EPOCH"
 
 DataDir = Annotated[
     Path,
@@ -88,3 +90,24 @@ def run(action: Callable[[], T], fmt: ProblemFormat = ProblemFormat.TEXT) -> T:
 
 def resolve_data(data: Path | None) -> Path:
     return data if data is not None else Path(os.environ.get(DATA_ENV) or DEFAULT_DATA)
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (UTC), or None when it is not set.
+
+    Read here only, once per command, and passed down: below the CLI nothing looks at the
+    environment for it. A value that is not a whole number of seconds since 1970 is a usage
+    error (exit 2), whichever command reads it.
+    """
+    raw = os.environ.get(EPOCH_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        if not (raw.isascii() and raw.isdigit()):
+            raise ValueError(raw)
+        return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"biến môi trường {EPOCH_ENV} phải là số giây kể từ 01/01/1970 "
+            f'(ví dụ {EPOCH_ENV}=1609286400), không phải "{raw}"'
+        ) from None

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from thidua.cli.common import echo, run
+from thidua.cli.common import echo, run, source_date_epoch
 from thidua.repo.scaffold import init as create
+from thidua.repo.scaffold import init_year
 
 __all__ = ["register"]
 
@@ -37,7 +38,8 @@ def init(
     """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
 
     def action() -> None:
-        for line in create(folder, year):
+        epoch = source_date_epoch()
+        for line in create(folder, year if year is not None else init_year(epoch)):
             echo(line)
 
     run(action)

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.cli.common import (
+    DEFAULT_DATA,
+    DataDir,
+    echo,
+    print_problems,
+    run,
+    source_date_epoch,
+)
 from thidua.compute.ranking import rank_year
 from thidua.errors import ThiduaError, UsageError
 from thidua.present.context import RenderError
@@ -138,7 +145,8 @@ def _render(
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} đã có và không phải là thư mục")
 
-    today = r.today_from_epoch()
+    epoch = source_date_epoch()
+    today = epoch.date() if epoch is not None else None
     result = _ranked(data_dir, year)
 
     next_tasks = load_next_tasks(result.data)
@@ -147,12 +155,14 @@ def _render(
     if fmt_name is FormatName.XLSX:
 
         def make(one: r.Doc) -> str | bytes:
-            return render_scores_xlsx(result)
+            return render_scores_xlsx(result, epoch=epoch)
 
     elif fmt_name is FormatName.DOCX:
 
         def make(one: r.Doc) -> str | bytes:
-            return render_docx(result, one, templates, next_tasks=next_tasks, today=today)
+            return render_docx(
+                result, one, templates, next_tasks=next_tasks, today=today, epoch=epoch
+            )
 
     else:
         env = r.make_environment(templates)

@@ -14,7 +14,14 @@ from typing import Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
+from thidua.cli.common import (
+    DEFAULT_DATA,
+    DataDir,
+    echo,
+    print_problems,
+    run,
+    source_date_epoch,
+)
 from thidua.errors import DataError, UsageError
 from thidua.present.form import build_form, form_bytes, form_file_name
 from thidua.present.form_read import FormError
@@ -62,6 +69,7 @@ def sheet(
     """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
 
     def action() -> int:
+        epoch = source_date_epoch()
         loaded, problems = open_year(data, year)
         if loaded is None:
             raise DataError(problems)
@@ -83,7 +91,7 @@ def sheet(
         if not target.parent.is_dir():
             raise UsageError(f"không có thư mục {display_path(target.parent)} để ghi biểu mẫu")
         conference = loaded.conference
-        when = package_time(conference.date if conference is not None else None)
+        when = package_time(conference.date if conference is not None else None, epoch)
         content = form_bytes(build_form(loaded, unit), when)
         write_bytes_atomic(target, content)
         echo(f"Đã ghi biểu mẫu chấm điểm của đơn vị {unit} năm {year}: {display_path(target)}")

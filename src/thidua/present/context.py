@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.compute.results import rule_text
 from thidua.errors import ThiduaError
-from thidua.read.load import display_path
 from thidua.year import BALLOTS, CONFERENCE, TASKS
 
 if TYPE_CHECKING:
@@ -277,6 +278,18 @@ def _document_date(
     return today
 
 
+def repository_path(folder: Path, year: int, name: str) -> str:
+    """Where file ``name`` of ``year`` sits in the data repository: ``data/2021/nhiem-vu.yaml``.
+
+    Made of the data folder's name (the parent of the year ``folder`` the CLI opened), the
+    year and the file name, so a document says the same whatever folder the command runs in.
+    """
+    data_name = folder.parent.name
+    if data_name in ("", ".", ".."):  # --data . or --data ..: the name of that folder
+        data_name = PurePath(os.path.normpath(folder.parent.absolute())).name
+    return PurePath(data_name, str(year), name).as_posix()
+
+
 def build_context(
     result: YearResult,
     doc: Doc,
@@ -327,10 +340,10 @@ def build_context(
         "province": _province(cluster),
         "today": today,
         "files": {
-            "conference": display_path(folder / CONFERENCE),
-            "ballots": display_path(folder / BALLOTS),
-            "tasks": display_path(folder / TASKS),
-            "next_tasks": display_path(folder.parent / str(data.year + 1) / TASKS),
+            "conference": repository_path(folder, data.year, CONFERENCE),
+            "ballots": repository_path(folder, data.year, BALLOTS),
+            "tasks": repository_path(folder, data.year, TASKS),
+            "next_tasks": repository_path(folder, data.year + 1, TASKS),
         },
         "illustrative": data.illustrative,
         "blank": BLANK,

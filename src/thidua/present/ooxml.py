@@ -1,6 +1,6 @@
 """Reproducible OOXML packages (.docx, .xlsx): fixed stamps and zip entries, row heights.
 
-Documents are stamped with ``SOURCE_DATE_EPOCH`` when set, else the conference date
+Documents are stamped with the CLI's ``SOURCE_DATE_EPOCH`` when set, else the conference date
 (:func:`package_time`), and :func:`freeze_zip` fixes the zip entries' dates and
 attributes, so the same input gives byte-identical files.
 """
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,16 +25,16 @@ _ZIP_EPOCH = dt.datetime(1980, 1, 1)
 # --- reproducible packages ---------------------------------------------------------------------
 
 
-def package_time(fallback: dt.date | None, environ: Mapping[str, str] | None = None) -> dt.datetime:
-    """The time stamped into a document: ``SOURCE_DATE_EPOCH`` (UTC) if set, else ``fallback``.
+def package_time(fallback: dt.date | None, epoch: dt.datetime | None = None) -> dt.datetime:
+    """The time stamped into a document: ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``, UTC) if
+    given, else ``fallback``.
 
     ``fallback`` (e.g. the conference date) is taken at midnight; without one, 1 January
     1980, the earliest date a zip file can hold. Never the clock, so output is reproducible.
     """
-    env = os.environ if environ is None else environ
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        when = dt.datetime.fromtimestamp(int(raw), tz=dt.UTC).replace(tzinfo=None)
+    if epoch is not None:
+        utc = epoch if epoch.tzinfo is None else epoch.astimezone(dt.UTC)
+        when = utc.replace(tzinfo=None)
     elif fallback is not None:
         when = dt.datetime(fallback.year, fallback.month, fallback.day)
     else:

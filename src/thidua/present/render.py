@@ -2,7 +2,8 @@
 
 Rendering returns a string; only the CLI writes files. Output depends only on the data,
 the templates and the ``today`` argument (the CLI takes it from ``SOURCE_DATE_EPOCH``,
-never from the clock), so the same input gives byte-identical documents.
+never from the clock; nothing here reads the environment), so the same input gives
+byte-identical documents.
 
 Templates
 ---------
@@ -57,7 +58,6 @@ alphabetical order), ``vn_time`` ("8 giờ 05"), ``md`` (explicit Markdown escap
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -112,7 +112,6 @@ __all__ = [
     "render_document",
     "render_limits",
     "render_template",
-    "today_from_epoch",
     "user_templates_dir",
 ]
 
@@ -459,20 +458,3 @@ def tidy_markdown(text: str) -> str:
     """
     lines = [line.rstrip() for line in text.strip("\n").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
-
-
-def today_from_epoch(environ: Mapping[str, str] | None = None) -> dt.date | None:
-    """The date of ``SOURCE_DATE_EPOCH`` (UTC), or None when it is not set.
-
-    Raises :class:`RenderError` when it is set but not a whole number of seconds.
-    """
-    env = os.environ if environ is None else environ
-    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise RenderError(
-            "biến môi trường SOURCE_DATE_EPOCH phải là số giây (ví dụ 1609286400), "
-            f'không phải "{raw}"'
-        )
-    return dt.datetime.fromtimestamp(int(raw), tz=dt.UTC).date()

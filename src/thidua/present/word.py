@@ -336,8 +336,12 @@ def render_docx(
     *,
     next_tasks: m.TasksFile | None = None,
     today: dt.date | None = None,
+    epoch: dt.datetime | None = None,
 ) -> bytes:
     """``doc`` (minutes, report, proposal …) of ``result`` as .docx bytes.
+
+    ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) stamps the package and its properties, else
+    the document's date does (:func:`thidua.present.ooxml.package_time`).
 
     ``templates_dir`` is the data repository's own templates folder
     (:func:`thidua.present.render.user_templates_dir`): its ``<doc>.docx`` is used as a docxtpl
@@ -346,7 +350,7 @@ def render_docx(
     """
     from thidua.present import render as r
 
-    when = package_time(_doc_date(result, today))
+    when = package_time(_doc_date(result, today), epoch)
     title = f"{doc.label[:1].upper()}{doc.label[1:]} năm {result.data.year}"
     user_docx = templates_dir / f"{doc.value}.docx" if templates_dir is not None else None
     if user_docx is not None and user_docx.is_file():

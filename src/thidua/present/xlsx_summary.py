@@ -34,6 +34,8 @@ from thidua.present.wording import outcome_note
 from thidua.present.xlsx_safety import put
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from thidua.compute.results import YearResult
 
 
@@ -267,10 +269,13 @@ def scores_workbook(result: YearResult) -> Any:
     return wb
 
 
-def render_scores_xlsx(result: YearResult) -> bytes:
-    """The score summary workbook as .xlsx bytes, identical run to run."""
+def render_scores_xlsx(result: YearResult, *, epoch: dt.datetime | None = None) -> bytes:
+    """The score summary workbook as .xlsx bytes, identical run to run.
+
+    Stamped with ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) if given, else the conference date.
+    """
 
     wb = scores_workbook(result)
     wb.properties.title = f"Bảng tổng hợp điểm thi đua năm {result.data.year}"
     wb.properties.language = "vi-VN"
-    return form_bytes(wb, package_time(_doc_date(result, None)))
+    return form_bytes(wb, package_time(_doc_date(result, None), epoch))

@@ -6,8 +6,8 @@ What it creates, all inside ``DIR`` (which must not exist or be empty):
   commit, under its own name);
 - ``data/<YEAR>/`` with ``khoi.yaml``, ``quy-che.yaml`` and ``tieu-chi.yaml`` to fill in:
   commented in Vietnamese, the blanks left empty so that ``thidua check`` points at each
-  one (file, line, column); YEAR is the current year (from ``SOURCE_DATE_EPOCH`` when set,
-  for reproducible builds and tests) unless given;
+  one (file, line, column); YEAR is the one given (the CLI's default: :func:`init_year`, the
+  year of ``SOURCE_DATE_EPOCH`` when set, for reproducible builds and tests, else this year);
 - ``README.md`` for the secretariat: the yearly workflow with git and thidua;
 - ``.pre-commit-config.yaml``: thidua's ``fmt`` and ``check`` as pre-commit hooks, run
   with the thidua installed on the machine (``repo: local``, ``language: system``);
@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 from thidua.errors import ThiduaError
@@ -38,18 +37,11 @@ from thidua.year import CLUSTER, REGULATION, TABLE
 __all__ = ["files", "init", "init_year"]
 
 
-def init_year(environ: dict[str, str] | None = None) -> int:
-    """The year to start with: that of ``SOURCE_DATE_EPOCH`` (UTC) if set, else today's."""
-    env = os.environ if environ is None else environ
-    epoch = env.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).year
-        except (ValueError, OverflowError, OSError):
-            raise ThiduaError(
-                f'biến môi trường SOURCE_DATE_EPOCH = "{epoch}" không phải một mốc thời gian '
-                "hợp lệ (số giây kể từ 01/01/1970)"
-            ) from None
+def init_year(epoch: dt.datetime | None) -> int:
+    """The year to start with: that of ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) if given,
+    else today's."""
+    if epoch is not None:
+        return epoch.year
     return dt.date.today().year
 
 
@@ -307,7 +299,7 @@ def files(year: int) -> dict[str, bytes]:
     return {name: text.encode("utf-8") for name, text in out.items()}
 
 
-def init(target: Path, year: int | None = None) -> list[str]:
+def init(target: Path, year: int) -> list[str]:
     """Create the repository in ``target``; return the lines to tell the user."""
 
     shown = display_path(target)
@@ -324,7 +316,7 @@ def init(target: Path, year: int | None = None) -> list[str]:
         except OSError as exc:
             raise WriteError.from_os_error(target, exc, folder=True) from None
         was_empty_dir = True
-    chosen = init_year() if year is None else year
+    chosen = year
 
     def git_init(built: Path) -> None:
         proc = run_git(["init", "-q"], built)
