@@ -414,18 +414,18 @@ def _form_with_19() -> Path:
 
 def test_score_file_edited_meanwhile_is_not_overwritten(monkeypatch: pytest.MonkeyPatch) -> None:
     """Another edit between reading and writing: refused, the other edit kept."""
-    import thidua.cli.sheet as cli_sheet
+    import thidua.repo.importer as importer
     from thidua.repo.importer import ImportPlan
 
     path = _form_with_19()
-    real = cli_sheet.plan_import
+    real = importer.plan_import
 
     def plan_then_edit(*args: object, **kwargs: object) -> ImportPlan:
         plan = real(*args, **kwargs)  # type: ignore[arg-type]
         path.write_text(path.read_text(encoding="utf-8") + "# sửa tay\n", encoding="utf-8")
         return plan
 
-    monkeypatch.setattr(cli_sheet, "plan_import", plan_then_edit)
+    monkeypatch.setattr(importer, "plan_import", plan_then_edit)
     code, _, err = invoke("import", "2020", "A", "a2.xlsx")
     assert code == 1
     assert err == (
@@ -440,7 +440,7 @@ def test_new_score_file_created_meanwhile_is_not_overwritten(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A member without a file: if one appears meanwhile, it is kept."""
-    import thidua.cli.sheet as cli_sheet
+    import thidua.repo.importer as importer
     from thidua.repo.importer import ImportPlan
 
     folder = write_year(Path.cwd(), {"diem/C.yaml": None})
@@ -448,14 +448,14 @@ def test_new_score_file_created_meanwhile_is_not_overwritten(
     wb = load_workbook("c.xlsx")
     wb["Điểm"]["D8"] = 5
     wb.save("c2.xlsx")
-    real = cli_sheet.plan_import
+    real = importer.plan_import
 
     def plan_then_create(*args: object, **kwargs: object) -> ImportPlan:
         plan = real(*args, **kwargs)  # type: ignore[arg-type]
         (folder / "diem" / "C.yaml").write_text("# người khác\n", encoding="utf-8")
         return plan
 
-    monkeypatch.setattr(cli_sheet, "plan_import", plan_then_create)
+    monkeypatch.setattr(importer, "plan_import", plan_then_create)
     code, _, err = invoke("import", "2020", "C", "c2.xlsx")
     assert code == 1
     assert "đã được sửa trong lúc thidua đang chạy" in err

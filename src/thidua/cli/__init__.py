@@ -2,9 +2,11 @@
 
 Thin on purpose. ``check`` lives here; every other command lives in a module of
 :mod:`thidua.cli` named after it (``rank``, ``render``, ``fmt``, ``diff``, ``newyear``,
-``history``, ``init``, ``schema``, ``sheet``) that registers itself on :data:`app`. The
-modules that import jinja2 or ruamel at load time are imported inside the command
-functions, so ``thidua check`` and ``--help`` never load them.
+``history``, ``init``, ``schema``, ``sheet``) that registers itself on :data:`app`. A
+command module other than ``rank`` imports its implementation (``repo/``, ``present/``)
+inside the command function, the one place where imports are not at module level: every
+command module is loaded to register it, and a command should pay only for its own work
+(``thidua rank`` loads no Word, Excel, git or template code).
 
 Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong usage.
 """

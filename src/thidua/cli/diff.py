@@ -10,8 +10,6 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, run
-from thidua.present import diff as diff_out
-from thidua.repo.diff import diff_year
 
 __all__ = ["register"]
 
@@ -48,6 +46,8 @@ def diff(
     ] = DiffFormat.TEXT,
 ) -> None:
     """So sánh dữ liệu một năm giữa hai phiên bản git: điểm, phiếu, hội nghị, thứ hạng."""
+    from thidua.present import diff as diff_out
+    from thidua.repo.diff import diff_year
 
     def action() -> None:
         result = diff_year(data, year, rev_a, rev_b)

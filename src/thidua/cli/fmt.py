@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run
-from thidua.repo.atomic import ChangedMeanwhile, write_bytes_atomic
 
 __all__ = ["register"]
 
@@ -43,6 +42,7 @@ def fmt(
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
     """Định dạng các tệp dữ liệu theo một cách thống nhất, giữ nguyên chú thích và giá trị."""
+    from thidua.repo.atomic import ChangedMeanwhile, write_bytes_atomic
 
     def action() -> int:
         from thidua.repo.fmt_plan import plan

@@ -10,8 +10,6 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, run
-from thidua.present import history as history_out
-from thidua.repo.history import load as load_history
 
 __all__ = ["register"]
 
@@ -41,6 +39,8 @@ def history(
     ] = HistoryFormat.TABLE,
 ) -> None:
     """Thứ hạng, điểm và khen thưởng của các đơn vị qua các năm đã kết thúc."""
+    from thidua.present import history as history_out
+    from thidua.repo.history import load as load_history
 
     def action() -> None:
         result = load_history(data, unit)

@@ -8,8 +8,6 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import echo, run, source_date_epoch
-from thidua.repo.scaffold import init as create
-from thidua.repo.scaffold import init_year
 
 __all__ = ["register"]
 
@@ -36,6 +34,8 @@ def init(
     ] = None,
 ) -> None:
     """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
+    from thidua.repo.scaffold import init as create
+    from thidua.repo.scaffold import init_year
 
     def action() -> None:
         epoch = source_date_epoch()

@@ -9,9 +9,6 @@ import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, run
 from thidua.errors import ThiduaError
-from thidua.read.load import display_path
-from thidua.repo.atomic import create_dir_atomic
-from thidua.repo.newyear import build, check_folder
 
 __all__ = ["register"]
 
@@ -34,6 +31,9 @@ def new_year(
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
     """Bắt đầu năm mới: chép thành viên, quy chế, bảng tiêu chí; chọn Trưởng, Phó khối."""
+    from thidua.read.load import display_path
+    from thidua.repo.atomic import create_dir_atomic
+    from thidua.repo.newyear import build, check_folder
 
     def action() -> None:
         plan = build(data, year, prev)

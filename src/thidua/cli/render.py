@@ -29,14 +29,7 @@ from thidua.cli.common import (
     run,
     source_date_epoch,
 )
-from thidua.compute.ranking import rank_year
 from thidua.errors import ThiduaError, UsageError
-from thidua.present.context import RenderError
-from thidua.present.word import render_docx
-from thidua.present.xlsx_summary import render_scores_xlsx
-from thidua.read.load import load_next_tasks
-from thidua.repo.atomic import write_bytes_atomic
-from thidua.repo.years import open_year_or_raise
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -125,6 +118,9 @@ def _render(
     year: int, doc: DocName, fmt_name: FormatName | None, output: Path | None, data_dir: Path
 ) -> None:
     from thidua.present import render as r
+    from thidua.present.word import render_docx
+    from thidua.present.xlsx_summary import render_scores_xlsx
+    from thidua.read.load import load_next_tasks
 
     fmt_name = _infer_format(fmt_name, output, doc)
     ext = fmt_name.value
@@ -204,6 +200,9 @@ def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName
 
 
 def _ranked(data_dir: Path, year: int) -> YearResult:
+    from thidua.compute.ranking import rank_year
+    from thidua.repo.years import open_year_or_raise
+
     data, warnings = open_year_or_raise(data_dir, year)
     if warnings:
         print_problems(warnings)
@@ -214,6 +213,7 @@ def _render_each(
     docs: list[Doc], make: Callable[[Doc], str | bytes], *, all_or_nothing: bool
 ) -> dict[Doc, str | bytes]:
     """Render every document; with ``all``, report every failure and render nothing."""
+    from thidua.present.context import RenderError
 
     contents: dict[Doc, str | bytes] = {}
     failures: list[str] = []
@@ -232,6 +232,8 @@ def _render_each(
 
 
 def _write_all(files: dict[Path, str | bytes]) -> None:
+    from thidua.repo.atomic import write_bytes_atomic
+
     for path, content in files.items():
         try:
             write_bytes_atomic(

@@ -8,9 +8,6 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import echo, run
-from thidua.read.load import display_path
-from thidua.repo.atomic import WriteError, write_text_atomic
-from thidua.repo.schema import render_all
 
 __all__ = ["register"]
 
@@ -27,6 +24,9 @@ def schema(
     ] = Path("schema"),
 ) -> None:
     """Ghi lược đồ JSON của từng loại tệp dữ liệu, để trình soạn thảo gợi ý và kiểm tra."""
+    from thidua.read.load import display_path
+    from thidua.repo.atomic import WriteError, write_text_atomic
+    from thidua.repo.schema import render_all
 
     def action() -> None:
         try:

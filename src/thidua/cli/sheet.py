@@ -23,13 +23,6 @@ from thidua.cli.common import (
     source_date_epoch,
 )
 from thidua.errors import DataError, UsageError
-from thidua.present.form import build_form, form_bytes, form_file_name
-from thidua.present.form_read import FormError
-from thidua.present.ooxml import package_time
-from thidua.read.load import display_path
-from thidua.repo.atomic import write_bytes_atomic
-from thidua.repo.importer import plan_import, read_form_file
-from thidua.repo.years import open_year
 from thidua.year import TABLE
 
 __all__ = ["import_form", "register", "sheet"]
@@ -67,6 +60,11 @@ def sheet(
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
     """Lập biểu mẫu Excel để đơn vị tự chấm điểm: bảng tiêu chí, điểm và minh chứng hiện có."""
+    from thidua.present.form import build_form, form_bytes, form_file_name
+    from thidua.present.ooxml import package_time
+    from thidua.read.load import display_path
+    from thidua.repo.atomic import write_bytes_atomic
+    from thidua.repo.years import open_year
 
     def action() -> int:
         epoch = source_date_epoch()
@@ -118,6 +116,9 @@ def import_form(
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
+    from thidua.present.form_read import FormError
+    from thidua.read.load import display_path
+    from thidua.repo.importer import plan_import, read_form_file
 
     def action() -> int:
         if not file.is_file():
