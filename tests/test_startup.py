@@ -1,7 +1,8 @@
 """Start-up cost: the everyday commands never import what only rendering needs.
 
-``thidua check`` and ``thidua rank`` are timed against the bare import of their own
-dependencies (bench/run.py); importing jinja2 or an office library would blow that budget.
+``thidua check`` and ``thidua rank`` are timed against a do-nothing app of the same stack
+(bench/reference_app.py, measured by bench/run.py); importing jinja2 or an office library
+would blow that budget.
 Each case runs in a fresh interpreter, since this test process may have imported anything.
 """
 
