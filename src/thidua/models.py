@@ -22,7 +22,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from thidua.scalars import (
@@ -63,6 +70,7 @@ class Model(BaseModel):
         serialize_by_alias=True,
         str_strip_whitespace=True,
         arbitrary_types_allowed=True,
+        defer_build=True,
     )
 
 
@@ -471,3 +479,44 @@ class ConferenceFile(Model):
     recipients: list[Text] = Field(default_factory=list, alias="noi_nhan")
     source: str | None = Field(None, alias="nguon")
     note: str | None = Field(None, alias="ghi_chu")
+
+
+# --- khoa-so.yaml: the seal of a closed year ----------------------------------------------
+
+
+class SealAction(enum.Enum):
+    CLOSE = "khoa_so"  # the year was closed and its content sealed
+    REOPEN = "mo_lai"  # the year was reopened, with a reason
+
+    @property
+    def label(self) -> str:
+        return "khóa sổ" if self is SealAction.CLOSE else "mở lại"
+
+
+class SealEvent(Model):
+    """One closing or reopening of the year; the file keeps every one, oldest first."""
+
+    action: SealAction = Field(alias="viec")
+    date: Date = Field(alias="ngay")
+    by: Text = Field(alias="nguoi")
+    digest: str | None = Field(None, alias="ma_du_lieu")
+    reason: str | None = Field(None, alias="ly_do")
+
+    @model_validator(mode="after")
+    def _needs(self) -> SealEvent:
+        if self.action is SealAction.CLOSE and not self.digest:
+            raise _err('lần khóa sổ cần "ma_du_lieu" (mã của dữ liệu lúc khóa sổ)')
+        if self.action is SealAction.REOPEN and not self.reason:
+            raise _err('lần mở lại cần "ly_do" (lý do mở lại năm đã khóa sổ)')
+        return self
+
+
+class SealFile(Model):
+    """``khoa-so.yaml``: the history of closing and reopening the year."""
+
+    year: Count = Field(alias="nam")
+    events: list[SealEvent] = Field(alias="lich_su", min_length=1)
+
+    @property
+    def last(self) -> SealEvent:
+        return self.events[-1]

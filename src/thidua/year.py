@@ -9,6 +9,7 @@ The files of one year (see docs/data-format.md):
     diem/<ID>.yaml   one member's scores, one file per member                    (optional)
     phieu-bau.yaml   secret-ballot results                                       (optional)
     hoi-nghi.yaml    the year-end conference                                     (optional)
+    khoa-so.yaml     the seal: when the year was closed (reopened), by whom       (optional)
 
 Read by :mod:`thidua.read.load`; everything above the reader works on :class:`YearData`.
 """
@@ -31,6 +32,7 @@ TABLE = "tieu-chi.yaml"
 TASKS = "nhiem-vu.yaml"
 BALLOTS = "phieu-bau.yaml"
 CONFERENCE = "hoi-nghi.yaml"
+SEAL = "khoa-so.yaml"
 SCORES_DIR = "diem"
 
 REQUIRED: dict[str, type[m.Model]] = {
@@ -42,6 +44,7 @@ OPTIONAL: dict[str, type[m.Model]] = {
     TASKS: m.TasksFile,
     BALLOTS: m.BallotsFile,
     CONFERENCE: m.ConferenceFile,
+    SEAL: m.SealFile,
 }
 FILE_LABELS = {
     CLUSTER: "thông tin Khối và thành viên",
@@ -50,6 +53,7 @@ FILE_LABELS = {
     TASKS: "nhiệm vụ trọng tâm và phong trào",
     BALLOTS: "kết quả bỏ phiếu",
     CONFERENCE: "hội nghị tổng kết",
+    SEAL: "lịch sử khóa sổ",
 }
 
 # Each tone-ambiguous word's spellings seen in a year, with the first place of each.
@@ -72,6 +76,7 @@ class YearData:
     tasks: m.TasksFile | None = None
     ballots: m.BallotsFile | None = None
     conference: m.ConferenceFile | None = None
+    seal: m.SealFile | None = None
     scores: dict[str, m.ScoreFile] = field(default_factory=dict)
     sources: dict[str, SourceMap] = field(default_factory=dict)
     score_files: dict[str, str] = field(default_factory=dict)  # member id -> file name

@@ -31,6 +31,7 @@ from thidua.year import (
     FILE_LABELS,
     REGULATION,
     SCORES_DIR,
+    SEAL,
     TABLE,
     TASKS,
     Spellings,
@@ -104,6 +105,7 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
     tasks = read(TASKS, m.TasksFile, False)
     ballots = read(BALLOTS, m.BallotsFile, False)
     conference = read(CONFERENCE, m.ConferenceFile, False)
+    seal = read(SEAL, m.SealFile, False)
 
     scores: dict[str, m.ScoreFile] = {}
     score_files: dict[str, str] = {}
@@ -146,6 +148,7 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         tasks=tasks,
         ballots=ballots,
         conference=conference,
+        seal=seal,
         scores=scores,
         sources=sources,
         score_files=score_files,
