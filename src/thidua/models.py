@@ -70,7 +70,6 @@ class Model(BaseModel):
         serialize_by_alias=True,
         str_strip_whitespace=True,
         arbitrary_types_allowed=True,
-        defer_build=True,
     )
 
 
