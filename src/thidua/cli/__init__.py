@@ -26,7 +26,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from thidua import __version__
-from thidua.cli import diff, fmt, history, init, newyear, rank, render, schema, sheet
+from thidua.cli import close, diff, fmt, history, init, newyear, rank, render, schema, sheet
 from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
@@ -113,7 +113,7 @@ def check(
 
 
 # Each module adds its commands to ``app``; importing them must stay cheap.
-for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet):
+for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet, close):
     _module.register(app)
 
 

@@ -51,7 +51,7 @@ def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -
                     f"năm {year} không có trong {WORKTREE}: thiếu thư mục "
                     f"{display_path(data_dir / str(year))}"
                 )
-            side_b = _checked(open_year(data_dir, year), None, None)
+            side_b = _checked(open_year(data_dir, year, seal=False), None, None)
         else:
             label_b = rev_b
             side_b = _at_revision(repo, rev_b, folder, year, Path(tmp) / "b")
@@ -61,7 +61,7 @@ def diff_year(data_dir: Path, year: int, rev_a: str | None, rev_b: str | None) -
 def _at_revision(repo: GitRepo, rev: str, folder: PurePosixPath, year: int, dest: Path) -> YearData:
     if not repo.export(rev, folder, dest / str(year)):
         raise ThiduaError(f'năm {year} không có ở phiên bản "{rev}": thiếu thư mục {folder}')
-    return _checked(open_year(dest, year), dest, f"{rev}:{folder.parent}")
+    return _checked(open_year(dest, year, seal=False), dest, f"{rev}:{folder.parent}")
 
 
 def _checked(

@@ -11,11 +11,17 @@ from pathlib import Path
 from thidua.compute.checks import run_checks
 from thidua.errors import DataError, Problem
 from thidua.read.load import read_year
+from thidua.repo.sealcheck import seal_problems
 from thidua.year import YearData
 
 
-def open_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+def open_year(
+    data_dir: Path, year: int, *, seal: bool = True
+) -> tuple[YearData | None, list[Problem]]:
     """Read and validate every file of ``year``; cross-file checks included.
+
+    With ``seal`` (the default), a closed year is also checked against its seal
+    (:mod:`thidua.repo.sealcheck`); ``thidua diff`` turns it off to show the changes.
 
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
@@ -23,6 +29,8 @@ def open_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]
     data, problems = read_year(data_dir, year)
     if data is not None:
         problems.extend(run_checks(data))
+        if seal:
+            problems.extend(seal_problems(data, problems))
     return data, problems
 
 
