@@ -29,7 +29,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from thidua import models as m
-from thidua.year import BALLOTS, CLUSTER, CONFERENCE, FILE_LABELS, REGULATION, TABLE, TASKS
+from thidua.year import BALLOTS, CLUSTER, CONFERENCE, FILE_LABELS, REGULATION, SEAL, TABLE, TASKS
 
 __all__ = ["KINDS", "render_all", "schema_for"]
 
@@ -50,6 +50,7 @@ KINDS: dict[str, tuple[type[m.Model], str]] = {
         m.ConferenceFile,
         f"{CONFERENCE} — {FILE_LABELS[CONFERENCE]}",
     ),
+    "khoa-so": (m.SealFile, f"{SEAL} — {FILE_LABELS[SEAL]}"),
 }
 
 _DIGITS = r"^\s*[0-9]+\s*$"
