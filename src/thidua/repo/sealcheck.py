@@ -84,8 +84,8 @@ def seal_problems(data: YearData, checked: list[Problem]) -> list[Problem]:
         return []
     where = data.pos(SEAL, ("lich_su", last_index, "ma_du_lieu"))
     head = (
-        f"dữ liệu năm {year} không còn khớp mã dữ liệu ghi lúc khóa sổ ngày {shown} "
-        f"({last.by}, mã {short_code(recorded)}; mã của dữ liệu hiện tại: {short_code(now)})"
+        f"năm {year} đã khóa sổ ngày {shown} ({last.by}, mã {short_code(recorded)}) nhưng "
+        f"dữ liệu không còn khớp mã đó (mã của dữ liệu hiện tại: {short_code(now)})"
     )
     has_errors = any(p.is_error for p in checked)
     return [error(where, _explain(data, recorded, now, head, has_errors))]
@@ -103,15 +103,16 @@ def _explain(data: YearData, recorded: str, now: str, head: str, has_errors: boo
     commit, old = sealed
     if content_digest(old) == now:
         return (
-            f"{head}: dữ liệu vẫn như lúc khóa sổ (commit {commit[:7]}) nhưng mã ghi trong "
-            f"{SEAL} đã bị sửa tay; hãy trả lại mã {content_digest(old)}"
+            f"{head}: mã này được ghi ở commit {commit[:7]} nhưng không phải mã của dữ liệu "
+            f"ở commit đó, tức là mã trong {SEAL} đã bị sửa tay; xem lịch sử bằng: "
+            f"git log -p -- {data.shown(SEAL)}"
         )
     lines = _changes(old, data)
     if not lines:
         lines = ["  - thay đổi không hiện trong thidua diff (ví dụ ghi chú, minh họa)"]
     return (
-        f"{head}: dữ liệu đã bị sửa sau khi khóa sổ (commit {commit[:7]}); hãy trả lại như "
-        f"cũ, hoặc mở lại năm bằng lệnh: {_reopen_hint(year)}. Các thay đổi:\n" + "\n".join(lines)
+        f"{head}; hãy trả lại như cũ, hoặc mở lại năm bằng lệnh: {_reopen_hint(year)}. "
+        f"Thay đổi so với lúc khóa sổ (commit {commit[:7]}):\n" + "\n".join(lines)
     )
 
 
