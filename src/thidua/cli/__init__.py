@@ -2,11 +2,11 @@
 
 Thin on purpose. ``check`` lives here; every other command lives in a module of
 :mod:`thidua.cli` named after it (``rank``, ``render``, ``fmt``, ``diff``, ``newyear``,
-``history``, ``init``, ``schema``, ``sheet``) that registers itself on :data:`app`. A
-command module other than ``rank`` imports its implementation (``repo/``, ``present/``)
-inside the command function, the one place where imports are not at module level: every
-command module is loaded to register it, and a command should pay only for its own work
-(``thidua rank`` loads no Word, Excel, git or template code).
+``history``, ``init``, ``schema``, ``sheet``, ``verify``, ``close``) that registers itself
+on :data:`app`. A command module other than ``rank`` imports its implementation
+(``repo/``, ``present/``) inside the command function, the one place where imports are not
+at module level: every command module is loaded to register it, and a command should pay
+only for its own work (``thidua rank`` loads no Word, Excel, git or template code).
 
 Exit codes: 0 success, 1 problems in the data (or a failed operation), 2 wrong usage.
 """
@@ -26,7 +26,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from thidua import __version__
-from thidua.cli import close, diff, fmt, history, init, newyear, rank, render, schema, sheet
+from thidua.cli import close, diff, fmt, history, init, newyear, rank, render, schema, sheet, verify
 from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
@@ -113,7 +113,7 @@ def check(
 
 
 # Each module adds its commands to ``app``; importing them must stay cheap.
-for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet, close):
+for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet, verify, close):
     _module.register(app)
 
 

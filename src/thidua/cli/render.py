@@ -10,6 +10,10 @@ writes every document there as ``bien-ban-2020.md``, ``bao-cao-2020.md``,
 ``--format html``). ``all`` writes nothing unless every document can be rendered.
 Without ``--format``, the format follows the extension of ``-o`` (``.html``/``.htm`` or
 ``.md``), else Markdown.
+
+Every document carries the data's fingerprint (:func:`thidua.repo.verify.fingerprint_of`: the
+content digest of the year, and the git commit when the year folder is clean), which
+``thidua verify`` reads back.
 """
 
 from __future__ import annotations
@@ -121,6 +125,7 @@ def _render(
     from thidua.present.word import render_docx
     from thidua.present.xlsx_summary import render_scores_xlsx
     from thidua.read.load import load_next_tasks
+    from thidua.repo.verify import fingerprint_of
 
     fmt_name = _infer_format(fmt_name, output, doc)
     ext = fmt_name.value
@@ -144,6 +149,7 @@ def _render(
     epoch = source_date_epoch()
     today = epoch.date() if epoch is not None else None
     result = _ranked(data_dir, year)
+    fingerprint = fingerprint_of(result.data, data_dir)
 
     next_tasks = load_next_tasks(result.data)
     templates = r.user_templates_dir(data_dir)
@@ -151,13 +157,19 @@ def _render(
     if fmt_name is FormatName.XLSX:
 
         def make(one: r.Doc) -> str | bytes:
-            return render_scores_xlsx(result, epoch=epoch)
+            return render_scores_xlsx(result, epoch=epoch, fingerprint=fingerprint)
 
     elif fmt_name is FormatName.DOCX:
 
         def make(one: r.Doc) -> str | bytes:
             return render_docx(
-                result, one, templates, next_tasks=next_tasks, today=today, epoch=epoch
+                result,
+                one,
+                templates,
+                next_tasks=next_tasks,
+                today=today,
+                epoch=epoch,
+                fingerprint=fingerprint,
             )
 
     else:
@@ -165,7 +177,15 @@ def _render(
         fmt = r.Format(ext)
 
         def make(one: r.Doc) -> str | bytes:
-            return r.render_document(result, one, fmt, env=env, next_tasks=next_tasks, today=today)
+            return r.render_document(
+                result,
+                one,
+                fmt,
+                env=env,
+                next_tasks=next_tasks,
+                today=today,
+                fingerprint=fingerprint,
+            )
 
     docs = list(r.Doc) if doc is DocName.ALL else [r.Doc(doc.value)]
     contents = _render_each(docs, make, all_or_nothing=doc is DocName.ALL)

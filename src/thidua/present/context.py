@@ -23,6 +23,7 @@ from thidua.year import BALLOTS, CONFERENCE, TASKS
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
     from thidua.compute.voting import Tally
+    from thidua.present.fingerprint import Fingerprint
     from thidua.year import YearData
 
 
@@ -297,8 +298,13 @@ def build_context(
     *,
     next_tasks: m.TasksFile | None = None,
     today: dt.date | None = None,
+    fingerprint: Fingerprint | None = None,
 ) -> dict[str, Any]:
-    """Everything a template may use (documented in the module docstring)."""
+    """Everything a template may use (documented in the module docstring).
+
+    ``fingerprint`` is the data's fingerprint the CLI computed (content digest, and the git
+    commit when the year folder was clean); thidua adds it to the rendered document itself.
+    """
     data = result.data
     cluster = data.cluster
     members = {member.id: member for member in cluster.members}
@@ -346,6 +352,7 @@ def build_context(
             "next_tasks": repository_path(folder, data.year + 1, TASKS),
         },
         "illustrative": data.illustrative,
+        "fingerprint": fingerprint,
         "blank": BLANK,
         "long_blank": LONG_BLANK,
     }

@@ -43,10 +43,17 @@ Context of every document (see :func:`build_context`): ``doc`` (:class:`DocInfo`
 order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vote``
 (:class:`~thidua.present.context.MinutesVote`: adopted or not, decided here), ``ballots``
 (:class:`BallotView`), ``adjustments`` (:class:`Adjustment`), ``province``,
-``today``, ``files`` (where missing files would go), ``illustrative``, ``blank`` and
-``long_blank``; the globals ``BLANK``, ``LONG_BLANK``, ``BLANK_LINE`` and ``outcome_note``
+``today``, ``files`` (where missing files would go), ``illustrative``, ``fingerprint``
+(:class:`~thidua.present.fingerprint.Fingerprint` or None: ``fingerprint.line`` is
+"Mã dữ liệu: 3F9A-C21B"), ``blank`` and ``long_blank``; the globals ``BLANK``,
+``LONG_BLANK``, ``BLANK_LINE`` and ``outcome_note``
 (:func:`thidua.present.wording.outcome_note`: the note of a ranked unit, ``outcome_note(row,
 ties)``).
+
+The fingerprint: when :func:`render_document` is given one, it adds it to the rendered text
+whatever the template (:mod:`thidua.present.fingerprint`): a last line "Mã dữ liệu: …" and,
+hidden, the record ``thidua verify`` reads back (a comment on the last line of Markdown, a
+``<meta name="thidua-data">`` element in HTML). A template need not, and should not, show it.
 
 Filters: ``vn_date`` ("ngày 05 tháng 3 năm 2020"; with a place, "Hòa Bình, ngày …"),
 ``vn_number`` (95,5; 1.000), ``vn_count`` (votes, Borda points: 6; 1.234),
@@ -82,6 +89,7 @@ from thidua.present.context import (
     RenderError,
     build_context,
 )
+from thidua.present.fingerprint import Fingerprint, add_to_html, add_to_markdown
 from thidua.present.template_limits import (
     MAX_MEMORY,
     LimitedSandbox,
@@ -440,13 +448,23 @@ def render_document(
     env: jinja2.Environment | None = None,
     next_tasks: m.TasksFile | None = None,
     today: dt.date | None = None,
+    fingerprint: Fingerprint | None = None,
 ) -> str:
-    """The text of ``doc`` for ``result`` in ``fmt``: template ``<doc>.<fmt>``."""
+    """The text of ``doc`` for ``result`` in ``fmt``: template ``<doc>.<fmt>``.
+
+    With ``fingerprint``, the text ends with the data's fingerprint (module docstring).
+    """
     _require(result, doc)
-    context = build_context(result, doc, fmt, next_tasks=next_tasks, today=today)
+    context = build_context(
+        result, doc, fmt, next_tasks=next_tasks, today=today, fingerprint=fingerprint
+    )
     text = render_template(env or make_environment(), f"{doc.value}.{fmt.value}", context)
     if fmt is Format.MD:
         text = tidy_markdown(text)
+        if fingerprint is not None:
+            text = add_to_markdown(text, fingerprint)
+    elif fingerprint is not None:
+        text = add_to_html(text, fingerprint)
     return text
 
 

@@ -28,6 +28,10 @@ layout when ``docxtpl`` is installed: it is rendered with the context of
 :func:`thidua.present.render.build_context` (Jinja2 tags inside Word, e.g.
 ``{{ cluster.name }}``, ``{% for row in rows %}``).
 
+The data's fingerprint (:mod:`thidua.present.fingerprint`), when given: the line "Mã dữ liệu:
+…" in the page footer of every page (9 pt, right), the digest in the core property
+``identifier`` and the record in ``keywords``; a user's Word template gets them too.
+
 Reproducible bytes: see :mod:`thidua.present.ooxml`.
 """
 
@@ -71,9 +75,14 @@ from thidua.present.word_parts import (
 from thidua.read.load import display_path
 
 if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
     from thidua import models as m
     from thidua.compute.results import YearResult
     from thidua.present.context import Doc
+    from thidua.present.fingerprint import Fingerprint
+
+FINGERPRINT_PT = 9
 
 
 def _blocks(w: _Writer, el: HtmlElement, container: Any) -> None:
@@ -299,7 +308,9 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     _format(after, after=4)
 
 
-def html_to_docx(html: str, *, title: str, when: dt.datetime) -> bytes:
+def html_to_docx(
+    html: str, *, title: str, when: dt.datetime, fingerprint: Fingerprint | None = None
+) -> bytes:
     """A Word document laid out from one of thidua's HTML documents (module docstring)."""
     import importlib
 
@@ -324,9 +335,37 @@ def html_to_docx(html: str, *, title: str, when: dt.datetime) -> bytes:
     props.revision = 1
     props.created = when
     props.modified = when
+    if fingerprint is not None:
+        stamp_fingerprint(document, fingerprint)
     stream = io.BytesIO()
     document.save(stream)
     return freeze_zip(stream.getvalue(), when)
+
+
+def stamp_fingerprint(document: DocxDocument, fp: Fingerprint) -> None:
+    """The fingerprint in the core properties and in every page footer of ``document``."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    props = document.core_properties
+    props.identifier = fp.digest
+    props.keywords = fp.record()
+    odd_even = bool(document.settings.odd_and_even_pages_header_footer)
+    for index, section in enumerate(document.sections):
+        footers = [section.footer]
+        if section.different_first_page_header_footer:
+            footers.append(section.first_page_footer)
+        if odd_even:
+            footers.append(section.even_page_footer)
+        for footer in footers:
+            if index and footer.is_linked_to_previous:
+                continue  # shows the footer of the section before, stamped already
+            pars = footer.paragraphs
+            empty = len(pars) == 1 and not pars[0].text and not pars[0].runs
+            par = pars[0] if empty else footer.add_paragraph()
+            par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            run = par.add_run(fp.line)
+            run.font.size = Pt(FINGERPRINT_PT)
 
 
 def render_docx(
@@ -337,8 +376,11 @@ def render_docx(
     next_tasks: m.TasksFile | None = None,
     today: dt.date | None = None,
     epoch: dt.datetime | None = None,
+    fingerprint: Fingerprint | None = None,
 ) -> bytes:
     """``doc`` (minutes, report, proposal …) of ``result`` as .docx bytes.
+
+    ``fingerprint`` (the data's, from the CLI) goes into the footer and the properties.
 
     ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) stamps the package and its properties, else
     the document's date does (:func:`thidua.present.ooxml.package_time`).
@@ -354,12 +396,21 @@ def render_docx(
     title = f"{doc.label[:1].upper()}{doc.label[1:]} năm {result.data.year}"
     user_docx = templates_dir / f"{doc.value}.docx" if templates_dir is not None else None
     if user_docx is not None and user_docx.is_file():
-        return _render_user_docx(result, doc, user_docx, when, next_tasks=next_tasks, today=today)
+        return _render_user_docx(
+            result,
+            doc,
+            user_docx,
+            when,
+            next_tasks=next_tasks,
+            today=today,
+            fingerprint=fingerprint,
+        )
     env = r.make_environment(templates_dir)
+    # The HTML without the fingerprint: the Word document carries it in its own places.
     html = r.render_document(
         result, doc, r.Format.HTML, env=env, next_tasks=next_tasks, today=today
     )
-    return html_to_docx(html, title=title, when=when)
+    return html_to_docx(html, title=title, when=when, fingerprint=fingerprint)
 
 
 def _render_user_docx(
@@ -370,6 +421,7 @@ def _render_user_docx(
     *,
     next_tasks: m.TasksFile | None,
     today: dt.date | None,
+    fingerprint: Fingerprint | None,
 ) -> bytes:
     """A user's Word template (docxtpl: Jinja2 inside Word) with the documents' context."""
     import importlib
@@ -385,7 +437,9 @@ def _render_user_docx(
         ) from None
     import jinja2
 
-    context = r.build_context(result, doc, r.Format.HTML, next_tasks=next_tasks, today=today)
+    context = r.build_context(
+        result, doc, r.Format.HTML, next_tasks=next_tasks, today=today, fingerprint=fingerprint
+    )
     env = r.make_environment(None)
     try:
         template = docxtpl.DocxTemplate(str(path))
@@ -402,6 +456,8 @@ def _render_user_docx(
     props.created = when
     props.modified = when
     props.last_modified_by = "thidua"
+    if fingerprint is not None:
+        stamp_fingerprint(template.docx, fingerprint)
     stream = io.BytesIO()
     template.save(stream)
     return freeze_zip(stream.getvalue(), when)

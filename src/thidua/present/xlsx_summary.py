@@ -9,6 +9,10 @@ Points carry the number format ``#,##0.00``: the format string is locale-neutral
 Excel/LibreOffice show it with the reader's separators, i.e. ``1.234,50`` on a
 Vietnamese system. Shares use ``0.0%``, ranks and votes ``0``. The header row of each
 table sheet is frozen and filtered.
+
+The data's fingerprint (:mod:`thidua.present.fingerprint`), when given: the line "Mã dữ liệu:
+…" in the printed footer of every sheet and as the last line of ``Ghi chú``, the digest in
+the core property ``identifier`` and the record in ``keywords``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from thidua.compute.results import YearResult
+    from thidua.present.fingerprint import Fingerprint
 
 
 # --- Excel: the score summary ------------------------------------------------------------------
@@ -74,7 +79,7 @@ def _score_value(value: object) -> object:
     return str(value)
 
 
-def scores_workbook(result: YearResult) -> Any:
+def scores_workbook(result: YearResult, fingerprint: Fingerprint | None = None) -> Any:
     """The score summary as an openpyxl workbook (module docstring)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -261,21 +266,41 @@ def scores_workbook(result: YearResult) -> Any:
             for g in groups
         ],
     ]
+    if fingerprint is not None:
+        lines += ["", fingerprint.line]
     for i, text in enumerate(lines, start=1):
         cell = notes_ws.cell(row=i, column=1)
         put(cell, text or None, f"{notes_ws.title}!A{i}")
         cell.font = bold if i == 1 else font
     notes_ws.column_dimensions["A"].width = 120
+    if fingerprint is not None:
+        _stamp(wb, fingerprint)
     return wb
 
 
-def render_scores_xlsx(result: YearResult, *, epoch: dt.datetime | None = None) -> bytes:
+def _stamp(wb: Any, fp: Fingerprint) -> None:
+    """The fingerprint in every sheet's printed footer and in the core properties."""
+    for ws in wb.worksheets:
+        footer = ws.oddFooter.right
+        footer.text = fp.line
+        footer.size = 8
+    wb.properties.identifier = fp.digest
+    wb.properties.keywords = fp.record()
+
+
+def render_scores_xlsx(
+    result: YearResult,
+    *,
+    epoch: dt.datetime | None = None,
+    fingerprint: Fingerprint | None = None,
+) -> bytes:
     """The score summary workbook as .xlsx bytes, identical run to run.
 
-    Stamped with ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) if given, else the conference date.
+    Stamped with ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) if given, else the conference date;
+    carries ``fingerprint`` (the data's, from the CLI) when given.
     """
 
-    wb = scores_workbook(result)
+    wb = scores_workbook(result, fingerprint)
     wb.properties.title = f"Bảng tổng hợp điểm thi đua năm {result.data.year}"
     wb.properties.language = "vi-VN"
     return form_bytes(wb, package_time(_doc_date(result, None), epoch))
