@@ -130,6 +130,24 @@ def test_every_document_of_all_carries_it(
         assert verify(tmp_path, path)[0] == 0
 
 
+def test_a_word_template_of_the_repository_gets_it_too(year: Path) -> None:
+    """templates/scores.docx (docxtpl): its footers and properties carry the fingerprint."""
+    pytest.importorskip("docxtpl")
+    template = docx.Document()
+    template.add_paragraph("Bảng điểm riêng năm {{ year }}")
+    (year / "templates").mkdir()
+    template.save(str(year / "templates" / "scores.docx"))
+    target = render(year, "docx")
+    document = docx.Document(str(target))
+    digest = digest_of(year)
+    assert [p.text for p in document.paragraphs] == ["Bảng điểm riêng năm 2020"]
+    assert [p.text for p in document.sections[0].footer.paragraphs] == [
+        f"Mã dữ liệu: {code_of(digest)}"
+    ]
+    assert document.core_properties.identifier == digest
+    assert verify(year, target)[0] == 0
+
+
 # --- verify ---------------------------------------------------------------------------------
 
 
@@ -275,6 +293,14 @@ def test_not_a_thidua_document(year: Path, name: str, content: bytes) -> None:
 def test_verify_a_missing_file_is_a_usage_error(year: Path) -> None:
     code, out, err = verify(year, year / "khong-co.md")
     assert (code, out, err) == (2, "", "Lỗi: không có tệp khong-co.md\n")
+
+
+def test_a_document_of_a_year_not_in_the_data(year: Path) -> None:
+    target = year / "2019.md"
+    target.write_text(f"<!-- thidua-data: nam=2019; ma=sha256:{'1' * 64} -->\n", "utf-8")
+    code, out, err = verify(year, target)
+    assert (code, out) == (2, "")
+    assert err == "Lỗi: không có dữ liệu năm 2019: thiếu thư mục data/2019 (đang có: 2020)\n"
 
 
 # --- the record ---------------------------------------------------------------------------------
