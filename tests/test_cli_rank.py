@@ -35,10 +35,11 @@ def test_rank_table_2020() -> None:
     """The table shows ranks, totals, groups, votes and the leading unit, then the outcomes."""
     out = ok("rank", "2020", "--data", DATA)
     lines = out.splitlines()
-    assert lines[0] == (
+    assert lines[:2] == [
         "Kết quả xếp hạng thi đua năm 2020 — Khối thi đua các cơ quan Trung ương quản lý Nhà "
-        "nước về Kinh tế - Thống kê trên địa bàn tỉnh Hòa Bình"
-    )
+        "nước về Kinh tế - Thống kê trên địa bàn tỉnh Hòa Bình",
+        "Năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối).",
+    ]
     # The note is the documents' outcome note (thidua.present.wording), wrapped in its column.
     assert (
         "│    1 │ NHNN tỉnh Hòa Bình     │     106 │   106 │     49 │      28 │       19 │      10"
@@ -114,6 +115,11 @@ def test_rank_json_2020() -> None:
     ]
     assert doc["cuoc_bau"][1]["ket_qua"] == {"dong_y": 7, "khong_dong_y": 0}
     assert doc["canh_bao"] == []
+    assert (doc["khoa_so"]["ngay"], doc["khoa_so"]["nguoi"], doc["mo_lai"]) == (
+        "2020-12-30",
+        "Văn phòng Khối",
+        None,
+    )
 
 
 def test_rank_csv_2020() -> None:
@@ -137,7 +143,8 @@ def test_rank_markdown_2020() -> None:
     """Markdown: a GFM table with Vietnamese numbers, the leading unit in bold."""
     out = ok("rank", "2020", "--data", DATA, "-f", "markdown")
     lines = out.splitlines()
-    assert lines[2:5] == [
+    assert lines[2] == "Năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối)."
+    assert lines[4:7] == [
         "| Hạng | Đơn vị | Tự chấm | Điểm | Nhóm I | Nhóm II | Nhóm III | Nhóm IV | Phiếu | Tỷ lệ "
         "| Ghi chú |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",

@@ -463,13 +463,13 @@ def test_history_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = runner.invoke(app, ["history", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "nam,ma,ten_ngan,hang,dong_hang,diem,dan_dau,khen_thuong\n"
-        "2019,A,Đơn vị A,2,false,25,false,\n"
-        "2020,A,Đơn vị A,1,false,28,true,Cờ thi đua\n"
-        "2019,B,Đơn vị B,1,false,28,true,Cờ thi đua\n"
-        "2020,B,Đơn vị B,2,false,25,false,\n"
-        "2019,C,Đơn vị C,3,false,12,false,\n"
-        "2020,C,Đơn vị C,3,false,12,false,\n"
+        "nam,ma,ten_ngan,hang,dong_hang,diem,dan_dau,khen_thuong,khoa_so_ngay,khoa_so_nguoi\n"
+        "2019,A,Đơn vị A,2,false,25,false,,,\n"
+        "2020,A,Đơn vị A,1,false,28,true,Cờ thi đua,,\n"
+        "2019,B,Đơn vị B,1,false,28,true,Cờ thi đua,,\n"
+        "2020,B,Đơn vị B,2,false,25,false,,,\n"
+        "2019,C,Đơn vị C,3,false,12,false,,,\n"
+        "2020,C,Đơn vị C,3,false,12,false,,,\n"
     )
 
 
@@ -486,10 +486,10 @@ def test_history_csv_cells_are_never_formulas(
     result = runner.invoke(app, ["history", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "nam,ma,ten_ngan,hang,dong_hang,diem,dan_dau,khen_thuong\n"
-        '2020,A,"\'=HYPERLINK(""http://x"")",1,false,28,true,\'@SUM(1)\n'
-        "2020,B,Đơn vị B,2,false,25,false,\n"
-        "2020,C,'-2+3,3,false,12,false,\n"
+        "nam,ma,ten_ngan,hang,dong_hang,diem,dan_dau,khen_thuong,khoa_so_ngay,khoa_so_nguoi\n"
+        '2020,A,"\'=HYPERLINK(""http://x"")",1,false,28,true,\'@SUM(1),,\n'
+        "2020,B,Đơn vị B,2,false,25,false,,,\n"
+        "2020,C,'-2+3,3,false,12,false,,,\n"
     )
 
 
@@ -509,13 +509,15 @@ def test_history_of_one_unit_as_json(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (2020, "B", 2, "25", []),
     ]
     assert doc["ghi_chu"] == [
+        "Năm 2019 đã kết thúc nhưng chưa khóa sổ.",
+        "Năm 2020 đã kết thúc nhưng chưa khóa sổ.",
         "Năm 2021 đang diễn ra: chưa có kết quả chính thức nên chưa đưa vào "
-        "(xem kết quả tạm tính bằng: thidua rank 2021)."
+        "(xem kết quả tạm tính bằng: thidua rank 2021).",
     ]
 
 
 def test_history_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The table shows each member once, its years below, then the note."""
+    """The table shows each member once, its years below, then each year's seal and the note."""
     monkeypatch.chdir(tmp_path)
     _three_years(tmp_path)
     result = runner.invoke(app, ["history", "A"])
@@ -528,6 +530,8 @@ def test_history_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "│ A  │ Đơn vị A │ 2019 │    2 │   25 │                     │",
         "│    │          │ 2020 │    1 │   28 │ dẫn đầu; Cờ thi đua │",
         "└────┴──────────┴──────┴──────┴──────┴─────────────────────┘",
+        "Năm 2019 đã kết thúc nhưng chưa khóa sổ.",
+        "Năm 2020 đã kết thúc nhưng chưa khóa sổ.",
         "Năm 2021 đang diễn ra: chưa có kết quả chính thức nên chưa đưa vào (xem kết quả tạm "
         "tính bằng: thidua rank 2021).",
     ]

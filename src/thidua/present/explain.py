@@ -12,7 +12,7 @@ from thidua import models as m
 from thidua.compute.results import option_of, rule_text, separation_text, votes_text
 from thidua.compute.voting import meets
 from thidua.numbers import exact, points
-from thidua.present.rankview import _election_line
+from thidua.present.rankview import _election_line, status_line
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 # --- explain ------------------------------------------------------------------------------
 
 
-def _value_text(value: object) -> str:
+def value_text(value: object) -> str:
+    """A score value for people: ``9,5``, ``đạt``, ``thực hiện 106, chỉ tiêu 100``."""
     if isinstance(value, m.Met):
         return value.value
     if isinstance(value, m.Quantity):
@@ -53,7 +54,7 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
             elif label == "Tự chấm":
                 lines.append("      Tự chấm: chưa có")
             continue
-        shown = _value_text(value) + (" lần" if count else "")
+        shown = value_text(value) + (" lần" if count else "")
         if earned is None:
             lines.append(f"      {label}: {shown} (không tính được điểm)")
             continue
@@ -89,6 +90,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
     lines = [
         f"Giải thích điểm và thứ hạng năm {data.year}: {member.short_name} ({member.id})",
         member.name,
+        status_line(result) or f"Năm {data.year} đang diễn ra: kết quả là tạm tính.",
     ]
     if not score.has_file:
         lines.append("Đơn vị chưa có tệp điểm: mọi tiêu chí tính 0 điểm.")

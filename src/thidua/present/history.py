@@ -1,12 +1,18 @@
-"""The output of ``thidua history``: a table, JSON or CSV of a :class:`History`."""
+"""The output of ``thidua history``: a table, JSON or CSV of a :class:`History`.
+
+Each year's seal (closed on a date by whom, closed without a seal, reopened with a reason,
+in progress) is a line under the table, ``tinh_trang`` in JSON (and ``khoa_so`` on each
+row), and the ``khoa_so_ngay`` / ``khoa_so_nguoi`` columns of CSV.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from typing import Any
 
-from thidua.compute.history import History, HistoryRow
+from thidua.compute.history import History, HistoryRow, YearStatus
 from thidua.numbers import plain, points
 from thidua.present.textsafe import csv_cell
 
@@ -72,12 +78,31 @@ def render_table(history: History, width: int = 160) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sealed_json(status: YearStatus) -> dict[str, Any] | None:
+    event = status.sealed
+    return None if event is None else {"ngay": event.date.isoformat(), "nguoi": event.by}
+
+
+def _status_json(status: YearStatus) -> dict[str, Any]:
+    event = status.reopened
+    return {
+        "nam": status.year,
+        "trang_thai": "da_ket_thuc" if status.closed else "dang_dien_ra",
+        "khoa_so": _sealed_json(status),
+        "mo_lai": None
+        if event is None
+        else {"ngay": event.date.isoformat(), "nguoi": event.by, "ly_do": event.reason},
+        "ghi_chu": status.line(),
+    }
+
+
 def render_json(history: History) -> str:
     """For programs: exact totals as decimal strings, fixed key order."""
 
     doc = {
         "nam": list(history.years),
         "nam_dang_dien_ra": list(history.in_progress),
+        "tinh_trang": [_status_json(s) for s in history.statuses],
         "ket_qua": [
             {
                 "nam": row.year,
@@ -89,6 +114,7 @@ def render_json(history: History) -> str:
                 "dan_dau": row.leading,
                 "du_dieu_kien": row.eligible,
                 "khen_thuong": list(row.awards),
+                "khoa_so": _sealed_json(history.status(row.year)),
             }
             for row in history.rows
         ],
@@ -102,14 +128,27 @@ def render_csv(history: History) -> str:
 
     Text cells go through :func:`~thidua.present.textsafe.csv_cell`, so that a name a
     spreadsheet would take for a formula (``=…``, ``@…``) is shown as text; numbers stay
-    numbers.
+    numbers. ``khoa_so_ngay`` (``2020-12-30``) and ``khoa_so_nguoi``: the year's seal, empty
+    when the year was closed without one.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(
-        ["nam", "ma", "ten_ngan", "hang", "dong_hang", "diem", "dan_dau", "khen_thuong"]
+        [
+            "nam",
+            "ma",
+            "ten_ngan",
+            "hang",
+            "dong_hang",
+            "diem",
+            "dan_dau",
+            "khen_thuong",
+            "khoa_so_ngay",
+            "khoa_so_nguoi",
+        ]
     )
     for row in history.rows:
+        sealed = history.status(row.year).sealed
         writer.writerow(
             [
                 row.year,
@@ -120,6 +159,8 @@ def render_csv(history: History) -> str:
                 plain(row.total),
                 "true" if row.leading else "false",
                 csv_cell("; ".join(row.awards)),
+                sealed.date.isoformat() if sealed is not None else "",
+                csv_cell(sealed.by) if sealed is not None else "",
             ]
         )
     return buffer.getvalue()

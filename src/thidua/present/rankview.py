@@ -13,6 +13,11 @@ Formats of ``thidua rank``:
 - ``csv``: one line per member, exact numbers with a decimal point, for spreadsheets;
 - ``markdown``: a GFM table and the outcomes, numbers written the Vietnamese way.
 
+The table and Markdown say under the title how the year stands when it is closed or was
+reopened (:meth:`~thidua.compute.history.YearStatus.line`: sealed on a date by whom, or
+reopened with a reason); a year in progress says so in the notes. JSON has ``khoa_so``
+and ``mo_lai``.
+
 Modules only some formats need (json, csv, unicodedata) are imported inside functions.
 """
 
@@ -21,6 +26,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from thidua.compute.history import YearStatus
 from thidua.numbers import count, percent, plain, points
 from thidua.present.textsafe import csv_cell, md_escape
 from thidua.present.wording import NOT_APPRAISED, outcome_note
@@ -101,11 +107,25 @@ def outcome_lines(result: YearResult) -> list[str]:
     return lines
 
 
+def status_line(result: YearResult) -> str | None:
+    """The year's seal, or its reopening, as a sentence; None for a year simply in progress
+    (the notes already say its results are provisional)."""
+    status = YearStatus.of(result.data)
+    if not status.closed and status.reopened is None:
+        return None
+    return status.line()
+
+
 # --- table --------------------------------------------------------------------------------
 
 
 def _title(result: YearResult) -> str:
     return f"Kết quả xếp hạng thi đua năm {result.data.year} — {result.data.cluster.name}"
+
+
+def _head(result: YearResult) -> list[str]:
+    status = status_line(result)
+    return [_title(result)] if status is None else [_title(result), status]
 
 
 def _cells(text: str) -> int:
@@ -200,7 +220,7 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
         cells.append(_row_note(row))
         rows.append(cells)
     drawn = box_table(headers, rows, right, width)
-    return "\n".join([_title(result), *drawn, *outcome_lines(result)]) + "\n"
+    return "\n".join([*_head(result), *drawn, *outcome_lines(result)]) + "\n"
 
 
 # --- json ---------------------------------------------------------------------------------
@@ -266,6 +286,23 @@ def _election_json(election: Election) -> dict[str, Any]:
     }
 
 
+def _seal_json(result: YearResult) -> dict[str, Any]:
+    status = YearStatus.of(result.data)
+    sealed, reopened = status.sealed, status.reopened
+    return {
+        "khoa_so": None
+        if sealed is None
+        else {"ngay": sealed.date.isoformat(), "nguoi": sealed.by, "ma_du_lieu": sealed.digest},
+        "mo_lai": None
+        if reopened is None
+        else {
+            "ngay": reopened.date.isoformat(),
+            "nguoi": reopened.by,
+            "ly_do": reopened.reason,
+        },
+    }
+
+
 def result_json(result: YearResult) -> dict[str, Any]:
     """The whole result as plain JSON-ready data (exact numbers as strings)."""
     data = result.data
@@ -274,6 +311,7 @@ def result_json(result: YearResult) -> dict[str, Any]:
         "nam": data.year,
         "khoi": data.cluster.name,
         "trang_thai": data.cluster.state.value,
+        **_seal_json(result),
         "minh_hoa": data.illustrative,
         "khoa_xep_hang": [{"khoa": k.key, "ten": k.label} for k in result.keys],
         "nhom": [
@@ -405,9 +443,11 @@ def render_markdown(result: YearResult) -> str:
         align += ["---:", "---:"]
     head.append("Ghi chú")
     align.append("---")
+    status = status_line(result)
     lines = [
         f"## {md_escape(_title(result))}",
         "",
+        *([] if status is None else [md_escape(status), ""]),
         "| " + " | ".join(head) + " |",
         "| " + " | ".join(align) + " |",
     ]

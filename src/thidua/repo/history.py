@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thidua import models as m
+from thidua.compute.history import History, YearStatus, build
 from thidua.compute.ranking import rank_year
 from thidua.errors import DataError
 from thidua.read.load import available_years
@@ -19,20 +20,19 @@ if TYPE_CHECKING:
     from thidua.compute.results import YearResult
 
 
-from thidua.compute.history import History, build
-
-
 def load(data_dir: Path, unit: str | None) -> History:
     """Read every year of ``data_dir``, rank the closed ones, and build the history."""
 
     results: list[YearResult] = []
     in_progress: list[int] = []
+    statuses: list[YearStatus] = []
     for year in available_years(data_dir):
         data, problems = open_year(data_dir, year)
         if data is not None and data.cluster.state is m.YearState.IN_PROGRESS:
             in_progress.append(year)
+            statuses.append(YearStatus.of(data))
             continue
         if data is None or any(p.is_error for p in problems):
             raise DataError(problems)
         results.append(rank_year(data))
-    return build(results, in_progress, unit)
+    return build(results, in_progress, unit, statuses)
