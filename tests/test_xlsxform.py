@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -705,16 +706,27 @@ def test_inserted_row_is_refused() -> None:
     )
 
 
-def test_result_is_validated_before_writing() -> None:
-    """A self-score change that would fail `check` (appraisal without reason) is refused."""
-    appraised = SCORES_A.replace("    tu_cham: 9.50\n", "    tu_cham: 9.50\n    tham_dinh: 9.5\n")
-    make_year(Path.cwd(), files={"diem/A.yaml": appraised})
+def test_result_is_validated_before_writing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New text that would fail `check` is refused: the year is loaded from a copy holding it.
+
+    (A self-score differing from the appraisal without a reason is no longer refused; the
+    import warns instead: tests/test_seal_respected.py.)
+    """
+    from thidua.repo import importer
+
+    make_year(Path.cwd())
     sheet(2020, "A", "a.xlsx")
     fill("a.xlsx", "bad.xlsx", {"D9": 8})
+    apply_values = importer.apply_values
+
+    def with_unknown_criterion(*args: Any) -> str:
+        return apply_values(*args) + '  "9.9":\n    tu_cham: 1\n'
+
+    monkeypatch.setattr(importer, "apply_values", with_unknown_criterion)
     err = refused("bad.xlsx")
     assert err == (
-        'data/2020/diem/A.yaml:10:16: lỗi: điểm thẩm định tiêu chí "1.2" (9.5) khác điểm tự '
-        'chấm (8): cần ghi lý do ở khóa "ly_do"\n'
+        'data/2020/diem/A.yaml:12:3: lỗi: tiêu chí "9.9" không có trong bảng tiêu chí năm 2020; '
+        "cần một trong các mã: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2\n"
         "Tổng cộng: 1 lỗi, 0 cảnh báo.\n"
         "Không nhập biểu mẫu bad.xlsx; tệp điểm được giữ nguyên.\n"
     )

@@ -4,7 +4,13 @@ Thin on purpose: the form is built and read by :mod:`thidua.present.form` (openp
 ruamel.yaml are imported there, inside these functions, never at start-up). Only these
 commands write files, atomically (:mod:`thidua.repo.atomic`).
 
-Exit codes: 0 done, 1 a refused form or problems in the data, 2 wrong usage.
+Exit codes: 0 done, 1 a refused form, problems in the data or a closed year, 2 wrong usage.
+
+A closed year takes no import: the refusal says since when and by whom it is closed, and
+how to reopen it. ``--dry-run`` on a closed year still prints the diff, then says the form
+could not be imported (exit 1). Importing for a member already appraised warns that the
+appraised scores stay, naming the criteria whose new self-score now differs from the
+appraisal without a reason (stderr; also on a dry run).
 """
 
 from __future__ import annotations
@@ -110,7 +116,11 @@ def import_form(
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help="Chỉ in phần thay đổi của tệp điểm (dạng diff), không ghi gì."
+            "--dry-run",
+            help=(
+                "Chỉ in phần thay đổi của tệp điểm (dạng diff), không ghi gì. Năm đã kết "
+                "thúc vẫn in được, kèm lời báo không nhập được."
+            ),
         ),
     ] = False,
     data: DataDir = Path(DEFAULT_DATA),
@@ -118,7 +128,7 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
     from thidua.present.form_read import FormError
     from thidua.read.load import display_path
-    from thidua.repo.importer import plan_import, read_form_file
+    from thidua.repo.importer import YearClosed, plan_import, read_form_file
 
     def action() -> int:
         if not file.is_file():
@@ -126,7 +136,11 @@ def import_form(
         shown = display_path(file)
         try:
             content = read_form_file(file)
-            plan = plan_import(data, year, unit, content, file.name)
+            plan = plan_import(data, year, unit, content, file.name, closed_ok=dry_run)
+        except YearClosed as exc:
+            echo(f"Không nhập biểu mẫu {shown}: {exc.reason}; tệp điểm được giữ nguyên.", err=True)
+            echo(exc.hint, err=True)
+            return 1
         except FormError as exc:
             for line in exc.faults:
                 echo(line, err=True)
@@ -140,6 +154,18 @@ def import_form(
             echo(f"Không nhập biểu mẫu {shown}; tệp điểm được giữ nguyên.", err=True)
             return 1
         target = display_path(plan.path)
+        if plan.closed is not None:  # a dry run: show what would change, and the refusal
+            import sys
+
+            refusal = YearClosed(plan.closed)
+            sys.stdout.write(plan.diff())
+            echo(
+                f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi, nhưng không nhập được vì "
+                f"{refusal.reason}; chưa ghi gì vào {target}.",
+                err=True,
+            )
+            echo(refusal.hint, err=True)
+            return 1
         if plan.old == plan.new:
             echo(f"Không có gì thay đổi: {target} đã khớp với biểu mẫu {shown}.")
             return 0
@@ -148,9 +174,11 @@ def import_form(
 
             sys.stdout.write(plan.diff())
             echo(f"Chạy thử: {plan.changed} tiêu chí sẽ thay đổi; chưa ghi gì vào {target}.")
-            return 0
-        plan.write()
-        echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
+        else:
+            plan.write()
+            echo(f"Đã nhập biểu mẫu {shown} vào {target}: {plan.changed} tiêu chí thay đổi.")
+        for line in plan.warning():
+            echo(line, err=True)
         return 0
 
     code = run(action)

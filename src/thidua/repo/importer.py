@@ -8,6 +8,14 @@ keeps its spelling. Line ends (LF or CRLF) and a byte-order mark are kept as the
 them. The new text is checked by opening the year from a temporary copy of its YAML data
 files (regular files only, never through a symbolic link, size-bounded); the score file is
 written only by :meth:`ImportPlan.write`, atomically, refused if it changed since it was read.
+
+The seal: a closed year (``trang_thai: da_ket_thuc``, sealed or not) takes no import
+(:class:`YearClosed`, raised before the form is read); a dry run may still build the plan,
+whose :meth:`ImportPlan.write` refuses the same way. A member already appraised keeps its
+appraised scores: the import changes self-scores only, and where a new self-score now
+differs from the appraisal without a reason (``ly_do``), the import is not refused for that
+(``thidua check`` reports it until the reason is written) but :meth:`ImportPlan.warning`
+names those criteria.
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from thidua import models as m
-from thidua.errors import DataError, Problem, UsageError
+from thidua.compute.history import YearStatus
+from thidua.errors import DataError, Position, Problem, ThiduaError, UsageError
+from thidua.present.explain import value_text
 from thidua.present.form import _member, _num
 from thidua.present.form_read import FormValue, read_form
 from thidua.present.xlsx_safety import MAX_UNZIPPED, FormError
@@ -37,10 +47,40 @@ from thidua.year import OPTIONAL, REQUIRED, SCORES_DIR, TABLE, YearData
 
 __all__ = [
     "ImportPlan",
+    "Unexplained",
+    "YearClosed",
     "apply_values",
     "plan_import",
     "read_form_file",
 ]
+
+
+class YearClosed(ThiduaError):
+    """The year is closed: its scores are not to change until it is reopened (exit code 1).
+
+    ``reason``: how the year stands, lower-case, e.g. ``năm 2020 đã khóa sổ ngày
+    30/12/2020 (Văn phòng Khối)``; ``hint``: how to reopen it.
+    """
+
+    def __init__(self, status: YearStatus) -> None:
+        if status.sealed is not None:
+            text = status.sentence()
+            reason = text[0].lower() + text[1:]
+        else:
+            reason = f"năm {status.year} đã kết thúc (trang_thai: da_ket_thuc trong khoi.yaml)"
+        self.year = status.year
+        self.reason = reason
+        self.hint = (
+            f"Muốn sửa điểm, hãy mở lại năm {status.year} bằng lệnh: "
+            f'thidua reopen {status.year} --ly-do "…"'
+        )
+        super().__init__(f"{reason} nên không nhập được điểm. {self.hint}")
+
+
+def _refuse_if_closed(data: YearData) -> YearStatus | None:
+    """The year's status when it is closed, else None."""
+    status = YearStatus.of(data)
+    return status if status.closed else None
 
 
 # --- applying the values to the YAML file ------------------------------------------------------
@@ -193,6 +233,15 @@ def read_form_file(path: Path) -> bytes:
 
 
 @dataclass(frozen=True)
+class Unexplained:
+    """A criterion whose new self-score differs from its appraisal, with no reason given."""
+
+    criterion: m.Criterion
+    self_score: m.ScoreValue
+    appraised: m.ScoreValue
+
+
+@dataclass(frozen=True)
 class ImportPlan:
     """What ``thidua import`` would write: the score file, its old and new text."""
 
@@ -200,12 +249,43 @@ class ImportPlan:
     old: str | None  # None: the file does not exist yet
     new: str
     changed: int  # criteria whose self-score or evidence changes
+    member: str = ""
+    closed: YearStatus | None = None  # the year is closed: write() refuses
+    appraised: bool = False  # the member has appraised scores (tham_dinh), kept as they are
+    unexplained: tuple[Unexplained, ...] = ()
+
+    def warning(self) -> list[str]:
+        """Lines to tell the user when the member was appraised; empty when it was not."""
+        if not self.appraised:
+            return []
+        lines = [
+            f"Cảnh báo: đơn vị {self.member} đã được thẩm định; điểm thẩm định được giữ nguyên, "
+            "biểu mẫu chỉ đổi điểm tự chấm và minh chứng."
+        ]
+        if self.unexplained:
+            lines.append(
+                "Điểm tự chấm mới khác điểm thẩm định mà chưa ghi lý do (ly_do) ở "
+                f"{len(self.unexplained)} tiêu chí:"
+            )
+            lines += [
+                f"  - {u.criterion.id} {u.criterion.name}: tự chấm {value_text(u.self_score)}, "
+                f"thẩm định {value_text(u.appraised)}"
+                for u in self.unexplained
+            ]
+            lines.append(
+                f"Hãy ghi lý do hoặc thẩm định lại trong {display_path(self.path)}; "
+                "đến lúc đó thidua check báo lỗi ở các tiêu chí này."
+            )
+        return lines
 
     def write(self) -> None:
         """Write the new text, unless the file changed since it was read (ChangedMeanwhile).
 
-        A score file linked to somewhere outside its year folder is not written (WriteError).
+        A score file linked to somewhere outside its year folder is not written (WriteError);
+        nothing is written into a closed year (YearClosed).
         """
+        if self.closed is not None:
+            raise YearClosed(self.closed)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -267,16 +347,29 @@ def _read_text(raw: bytes) -> tuple[str, str, bool]:
     return text.replace("\r\n", "\n"), newline, bom
 
 
-def plan_import(data_dir: Path, year: int, member_id: str, content: bytes, name: str) -> ImportPlan:
+def plan_import(
+    data_dir: Path,
+    year: int,
+    member_id: str,
+    content: bytes,
+    name: str,
+    *,
+    closed_ok: bool = False,
+) -> ImportPlan:
     """Read the form, build the new score file and validate it; write nothing.
 
     Raises :class:`FormError` for a bad form, :class:`DataError` when the year does not
-    load or the new file would add errors, :class:`UsageError` for an unknown member.
+    load or the new file would add errors, :class:`UsageError` for an unknown member,
+    :class:`YearClosed` for a closed year before the form is read, unless ``closed_ok``
+    (a dry run: the plan is built, and its :meth:`~ImportPlan.write` refuses).
     """
     data, problems = open_year(data_dir, year)
     if data is None:
         raise DataError(problems)
     _member(data, member_id)
+    closed = _refuse_if_closed(data)
+    if closed is not None and not closed_ok:
+        raise YearClosed(closed)
     table_errors = [p for p in problems if p.is_error and p.position.path == _table_path(data)]
     if table_errors:
         raise DataError(table_errors)
@@ -297,9 +390,33 @@ def plan_import(data_dir: Path, year: int, member_id: str, content: bytes, name:
     changed = _count_changes(data, member_id, values)
     if changed == 0 and old_text is not None:
         new = old_text  # nothing to change: not even the quoting of other values
+    appraised, unexplained = _unexplained(data, member_id, values)
     if old_text != new:
-        _validate(data, member_id, path, new)
-    return ImportPlan(path, old_text, new, changed)
+        _validate(data, member_id, path, new, {u.criterion.id for u in unexplained})
+    return ImportPlan(
+        path, old_text, new, changed, member_id, closed, appraised, tuple(unexplained)
+    )
+
+
+def _unexplained(
+    data: YearData, member_id: str, values: Sequence[FormValue]
+) -> tuple[bool, list[Unexplained]]:
+    """(whether the member has appraised scores, the criteria where the self-score after
+    the import differs from the appraisal with no reason), in table order."""
+    current = data.scores.get(member_id)
+    if current is None or all(e.appraised is None for e in current.scores.values()):
+        return False, []
+    new = {fv.criterion.id: fv.self_score for fv in values}
+    out: list[Unexplained] = []
+    for group in data.table.groups:
+        for crit in group.criteria:
+            entry = current.scores.get(crit.id)
+            if entry is None or entry.appraised is None or (entry.reason or "").strip():
+                continue
+            value = new.get(crit.id, entry.self_score)
+            if value is not None and value != entry.appraised:
+                out.append(Unexplained(crit, value, entry.appraised))
+    return True, out
 
 
 def _table_path(data: YearData) -> str:
@@ -378,21 +495,24 @@ def _copy_data_files(folder: Path, target: Path) -> None:
             (target / name).write_bytes(content)
 
 
-def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
+def _validate(data: YearData, member_id: str, path: Path, new: str, unexplained: set[str]) -> None:
     """Load the year from a temporary copy holding ``new``; refuse if errors appear.
 
-    Errors the year already had are not this import's business. The "scores missing"
+    Errors the year already had are not this import's business, nor is the seal (a closed
+    year takes no import; a dry run on one shows what would change). The "scores missing"
     error of a closed year is tolerated while the import does not add missing criteria.
+    So is an appraisal of a criterion in ``unexplained`` that now differs from the
+    self-score without a reason: the appraisal is kept, and the import warns instead.
     """
     rel = path.relative_to(data.folder)
     with tempfile.TemporaryDirectory(prefix="thidua-import-") as tmp:
         tmp_year = Path(tmp) / str(data.year)
         _copy_data_files(data.folder, tmp_year)
-        before_data, before = open_year(Path(tmp), data.year)
+        before_data, before = open_year(Path(tmp), data.year, seal=False)
         target = tmp_year / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(new.encode("utf-8"))
-        after_data, after = open_year(Path(tmp), data.year)
+        after_data, after = open_year(Path(tmp), data.year, seal=False)
         tmp_shown = display_path(tmp_year)
         real_shown = display_path(data.folder)
         own = display_path(target)
@@ -405,8 +525,12 @@ def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
         known = Counter(key(p) for p in before if p.is_error)
         fresh: list[Problem] = []
         incomplete = None
+        kept: set[Position] = set()
         if after_data is not None and rel.as_posix() in after_data.sources:
             incomplete = after_data.pos(rel.as_posix(), ("diem",))
+            kept = {
+                after_data.pos(rel.as_posix(), ("diem", cid, "tham_dinh")) for cid in unexplained
+            }
         more_missing = (
             after_data is None
             or before_data is None
@@ -420,6 +544,8 @@ def _validate(data: YearData, member_id: str, path: Path, new: str) -> None:
                 known[k] -= 1
                 continue
             if p.position == incomplete and not more_missing:
+                continue
+            if p.position in kept and "cần ghi lý do" in p.message:
                 continue
             shown = p.position.path.replace(tmp_shown, real_shown, 1)
             fresh.append(
