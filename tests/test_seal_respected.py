@@ -153,6 +153,29 @@ def test_dry_run_on_a_sealed_year_shows_the_diff_then_says_it_cannot_import() ->
     assert data_hashes() == before
 
 
+def test_a_dry_run_plan_of_a_closed_year_cannot_be_written() -> None:
+    """The plan a dry run builds for a closed year refuses to write, whoever calls it."""
+    from thidua.repo.importer import YearClosed, plan_import
+
+    write_year(Path.cwd(), {"khoi.yaml": OPEN_KHOI})
+    form({"D8": 15})
+    close()
+    before = data_hashes()
+    with pytest.raises(YearClosed):
+        plan_import(Path("data"), 2020, "A", b"", "f.xlsx")
+    plan = plan_import(
+        Path("data"), 2020, "A", Path("f.xlsx").read_bytes(), "f.xlsx", closed_ok=True
+    )
+    assert plan.changed == 1
+    with pytest.raises(YearClosed) as refused:
+        plan.write()
+    assert refused.value.message == (
+        "năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối) nên không nhập được điểm. "
+        + REOPEN_HINT.rstrip("\n")
+    )
+    assert data_hashes() == before
+
+
 def test_a_reopened_year_takes_the_import_again() -> None:
     write_year(Path.cwd(), {"khoi.yaml": OPEN_KHOI})
     form({"D8": 15})
