@@ -197,18 +197,29 @@ def test_reopen_then_close_appends_and_keeps_the_history(data: Path) -> None:
 
 def test_close_creates_the_seal_file_of_an_unsealed_closed_year(data: Path) -> None:
     (data / "2020/khoa-so.yaml").unlink()
+    # A data folder where no year is sealed (from before the seal) checks as it did.
+    result = invoke("check", "--strict", "2020")
+    assert result.exit_code == 0, result.output
+    # Where some year is sealed, a year closed by hand is warned about.
+    (data / "2021/khoa-so.yaml").write_text(
+        "nam: 2021\nlich_su:\n  - viec: mo_lai\n    ngay: 2021-03-01\n    nguoi: X\n"
+        "    ly_do: thử\n",
+        encoding="utf-8",
+    )
     result = invoke("check", "2020")
     assert result.exit_code == 0
-    assert result.stderr.splitlines()[0] == (
+    assert result.stderr.splitlines() == [
         "data/2020/khoi.yaml:10:13: cảnh báo: năm 2020 đã kết thúc nhưng chưa khóa sổ (không "
         "có tệp khoa-so.yaml): dữ liệu có thể bị sửa mà không ai biết; hãy khóa sổ bằng lệnh: "
-        "thidua close 2020"
-    )
+        "thidua close 2020",
+        "Tổng cộng: 0 lỗi, 1 cảnh báo.",
+    ]
     result = invoke("close", "2020", "--by", "Văn phòng Khối", env=EPOCH)
     assert result.exit_code == 0, result.output
     assert (data / "2020/khoa-so.yaml").read_bytes() == (
         REPO / "data/2020/khoa-so.yaml"
     ).read_bytes()
+    assert invoke("check", "--strict", "2020").exit_code == 0
 
 
 # --------------------------------------------------------------------------- check

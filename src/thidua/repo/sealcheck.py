@@ -8,8 +8,9 @@ from git (the commit that last wrote that digest) and compared with the data now
 git, the error says the content changed and how to see it.
 
 The two files must agree: closed with a last ``mo_lai``, or in progress with a last
-``khoa_so``, is an error. A closed year with no ``khoa-so.yaml`` is a warning only, so
-repositories from before the seal keep working.
+``khoa_so``, is an error. A closed year with no ``khoa-so.yaml`` is a warning, and only
+in a data folder where some year has one (the secretariat seals its years, so this one was
+closed by hand): a repository from before the seal, which has none, keeps checking clean.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from thidua import models as m
 from thidua.compute.checks import run_checks
 from thidua.compute.seal import content_digest, short_code
 from thidua.errors import Problem, ThiduaError, error, warning
-from thidua.read.load import read_year
+from thidua.read.load import available_years, read_year
 from thidua.year import CLUSTER, SEAL, YearData
 
-__all__ = ["seal_problems", "unsealed_message", "vn_date"]
+__all__ = ["seal_problems", "unsealed_message", "uses_seals", "vn_date"]
 
 # The sections of a comparison that are data (the results follow from them).
 _DATA_SECTIONS = ("diem", "phieu_bau", "hoi_nghi", "khoi", "quy_che", "tieu_chi", "nhiem_vu")
@@ -46,13 +47,16 @@ def _reopen_hint(year: int) -> str:
     return f'thidua reopen {year} --ly-do "…"'
 
 
-def seal_problems(data: YearData, checked: list[Problem]) -> list[Problem]:
-    """The seal's problems for ``data``; ``checked`` are the problems found so far."""
+def seal_problems(data: YearData, checked: list[Problem], *, sealing: bool) -> list[Problem]:
+    """The seal's problems for ``data``; ``checked`` are the problems found so far.
+
+    ``sealing``: some year of the data folder has a seal file (see the module docstring).
+    """
     closed = data.cluster.state is m.YearState.CLOSED
     seal = data.seal
     year = data.year
     if seal is None:
-        if closed:
+        if closed and sealing:
             return [warning(data.pos(CLUSTER, ("trang_thai",)), unsealed_message(year))]
         return []
     last_index = len(seal.events) - 1
@@ -161,3 +165,8 @@ def _sealed_state(data: YearData, digest: str) -> tuple[str, YearData] | None:
             return commit, old
     except (ThiduaError, OSError):
         return None
+
+
+def uses_seals(data_dir: Path) -> bool:
+    """Does some year folder of ``data_dir`` hold a seal file?"""
+    return any((data_dir / str(year) / SEAL).is_file() for year in available_years(data_dir))

@@ -11,7 +11,7 @@ from pathlib import Path
 from thidua.compute.checks import run_checks
 from thidua.errors import DataError, Problem
 from thidua.read.load import read_year
-from thidua.repo.sealcheck import seal_problems
+from thidua.repo.sealcheck import seal_problems, uses_seals
 from thidua.year import YearData
 
 
@@ -30,7 +30,7 @@ def open_year(
     if data is not None:
         problems.extend(run_checks(data))
         if seal:
-            problems.extend(seal_problems(data, problems))
+            problems.extend(seal_problems(data, problems, sealing=uses_seals(data_dir)))
     return data, problems
 
 
