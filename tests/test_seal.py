@@ -332,3 +332,21 @@ def test_the_check_hook_refuses_a_commit_of_a_changed_sealed_year(git_repo: Repo
     )
     assert proc.returncode == 1
     assert "năm 2020 đã khóa sổ ngày 30/12/2020" in proc.stderr.decode("utf-8")
+
+
+def test_in_a_git_repository_close_and_reopen_say_what_to_commit(git_repo: Repo) -> None:
+    committed(git_repo)
+    git_repo.git("config", "user.name", "Chánh văn phòng")
+    result = invoke("reopen", "2020", "--ly-do", "sửa điểm", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        # Without --by, the name is git's user.name in the data repository.
+        "Đã mở lại năm 2020 ngày 30/12/2020 (Chánh văn phòng): sửa điểm.",
+        "Sửa xong, hãy kiểm tra (thidua check 2020) rồi khóa sổ lại: thidua close 2020",
+        'Hãy commit thay đổi: git add data/2020 && git commit -m "Mở lại năm 2020"',
+    ]
+    result = invoke("close", "2020", "--by", "Văn phòng Khối", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        'Hãy commit thay đổi: git add data/2020 && git commit -m "Khóa sổ năm 2020"'
+    )
