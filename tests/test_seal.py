@@ -350,3 +350,38 @@ def test_in_a_git_repository_close_and_reopen_say_what_to_commit(git_repo: Repo)
     assert result.stdout.splitlines()[-1] == (
         'Hãy commit thay đổi: git add data/2020 && git commit -m "Khóa sổ năm 2020"'
     )
+
+
+def test_close_and_reopen_put_right_two_files_that_disagree(data: Path) -> None:
+    khoi = data / "2020/khoi.yaml"
+    # trang_thai set to in progress by hand: reopening records it.
+    edit(khoi, "trang_thai: da_ket_thuc", "trang_thai: dang_dien_ra")
+    result = invoke("reopen", "2020", "--ly-do", "sửa điểm", "--by", "X", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert invoke("check", "--strict", "2020").exit_code == 0
+    # trang_thai set back to closed by hand, after a reopening: closing seals it.
+    edit(khoi, "trang_thai: dang_dien_ra", "trang_thai: da_ket_thuc")
+    result = invoke("check", "2020")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "data/2020/khoi.yaml:10:13: lỗi: khoi.yaml ghi năm 2020 đã kết thúc nhưng lần ghi cuối "
+        "trong khoa-so.yaml là mở lại ngày 30/12/2020 (X): hai tệp không khớp; hãy khóa sổ lại "
+        "bằng lệnh thidua close 2020, đừng sửa tay trang_thai"
+    )
+    result = invoke("close", "2020", "--by", "X", env=EPOCH)
+    assert result.exit_code == 0, result.output
+    assert invoke("check", "--strict", "2020").exit_code == 0
+
+
+def test_a_seal_file_with_a_fault_is_reported_once(data: Path) -> None:
+    seal = data / "2020/khoa-so.yaml"
+    edit(seal, "nam: 2020", "nam: 2019")
+    text = seal.read_text(encoding="utf-8")
+    seal.write_text(text[: text.index("    ma_du_lieu")], encoding="utf-8")
+    result = invoke("check", "2020")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        'data/2020/khoa-so.yaml:6:5: lỗi: lần khóa sổ cần "ma_du_lieu" (mã của dữ liệu lúc '
+        "khóa sổ)",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo.",
+    ]

@@ -17,7 +17,17 @@ from thidua.compute.score_rules import scoring_problems
 from thidua.errors import Position, Problem, error, warning
 from thidua.read.spelling import spelling_problems
 from thidua.sources import YamlPath
-from thidua.year import BALLOTS, CLUSTER, CONFERENCE, REGULATION, SCORES_DIR, TABLE, TASKS, YearData
+from thidua.year import (
+    BALLOTS,
+    CLUSTER,
+    CONFERENCE,
+    REGULATION,
+    SCORES_DIR,
+    SEAL,
+    TABLE,
+    TASKS,
+    YearData,
+)
 
 Rule = Callable[[YearData], Iterable[Problem]]
 
@@ -37,6 +47,7 @@ def check_years_match(data: YearData) -> Iterator[Problem]:
         (TASKS, data.tasks),
         (BALLOTS, data.ballots),
         (CONFERENCE, data.conference),
+        (SEAL, data.seal),
     ):
         if model is not None:
             files.append((name, model.year))

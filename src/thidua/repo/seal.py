@@ -26,7 +26,7 @@ from thidua.repo.atomic import ABSENT, write_text_atomic
 from thidua.repo.fmt import dump_round_trip, format_source, load_round_trip
 from thidua.repo.git import find_repo, run_git
 from thidua.repo.newyear import schema_comment
-from thidua.repo.sealcheck import unsealed_message, vn_date
+from thidua.repo.sealcheck import vn_date
 from thidua.repo.years import open_year
 from thidua.year import CLUSTER, SEAL, YearData
 
@@ -66,7 +66,9 @@ def _who(by: str | None, data_dir: Path, verb: str) -> str:
 def close_year(data_dir: Path, year: int, by: str | None, today: dt.date) -> SealReport:
     """Seal ``year``: refuse while ``check --strict`` finds anything, then write both files."""
     folder = year_folder(data_dir, year)
-    data, problems = open_year(data_dir, year)
+    # The seal's own checks are left out: closing is what puts them right (a year closed
+    # by hand, or whose two files disagree); a sealed year is refused below.
+    data, problems = open_year(data_dir, year, seal=False)
     if data is not None:
         seal = data.seal
         if (
@@ -80,11 +82,8 @@ def close_year(data_dir: Path, year: int, by: str | None, today: dt.date) -> Sea
                 f"{short_code(last.digest or '')}); muốn sửa, hãy mở lại bằng lệnh: "
                 f'thidua reopen {year} --ly-do "…"'
             )
-    unsealed = unsealed_message(year)
-    problems = [p for p in problems if p.message != unsealed]
     if data is None or problems:
-        n = len(problems)
-        raise CloseRefused(problems, year, n)
+        raise CloseRefused(problems, year, len(problems))
     who = _who(by, data_dir, "khóa sổ")
     digest = content_digest(data)
     _set_state(data, m.YearState.CLOSED)
@@ -129,7 +128,9 @@ def reopen_year(
     data, problems = open_year(data_dir, year, seal=False)
     if data is None:
         raise DataError(problems)
-    if data.cluster.state is not m.YearState.CLOSED:
+    sealed = data.seal is not None and data.seal.last.action is m.SealAction.CLOSE
+    # In progress with a last khoa_so (trang_thai edited by hand): reopening records it.
+    if data.cluster.state is not m.YearState.CLOSED and not sealed:
         raise ThiduaError(
             f"năm {year} chưa kết thúc (trang_thai: dang_dien_ra trong {CLUSTER}) nên không "
             "cần mở lại"

@@ -56,7 +56,8 @@ def seal_problems(data: YearData, checked: list[Problem], *, sealing: bool) -> l
     seal = data.seal
     year = data.year
     if seal is None:
-        if closed and sealing:
+        # A seal file that failed to load has its problems reported already.
+        if closed and sealing and SEAL not in data.sources:
             return [warning(data.pos(CLUSTER, ("trang_thai",)), unsealed_message(year))]
         return []
     last_index = len(seal.events) - 1
