@@ -349,8 +349,7 @@ def _best_ratios(entries: list[m.ScoreEntry | None]) -> tuple[Fraction | None, F
                 best_final = (rn, rd)
     self_l = Fraction(*best_self) if best_self is not None else None
     final_l = Fraction(*best_final) if best_final is not None else None
-    # Equal values as one object: callers tell "L moved" apart with a cheap ``is not``.
-    return (self_l, self_l) if final_l == self_l else (self_l, final_l)
+    return self_l, final_l
 
 
 def _criteria(table: m.ScoringTableFile) -> Iterator[tuple[m.Group, m.Criterion]]:
@@ -417,13 +416,10 @@ def _stage_points(
             return s_pts, a_pts, a_pts
     else:
         a_pts = None
-    if s_pts is not None and best_self is not best_final:
+    if s_pts is not None and best_self != best_final:
         # Kept self value, but the cluster's best moved with another member's appraisal.
         return s_pts, a_pts, _points(crit, self_value, best_final)
     return s_pts, a_pts, s_pts
-
-
-_new = object.__new__
 
 
 def _criterion_result(column: Column, entry: m.ScoreEntry | None) -> CriterionResult:
@@ -440,24 +436,21 @@ def _criterion_result(column: Column, entry: m.ScoreEntry | None) -> CriterionRe
         s_dec, s_rep = _split(s_pts) if s_pts is not None else (None, None)
         a_dec, a_rep = _split(a_pts) if a_pts is not None else (None, None)
         f_dec, f_rep = _split(f_pts) if f_pts is not None else (_ZERO, None)
-    # A frozen dataclass's __init__ sets every field through object.__setattr__, five times
-    # slower than filling __dict__.
-    r: CriterionResult = _new(CriterionResult)
-    d = r.__dict__
-    d["criterion"] = column.criterion
-    d["group"] = column.group
-    d["entry"] = entry
-    d["self_points"] = s_dec
-    d["appraised_points"] = a_dec
-    d["final_points"] = f_dec
-    d["signed_points"] = -f_dec if column.sign < 0 else f_dec
-    d["missing"] = missing
-    d["self_repeating"] = s_rep
-    d["appraised_repeating"] = a_rep
-    d["final_repeating"] = f_rep
-    d["self_best"] = column.best_self
-    d["final_best"] = column.best_final
-    return r
+    return CriterionResult(
+        criterion=column.criterion,
+        group=column.group,
+        entry=entry,
+        self_points=s_dec,
+        appraised_points=a_dec,
+        final_points=f_dec,
+        signed_points=-f_dec if column.sign < 0 else f_dec,
+        missing=missing,
+        self_repeating=s_rep,
+        appraised_repeating=a_rep,
+        final_repeating=f_rep,
+        self_best=column.best_self,
+        final_best=column.best_final,
+    )
 
 
 class _Sums:
