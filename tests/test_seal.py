@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from gitrepo import Repo
 from thidua.cli import app
-from thidua.compute.seal import content_digest, short_code
+from thidua.compute.seal import canonical, content_digest, short_code
 from thidua.read.load import read_year
 
 REPO = Path(__file__).resolve().parents[1]
@@ -385,3 +385,14 @@ def test_a_seal_file_with_a_fault_is_reported_once(data: Path) -> None:
         "khóa sổ)",
         "Tổng cộng: 1 lỗi, 0 cảnh báo.",
     ]
+
+
+def test_canonical_score_entries_are_the_models_json_dump() -> None:
+    loaded, _ = read_year(REPO / "data", 2020)
+    assert loaded is not None
+    form = canonical(loaded)
+    assert "trang_thai" not in form["khoi.yaml"]
+    assert "khoa-so.yaml" not in form
+    for member, score in loaded.scores.items():
+        dumped = score.model_dump(mode="json", by_alias=True, warnings=False)
+        assert form[f"diem/{member}.yaml"] == dumped
