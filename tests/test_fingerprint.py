@@ -212,6 +212,35 @@ def test_verify_with_git_names_the_changed_score(git_repo: Repo) -> None:
     )
 
 
+def test_a_sealed_year_changed_since_lists_the_changes(git_repo: Repo) -> None:
+    """The seal's own error about the change does not hide what changed."""
+    write_year(git_repo.root)
+    seal = (
+        "nam: 2020\nlich_su:\n  - viec: khoa_so\n    ngay: 2020-12-30\n"
+        f"    nguoi: Văn phòng Khối\n    ma_du_lieu: {digest_of(git_repo.root)}\n"
+    )
+    write_year(git_repo.root, {"khoa-so.yaml": seal})
+    git_repo.commit_all("năm 2020, khóa sổ")
+    target = render(git_repo.root, "html")
+    write_year(git_repo.root, {"diem/B.yaml": score_file("B", first="16")})
+    code, out, _ = verify(git_repo.root, target)
+    assert code == 1
+    assert "  B, tiêu chí 1.1:\n    tự chấm: 15 → 16\n" in out
+
+
+def test_changes_are_not_listed_from_data_with_errors(git_repo: Repo) -> None:
+    write_year(git_repo.root)
+    git_repo.commit_all("năm 2020")
+    target = render(git_repo.root, "md")
+    write_year(git_repo.root, {"diem/B.yaml": score_file("B", first="99")})
+    code, out, _ = verify(git_repo.root, target)
+    assert code == 1
+    assert out.splitlines()[1] == (
+        "Dữ liệu hiện tại của năm 2020 có lỗi (xem bằng: thidua check 2020) nên không liệt kê "
+        "được các thay đổi."
+    )
+
+
 def test_the_commit_is_recorded_only_when_the_year_folder_is_clean(git_repo: Repo) -> None:
     write_year(git_repo.root)
     git_repo.commit_all("năm 2020")
