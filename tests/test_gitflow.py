@@ -557,13 +557,13 @@ def test_history_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_schema_writes_one_file_per_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``schema -o DIR`` writes the seven schemas; a second run gives the same bytes."""
+    """``schema -o DIR`` writes the eight schemas; a second run gives the same bytes."""
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["schema", "-o", "out"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Đã ghi 7 lược đồ vào out: khoi.json, quy-che.json, tieu-chi.json, nhiem-vu.json, "
-        "diem.json, phieu-bau.json, hoi-nghi.json.\n"
+        "Đã ghi 8 lược đồ vào out: khoi.json, quy-che.json, tieu-chi.json, nhiem-vu.json, "
+        "diem.json, phieu-bau.json, hoi-nghi.json, khoa-so.json.\n"
     )
     first = tree_hashes(tmp_path / "out")
     assert runner.invoke(app, ["schema", "-o", "out"]).exit_code == 0
@@ -668,7 +668,8 @@ def test_init_creates_a_repository(
     assert made == [
         ".gitattributes", ".pre-commit-config.yaml", ".vscode/settings.json", "README.md",
         "data/2025/khoi.yaml", "data/2025/quy-che.yaml", "data/2025/tieu-chi.yaml",
-        "schema/diem.json", "schema/hoi-nghi.json", "schema/khoi.json", "schema/nhiem-vu.json",
+        "schema/diem.json", "schema/hoi-nghi.json", "schema/khoa-so.json", "schema/khoi.json",
+        "schema/nhiem-vu.json",
         "schema/phieu-bau.json", "schema/quy-che.json", "schema/tieu-chi.json",
     ]  # fmt: skip
     top = Repo(repo).git("rev-parse", "--show-toplevel").strip()
