@@ -437,17 +437,20 @@ class _Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.parametrize("err", [False, True], ids=["stdout", "stderr"])
 @pytest.mark.parametrize(("tty", "shown"), [(True, "a\ufffd[31mb\ufffdc\td\n"), (False, None)])
-def test_rank_output_to_a_terminal_has_no_control_characters(
-    monkeypatch: pytest.MonkeyPatch, tty: bool, shown: str | None
+def test_output_to_a_terminal_has_no_control_characters(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, shown: str | None, err: bool
 ) -> None:
-    """Escape sequences and bidi controls that slip into the data never reach a terminal."""
+    """Escape sequences and bidi controls that slip into the data never reach a terminal,
+    whether in rank's tables or in a message quoting a value (every command writes this way).
+    """
     import sys
 
-    from thidua.cli.rank import _out
+    from thidua.cli.common import write
 
     text = "a\x1b[31mb\u202ec\td\n"
     out = _Terminal() if tty else io.StringIO()
-    monkeypatch.setattr(sys, "stdout", out)
-    _out(text)
+    monkeypatch.setattr(sys, "stderr" if err else "stdout", out)
+    write(text, err=err)
     assert out.getvalue() == (shown if shown is not None else text)

@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from thidua.errors import DataError, Problem, ThiduaError, UsageError
+from thidua.present.textsafe import terminal_safe
 
 DEFAULT_DATA = "data"
 DATA_ENV = "THIDUA_DATA"
@@ -53,10 +54,19 @@ def stdout_utf8() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+def write(text: str, *, err: bool = False) -> None:
+    """Write ``text`` as it is; to a terminal, without the control characters that would
+    move the cursor, recolour or reorder the screen (data may hold them, messages quote it).
+    """
+    stream = sys.stderr if err else sys.stdout
+    if stream.isatty():
+        text = terminal_safe(text)
+    stream.write(text)
+
+
 def echo(text: str = "", *, err: bool = False) -> None:
     """Print plain text (no markup interpretation), newline-terminated."""
-    stream = sys.stderr if err else sys.stdout
-    stream.write(text + "\n")
+    write(text + "\n", err=err)
 
 
 def print_problems(problems: Iterable[Problem], fmt: ProblemFormat = ProblemFormat.TEXT) -> None:

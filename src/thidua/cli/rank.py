@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, print_problems, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, print_problems, run, write
 from thidua.compute.ranking import rank_year
 from thidua.errors import UsageError
 from thidua.present import rankview
 from thidua.present.explain import render_explain
 from thidua.present.rankview import PIPE_WIDTH, render_table
-from thidua.present.textsafe import terminal_safe
 from thidua.repo.years import open_year_or_raise
 
 if TYPE_CHECKING:
@@ -43,17 +42,6 @@ def register(app: typer.Typer) -> None:
     """Add ``rank`` and ``explain`` to ``app``."""
     app.command("rank")(rank)
     app.command("explain")(explain)
-
-
-def _out(text: str) -> None:
-    """Write ``text`` (already newline-terminated) to stdout; to a terminal, without the
-    control characters that would move the cursor, recolour or reorder the screen.
-    """
-    import sys
-
-    if sys.stdout.isatty():
-        text = terminal_safe(text)
-    sys.stdout.write(text)
 
 
 def _load(data_dir: Path, year: int) -> YearData:
@@ -82,11 +70,11 @@ def rank(
         if fmt is RankFormat.TABLE:
             _print_table(result)
         elif fmt is RankFormat.JSON:
-            _out(rankview.render_json(result))
+            write(rankview.render_json(result))
         elif fmt is RankFormat.CSV:
-            _out(rankview.render_csv(result))
+            write(rankview.render_csv(result))
         else:
-            _out(rankview.render_markdown(result))
+            write(rankview.render_markdown(result))
 
     run(action)
 
@@ -109,7 +97,7 @@ def explain(
                 f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
             )
 
-        _out(render_explain(rank_year(loaded), chosen))
+        write(render_explain(rank_year(loaded), chosen))
 
     run(action)
 
@@ -120,4 +108,4 @@ def _print_table(result: YearResult) -> None:
 
     tty = sys.stdout.isatty()
     width = shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if tty else PIPE_WIDTH
-    _out(render_table(result, width))
+    write(render_table(result, width))
