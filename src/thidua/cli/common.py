@@ -98,10 +98,6 @@ def run(action: Callable[[], T], fmt: ProblemFormat = ProblemFormat.TEXT) -> T:
         raise typer.Exit(130) from None
 
 
-def resolve_data(data: Path | None) -> Path:
-    return data if data is not None else Path(os.environ.get(DATA_ENV) or DEFAULT_DATA)
-
-
 def source_date_epoch() -> dt.datetime | None:
     """The moment ``SOURCE_DATE_EPOCH`` names (UTC), or None when it is not set.
 

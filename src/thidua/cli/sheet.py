@@ -1,8 +1,9 @@
 """``thidua sheet`` and ``thidua import``: a member's scoring form out to Excel and back.
 
-Thin on purpose: the form is built and read by :mod:`thidua.present.form` (openpyxl and
-ruamel.yaml are imported there, inside these functions, never at start-up). Only these
-commands write files, atomically (:mod:`thidua.repo.atomic`).
+Thin on purpose: the form is built by :mod:`thidua.present.form`, read back by
+:mod:`thidua.present.form_read`, and written into the score file by
+:mod:`thidua.repo.importer` (imported inside these functions, so that other commands never
+load openpyxl or ruamel.yaml). Files are written atomically (:mod:`thidua.repo.atomic`).
 
 Exit codes: 0 done, 1 a refused form, problems in the data or a closed year, 2 wrong usage.
 

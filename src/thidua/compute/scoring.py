@@ -158,10 +158,6 @@ class CriterionResult:
         return _exact(self.final_points, self.final_repeating)
 
     @property
-    def signed_exact(self) -> Fraction:
-        return -self.final_exact if self.deduction else self.final_exact
-
-    @property
     def changed(self) -> bool:
         """The appraisal gave different points from the self-score."""
         return (

@@ -40,7 +40,7 @@ def words(text: str) -> tuple[str, ...]:
 
 
 #: Where the tone-ambiguous words of one file are: (path of the text, its words), in
-#: document order. Plain tuples, so that the parse cache can store them with the tree.
+#: document order.
 Found = list[tuple[YamlPath, tuple[str, ...]]]
 
 
