@@ -210,7 +210,7 @@ def test_diff_without_changes(git_repo: Repo) -> None:
 
 
 def test_diff_errors(git_repo: Repo) -> None:
-    """Unknown revision, a year absent at a revision or on disk, no commit yet: exit 1."""
+    """A year absent at a revision or on disk, no commit yet: exit 1; unknown revision: 2."""
     root = git_repo.root
     write_year(root)
     result = runner.invoke(app, ["diff", "2020"])
@@ -226,7 +226,7 @@ def test_diff_errors(git_repo: Repo) -> None:
     )
     for rev in ("khong-co", "--output=x"):  # never taken for a git option
         result = runner.invoke(app, ["diff", "2020", "HEAD", "--", rev])
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert result.stderr == unknown.format(rev)
     write_year(root, year=2021)
     result = runner.invoke(app, ["diff", "2021"])
@@ -396,13 +396,13 @@ def test_new_year_from_bundled_2020(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_new_year_refuses_an_existing_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An existing year folder is never touched: exit 1, nothing written."""
+    """An existing year folder is never touched: a wrong invocation (exit 2), nothing written."""
     monkeypatch.chdir(tmp_path)
     write_year(tmp_path)
     write_year(tmp_path, year=2021)
     before = tree_hashes(tmp_path)
     result = runner.invoke(app, ["new-year", "2021"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         "Lỗi: đã có thư mục năm 2021 (data/2021); new-year không ghi đè một năm đã có — "
         "hãy xóa hoặc đổi tên thư mục đó nếu muốn tạo lại\n"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, echo, run
-from thidua.errors import ThiduaError
+from thidua.errors import UsageError
 
 __all__ = ["register"]
 
@@ -35,15 +35,21 @@ def new_year(
     from thidua.repo.atomic import create_dir_atomic
     from thidua.repo.newyear import build, check_folder
 
+    def exists(folder: Path) -> UsageError:
+        # Naming a year that exists is a wrong invocation (README: exit code 2).
+        return UsageError(
+            f"đã có thư mục năm {year} ({display_path(folder)}); new-year không ghi "
+            "đè một năm đã có — hãy xóa hoặc đổi tên thư mục đó nếu muốn tạo lại"
+        )
+
     def action() -> None:
+        if (data / str(year)).exists():
+            raise exists(data / str(year))
         plan = build(data, year, prev)
         try:
             create_dir_atomic(plan.folder, plan.files, check_folder(year))
         except FileExistsError:
-            raise ThiduaError(
-                f"đã có thư mục năm {year} ({display_path(plan.folder)}); new-year không ghi "
-                "đè một năm đã có"
-            ) from None
+            raise exists(plan.folder) from None
         for line in plan.report:
             echo(line)
 
