@@ -621,9 +621,9 @@ def test_unclosed_quote_is_reported_at_the_opening_quote(quote: str) -> None:
             id="missing-colon",
         ),
         pytest.param(
-            "a:\n  b: 1\n c: 2\n",
-            3,
+            'a:\n  b: "x" y\n',
             2,
+            10,
             "không tìm thấy khóa như mong đợi: dòng này thụt lề không thẳng hàng với các khóa "
             "cùng cấp, hoặc có nội dung thừa sau giá trị; các khóa cùng cấp phải thẳng hàng, "
             'mỗi dòng một cặp "khóa: giá trị"',
@@ -920,3 +920,62 @@ def test_yamlish_text_with_pure_python_parser(text: str) -> None:
     """The pure-Python fallback keeps the same promise on YAML-like fragments."""
     with pure_python_parser():
         assert_outcome_is_clean(text.encode("utf-8"))
+
+
+def _indent_message(column: int, expected: str) -> str:
+    return (
+        f"lỗi thụt lề: dòng này thụt vào {column} dấu cách, các khóa cùng cấp ở trên "
+        f"thụt {expected}; hãy thụt dòng này thẳng hàng với các khóa cùng cấp với nó "
+        '(chỉ dùng dấu cách; không thêm dấu "-")'
+    )
+
+
+INDENTATION_CASES = [
+    pytest.param(
+        "a:\n    b: 1\n     c: 2\n", 3, 6, _indent_message(5, "4 (hoặc 0)"), id="5-after-4"
+    ),
+    pytest.param("a:\n    b: 1\n   c: 2\n", 3, 4, _indent_message(3, "4 (hoặc 0)"), id="3-after-4"),
+    pytest.param(
+        "a:\n  - x: 1\n    y: 2\n   z: 3\n", 4, 4, _indent_message(3, "4 (hoặc 2)"), id="list-3"
+    ),
+    pytest.param(
+        "a:\n  - x: 1\n    y: 2\n     z: 3\n", 4, 6, _indent_message(5, "4 (hoặc 2)"), id="list-5"
+    ),
+    pytest.param("a:\n  b: 1\n c: 2\n", 3, 2, _indent_message(1, "2 (hoặc 0)"), id="1-after-2"),
+    pytest.param("a: 1\n b: 2\n", 2, 2, _indent_message(1, "0"), id="top-level"),
+    pytest.param(
+        "a:\n  b: |\n     text\n  # note\n\n  c: 1\n   d: 2\n",
+        7,
+        4,
+        _indent_message(3, "2 (hoặc 0)"),
+        id="block-scalar-and-comment-skipped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), INDENTATION_CASES)
+def test_misindented_key_is_reported_as_indentation(
+    text: str, line: int, column: int, message: str
+) -> None:
+    """A key off its siblings' column is an indentation problem, not a ":" or "-" one."""
+    assert problems(text) == [(line, column, message)]
+
+
+@pytest.mark.parametrize(("text", "line", "column", "message"), INDENTATION_CASES)
+def test_misindented_key_pure_python_parser(
+    text: str, line: int, column: int, message: str
+) -> None:
+    with pure_python_parser():
+        assert problems(text) == [(line, column, message)]
+
+
+def test_aligned_key_keeps_the_colon_message() -> None:
+    """The indentation diagnosis does not replace a real misplaced ":"."""
+    assert problems("a:\n  b: c: d\n") == [
+        (
+            2,
+            7,
+            'dấu ":" không được phép ở đây (có thể thiếu dấu cách sau ":", '
+            "hoặc cần đặt giá trị trong dấu ngoặc kép)",
+        )
+    ]

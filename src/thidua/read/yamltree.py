@@ -370,6 +370,75 @@ def _null_key_problem(pos: Position, raw: str) -> Problem:
 
 # --------------------------------------------------------------------------- syntax errors
 
+# A line that starts a block-mapping entry: optional "- " list markers, then a key
+# (plain or quoted) followed by ":" and a space or the end of the line.
+_KEY_LINE = re.compile(r"""(?:-[ ]+)*(?:"[^"]*"|'[^']*'|[^\s#"'\-?:\[\]{},][^#]*?):(?:[ ]|$)""")
+_OPENS_BLOCK = re.compile(r"(?::|^[ ]*-)[ ]*(?:#.*)?$")
+_BLOCK_SCALAR_END = re.compile(r":[ ]+[|>][-+0-9]*[ ]*(?:#.*)?$")
+
+
+def _open_columns(text: str, line: int) -> tuple[list[int], bool]:
+    """The key columns still open just before 1-based ``line``, outermost first.
+
+    A simplified replay of YAML's block indentation over the lines above: blank and
+    comment lines are skipped, as is the body of a ``|``/``>`` block scalar; a line
+    ``- key: …`` opens both the dash's column and the key's. The flag tells whether
+    the last line above ends with a bare "key:" (its value may start a deeper block).
+    """
+    stack: list[int] = []
+    scalar_parent: int | None = None
+    opens = False
+    for number in range(1, line):
+        raw = _line_text(text, number)
+        body = raw.lstrip(" ")
+        column = len(raw) - len(body)
+        if scalar_parent is not None:
+            if not body or column > scalar_parent:
+                continue
+            scalar_parent = None
+        if not body or body.startswith("#") or body.startswith(("---", "...")):
+            continue
+        while stack and stack[-1] > column:
+            stack.pop()
+        if not stack or stack[-1] < column:
+            stack.append(column)
+        rest = body
+        while rest.startswith("- ") or rest == "-":
+            inner = rest[1:].lstrip(" ")
+            column += len(rest) - len(inner)
+            if inner:
+                stack.append(column)
+            rest = inner
+        if _BLOCK_SCALAR_END.search(raw):
+            scalar_parent = column
+        opens = _OPENS_BLOCK.search(raw) is not None
+    return stack, opens
+
+
+def _indentation_problem(text: str, line: int, path: str) -> Problem | None:
+    """An indentation diagnosis for a key line not aligned with any open key column.
+
+    libyaml reports such a line as a misplaced ":" (indented too far) or a missing
+    "-" or key (indented too little); the cause to fix is the indentation.
+    """
+    raw = _line_text(text, line)
+    body = raw.lstrip(" ")
+    column = len(raw) - len(body)
+    if not _KEY_LINE.match(body):
+        return None
+    stack, opens = _open_columns(text, line)
+    if not stack or column in stack or (opens and column > stack[-1]):
+        return None
+    # Nearest columns first; on a tie the deeper one (the sibling just above).
+    nearest = sorted(stack, key=lambda c: (abs(c - column), -c))[:2]
+    expected = str(nearest[0]) + (f" (hoặc {nearest[1]})" if len(nearest) > 1 else "")
+    return error(
+        Position(path, line, column + 1),
+        f"lỗi thụt lề: dòng này thụt vào {column} dấu cách, các khóa cùng cấp ở trên "
+        f"thụt {expected}; hãy thụt dòng này thẳng hàng với các khóa cùng cấp với nó "
+        '(chỉ dùng dấu cách; không thêm dấu "-")',
+    )
+
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
     """Translate a libyaml (or pyyaml) syntax error into a Vietnamese problem."""
@@ -396,6 +465,16 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
         or (mark.column <= indent and "\t" in line[:indent])
     ):
         return error(here, _MSG_TAB)
+
+    if (
+        "mapping values are not allowed" in problem
+        or "did not find expected '-' indicator" in problem
+        or "did not find expected key" in problem
+        or ("expected <block end>" in problem and "block" in context)
+    ):
+        misindented = _indentation_problem(text, mark.line + 1, path)
+        if misindented is not None:
+            return misindented
 
     if "mapping values are not allowed" in problem or "found unexpected ':'" in problem:
         message = (
