@@ -132,6 +132,9 @@ def test_date_wrong_form_refused(text: str) -> None:
         ("8h00", dt.time(8, 0)),
         ("14:30", dt.time(14, 30)),
         ("1:30", dt.time(1, 30)),
+        ("8g30", dt.time(8, 30)),
+        ("14g00", dt.time(14, 0)),
+        (" 7g05 ", dt.time(7, 5)),
     ],
 )
 def test_time_read(text: str, expected: dt.time) -> None:
@@ -139,10 +142,15 @@ def test_time_read(text: str, expected: dt.time) -> None:
     assert m.parse_time(text) == expected
 
 
-@pytest.mark.parametrize("text", ["24:00", "7:60", "8", "8 giờ"])
+@pytest.mark.parametrize(
+    "text",
+    ["24:00", "7:60", "8", "8 giờ", "8g", "8g3", "24g00", "8g60", "8gg30", "g30", "8x30", "8G30"],
+)
 def test_time_refused(text: str) -> None:
     """Impossible or unreadable times are refused."""
-    assert refused(m.parse_time, text) == f'cần một giờ dạng 08:00, nhưng gặp "{text}"'
+    assert refused(m.parse_time, text) == (
+        f'cần một giờ dạng 08:00, 8h00 hoặc 8g00, nhưng gặp "{text}"'
+    )
 
 
 # --- share -------------------------------------------------------------------------------

@@ -37,7 +37,8 @@ _OTHER_DIGITS = re.compile(r"[+-]?\d+([.,]\d+)?")  # a number in any script, for
 _INT = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _VN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_TIME = re.compile(r"([0-9]{1,2})[:h]([0-9]{2})")
+# "8h30" and "8g30" (giờ) are both common office spellings of 08:30.
+_TIME = re.compile(r"([0-9]{1,2})[:hg]([0-9]{2})")
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*%")
 _RATIO = re.compile(r"([0-9]+)\s*/\s*([0-9]+)")
 # Digits a number may have, leading zeros of its whole part not counted: scores, counts
@@ -144,14 +145,14 @@ def parse_date(value: object) -> dt.date:
 
 
 def parse_time(value: object) -> dt.time:
-    """A time of day as ``08:00`` or ``8h00``."""
+    """A time of day as ``08:00``, ``8h00`` or ``8g00``."""
     if isinstance(value, dt.time):
         return value
     if isinstance(value, str) and (m := _TIME.fullmatch(value.strip())):
         hour, minute = int(m[1]), int(m[2])
         if hour < 24 and minute < 60:
             return dt.time(hour, minute)
-    raise _err(f"cần một giờ dạng 08:00, nhưng gặp {_show(value)}")
+    raise _err(f"cần một giờ dạng 08:00, 8h00 hoặc 8g00, nhưng gặp {_show(value)}")
 
 
 def parse_share(value: object) -> Fraction:
