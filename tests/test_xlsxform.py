@@ -426,6 +426,26 @@ def test_import_reads_decimals_exactly() -> None:
     assert '  "2.1":\n    tu_cham: 0.30000000000000004\n' in text
 
 
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ({"D9": "9,5"}, "tu_cham: 9.5"),
+        ({"D9": " 3.5 "}, "tu_cham: 3.5"),
+        ({"D9": "\u00a07\u00a0"}, "tu_cham: 7"),
+        ({"D11": " 3 "}, "tu_cham: 3"),
+        ({"D8": "1,250", "E8": "1000"}, "tu_cham: {thuc_hien: 1.25, chi_tieu: 1000}"),
+    ],
+)
+def test_import_reads_a_number_typed_as_text(cells: dict[str, object], expected: str) -> None:
+    """Text with one comma or point as decimal separator, spaces around it, is a number."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "b.xlsx", cells)
+    code, _, err = do_import(2020, "A", "b.xlsx")
+    assert code == 0, err
+    assert expected in Path("data/2020/diem/A.yaml").read_text(encoding="utf-8")
+
+
 def test_import_clears_an_emptied_cell() -> None:
     """A self-score the member deleted is removed; an entry left empty disappears."""
     make_year(Path.cwd())
@@ -495,8 +515,32 @@ FOOT = "Không nhập biểu mẫu bad.xlsx: 1 lỗi; tệp điểm được gi�
             'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "mười" (tiêu chí "1.2")',
         ),
         (
-            {"D9": "9,5"},
-            'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "9,5" (tiêu chí "1.2")',
+            {"D9": "1.250,5"},
+            'Điểm!D9: chữ "1.250,5" không rõ là số nào (có nhiều dấu phẩy hoặc dấu chấm); hãy '
+            "ghi số với nhiều nhất một dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn, "
+            'ví dụ 9,5 (tiêu chí "1.2")',
+        ),
+        (
+            {"D8": "1,250.5"},
+            'Điểm!D8: chữ "1,250.5" không rõ là số nào (có nhiều dấu phẩy hoặc dấu chấm); hãy '
+            "ghi số với nhiều nhất một dấu phẩy thập phân, không dùng dấu phân cách hàng nghìn, "
+            'ví dụ 9,5 (tiêu chí "1.1")',
+        ),
+        (
+            {"D9": "9,,5"},
+            'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "9,,5" (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": "١٠"},
+            'Điểm!D9: cần một số điểm từ 0 đến 10, nhưng ô chứa chữ "١٠" (tiêu chí "1.2")',
+        ),
+        (
+            {"D9": "10,5"},
+            'Điểm!D9: điểm 10,5 ngoài giới hạn; cần từ 0 đến 10 (tiêu chí "1.2")',
+        ),
+        (
+            {"D11": "2,5"},
+            'Điểm!D11: số lần 2,5 không hợp lệ; cần một số nguyên ≥ 0 (tiêu chí "1.4")',
         ),
         (
             {"D9": True},

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -280,6 +281,14 @@ def _raw(ws: Worksheet, col: str, row: int, crit: m.Criterion, faults: list[str]
     return value
 
 
+# A number typed as text: ASCII digits, at most one decimal separator (comma or point),
+# an optional minus sign; spaces around it (and the no-break space) are ignored.
+_NUMBER_SPACES = re.compile(r"^[\s\u00a0]+|[\s\u00a0]+$")
+_NUMBER_TEXT = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+# Digits with more than one separator (1.250,5; 1,250.5; 1.250.000): refused as ambiguous.
+_GROUPED_TEXT = re.compile(r"-?[0-9]+(?:[.,][0-9]+){2,}")
+
+
 def _number(
     value: object, col: str, row: int, crit: m.Criterion, expected: str, faults: list[str]
 ) -> Decimal | None:
@@ -291,6 +300,17 @@ def _number(
             )
             return None
         return _decimal(value)
+    if isinstance(value, str):
+        text = _NUMBER_SPACES.sub("", value)
+        if _NUMBER_TEXT.fullmatch(text):
+            return Decimal(text.replace(",", "."))
+        if _GROUPED_TEXT.fullmatch(text):
+            faults.append(
+                f'{_ref(col, row)}: chữ "{_shown(value)}" không rõ là số nào (có nhiều dấu phẩy '
+                f"hoặc dấu chấm); hãy ghi số với nhiều nhất một dấu phẩy thập phân, không dùng "
+                f'dấu phân cách hàng nghìn, ví dụ 9,5 (tiêu chí "{crit.id}")'
+            )
+            return None
     faults.append(
         f'{_ref(col, row)}: cần {expected}, nhưng ô chứa {_describe(value)} (tiêu chí "{crit.id}")'
     )
