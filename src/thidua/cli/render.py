@@ -7,9 +7,12 @@ print the text or write it atomically.
 Output files (``-o``): one document goes to the file named; ``all`` needs a folder and
 writes every document there as ``bien-ban-2020.md``, ``bao-cao-2020.md``,
 ``to-trinh-2020.md``, ``bang-diem-2020.md``, ``xep-hang-2020.md`` (``.html`` with
-``--format html``). ``all`` writes nothing unless every document can be rendered.
-Without ``--format``, the format follows the extension of ``-o`` (``.html``/``.htm`` or
-``.md``), else Markdown.
+``--format html``). ``all`` writes the documents that can be made and lists why the
+others cannot (exit 1); with ``xlsx`` it writes the score summary, the only one with an
+Excel form. A trailing slash (``-o van-ban/``) names a folder, created when absent.
+Without ``--format``, the format follows the extension of ``-o`` (``.md``, ``.html``/``.htm``,
+``.docx``, ``.xlsx``), else Markdown; any other extension, or one contradicting ``--format``,
+is refused (exit 2).
 
 Every document carries the data's fingerprint (:func:`thidua.repo.verify.fingerprint_of`: the
 content digest of the year, and the git commit when the year folder is clean), which
@@ -19,6 +22,7 @@ content digest of the year, and the git commit when the year folder is clean), w
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -97,13 +101,14 @@ def render(
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
             help=(
-                "Ghi ra tệp này (hoặc vào thư mục này, với tên tệp như bien-ban-2020.md) "
-                "thay vì in ra màn hình. Với all: thư mục để ghi mọi văn bản."
+                "Ghi ra tệp này (hoặc vào thư mục này, với tên tệp như bien-ban-2020.md; "
+                "tên kết thúc bằng / là thư mục, được tạo nếu chưa có) thay vì in ra màn "
+                "hình. Với all: thư mục để ghi mọi văn bản."
             ),
             show_default=False,
         ),
@@ -119,15 +124,21 @@ def render(
 
 
 def _render(
-    year: int, doc: DocName, fmt_name: FormatName | None, output: Path | None, data_dir: Path
+    year: int, doc: DocName, fmt_name: FormatName | None, raw_output: str | None, data_dir: Path
 ) -> None:
     from thidua.present import render as r
+    from thidua.present.context import RenderError
     from thidua.present.word import render_docx
     from thidua.present.xlsx_summary import render_scores_xlsx
     from thidua.read.load import load_next_tasks
     from thidua.repo.verify import fingerprint_of
 
-    fmt_name = _infer_format(fmt_name, output, doc)
+    output = Path(raw_output) if raw_output is not None else None
+    # A trailing slash names a folder, whether it exists or not (Path drops the slash).
+    to_folder = raw_output is not None and (
+        raw_output.endswith(("/", os.sep)) or Path(raw_output).is_dir()
+    )
+    fmt_name = _infer_format(fmt_name, output if not to_folder else None, doc)
     ext = fmt_name.value
     binary = fmt_name in BINARY
     if binary and output is None:
@@ -135,7 +146,7 @@ def _render(
             f"định dạng {ext} là tệp nhị phân, cần -o TỆP (ví dụ: thidua render {year} "
             f"{doc.value} --format {ext} -o {doc.value}-{year}.{ext})"
         )
-    if fmt_name is FormatName.XLSX and doc is not DocName.SCORES:
+    if fmt_name is FormatName.XLSX and doc not in (DocName.SCORES, DocName.ALL):
         raise UsageError("định dạng xlsx chỉ dùng cho bảng tổng hợp điểm (scores)")
     if doc is DocName.ALL:
         if output is None:
@@ -188,35 +199,75 @@ def _render(
             )
 
     docs = list(r.Doc) if doc is DocName.ALL else [r.Doc(doc.value)]
-    contents = _render_each(docs, make, all_or_nothing=doc is DocName.ALL)
+    if fmt_name is FormatName.XLSX and doc is DocName.ALL:
+        docs = [r.Doc.SCORES]
+        others = ", ".join(one.label for one in r.Doc if one is not r.Doc.SCORES)
+        echo(f"Chỉ bảng tổng hợp điểm có dạng xlsx; không có dạng xlsx: {others}", err=True)
+    contents, failures = _render_each(docs, make, keep_going=doc is DocName.ALL)
 
     if output is None:
         for content in contents.values():
             sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         return
-    if doc is DocName.ALL:
-        output.mkdir(parents=True, exist_ok=True)
+    if doc is DocName.ALL or to_folder:
+        if contents:
+            _make_folder(output)
         targets = {one: output / f"{one.stem}-{year}.{ext}" for one in contents}
     else:
         (one,) = contents
-        target = output / f"{one.stem}-{year}.{ext}" if output.is_dir() else output
-        if not target.parent.is_dir():
-            raise UsageError(f"không có thư mục {target.parent} để ghi {target.name}")
-        targets = {one: target}
+        if not output.parent.is_dir():
+            raise UsageError(f"không có thư mục {output.parent} để ghi {output.name}")
+        targets = {one: output}
     _write_all({targets[one]: contents[one] for one in contents})
+    if failures:
+        raise RenderError(
+            f"không lập được {len(failures)} trong {len(docs)} văn bản"
+            + (" (các văn bản khác đã được ghi)" if contents else "")
+            + ":\n  - "
+            + "\n  - ".join(failures)
+        )
+
+
+EXTENSIONS = {
+    ".md": FormatName.MD,
+    ".html": FormatName.HTML,
+    ".htm": FormatName.HTML,
+    ".docx": FormatName.DOCX,
+    ".xlsx": FormatName.XLSX,
+}
 
 
 def _infer_format(fmt_name: FormatName | None, output: Path | None, doc: DocName) -> FormatName:
-    """The --format given, else the one the -o file's extension names, else Markdown."""
-    if fmt_name is not None:
-        return fmt_name
-    if output is not None and doc is not DocName.ALL:
-        suffix = output.suffix.lower().lstrip(".")
-        if suffix == "htm":
-            return FormatName.HTML
-        if suffix in {f.value for f in FormatName}:
-            return FormatName(suffix)
-    return FormatName.MD
+    """The --format given, else the one the -o file's extension names, else Markdown.
+
+    ``output`` is None when it names a folder. An extension thidua does not write, or one that
+    contradicts ``--format``, is a usage error: a ``.pdf`` holding Markdown helps nobody.
+    """
+    suffix = output.suffix.lower() if output is not None and doc is not DocName.ALL else ""
+    if not suffix:
+        return fmt_name or FormatName.MD
+    named = EXTENSIONS.get(suffix)
+    if named is None:
+        raise UsageError(
+            f"thidua không lập được tệp {suffix} ({output.name if output else ''}); "
+            f"đuôi tệp có thể dùng: {', '.join(EXTENSIONS)}"
+        )
+    if fmt_name is not None and fmt_name is not named:
+        wanted = ", ".join(e for e, f in EXTENSIONS.items() if f is fmt_name)
+        raise UsageError(
+            f"đuôi tệp {suffix} của {output.name if output else ''} không khớp với "
+            f"--format {fmt_name.value}; với định dạng này hãy dùng đuôi {wanted}"
+        )
+    return named
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} đã có và không phải là thư mục")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ThiduaError(f"không tạo được thư mục {folder}: {exc.strerror or exc}") from None
 
 
 def _ranked(data_dir: Path, year: int) -> YearResult:
@@ -230,25 +281,19 @@ def _ranked(data_dir: Path, year: int) -> YearResult:
 
 
 def _render_each(
-    docs: list[Doc], make: Callable[[Doc], str | bytes], *, all_or_nothing: bool
-) -> dict[Doc, str | bytes]:
-    """Render every document; with ``all``, report every failure and render nothing."""
-    from thidua.present.context import RenderError
-
+    docs: list[Doc], make: Callable[[Doc], str | bytes], *, keep_going: bool
+) -> tuple[dict[Doc, str | bytes], list[str]]:
+    """Render every document; with ``all``, the ones made and why the others were not."""
     contents: dict[Doc, str | bytes] = {}
     failures: list[str] = []
     for one in docs:
         try:
             contents[one] = make(one)
         except ThiduaError as exc:
-            if not all_or_nothing:
+            if not keep_going:
                 raise
             failures.append(f"{one.label}: {exc.message}")
-    if failures:
-        raise RenderError(
-            "không ghi văn bản nào vì có văn bản không lập được:\n  - " + "\n  - ".join(failures)
-        )
-    return contents
+    return contents, failures
 
 
 def _write_all(files: dict[Path, str | bytes]) -> None:
