@@ -247,14 +247,22 @@ def test_missing_data_folder_exit_2(in_tmp: Path) -> None:
     result = invoke("check", "--data", "khong-co")
     assert_no_traceback(result)
     assert result.exit_code == 2
-    assert result.stderr == "Lỗi: không tìm thấy thư mục dữ liệu khong-co\n"
+    assert result.stderr == (
+        f"Lỗi: không tìm thấy thư mục dữ liệu khong-co (đã tìm ở {in_tmp / 'khong-co'}); "
+        "hãy chỉ ra thư mục dữ liệu bằng --data THƯ_MỤC hoặc biến môi trường THIDUA_DATA, "
+        "hoặc tạo kho dữ liệu mới bằng thidua init THƯ_MỤC\n"
+    )
 
 
 def test_missing_default_data_folder_exit_2(in_tmp: Path) -> None:
     """Without ./data and without --data: usage error, exit 2."""
     result = invoke("check", "2020")
     assert result.exit_code == 2
-    assert result.stderr == "Lỗi: không tìm thấy thư mục dữ liệu data\n"
+    assert result.stderr == (
+        f"Lỗi: không tìm thấy thư mục dữ liệu data (đã tìm ở {in_tmp / 'data'}); "
+        "hãy chỉ ra thư mục dữ liệu bằng --data THƯ_MỤC hoặc biến môi trường THIDUA_DATA, "
+        "hoặc tạo kho dữ liệu mới bằng thidua init THƯ_MỤC\n"
+    )
 
 
 @pytest.mark.usefixtures("in_repo")

@@ -149,7 +149,11 @@ def test_missing_data_folder(tmp_path: Path) -> None:
     """A data folder that does not exist is a usage error naming it."""
     with pytest.raises(UsageError) as info:
         available_years(tmp_path / "khong-co")
-    assert info.value.message == "không tìm thấy thư mục dữ liệu khong-co"
+    assert info.value.message == (
+        f"không tìm thấy thư mục dữ liệu khong-co (đã tìm ở {tmp_path / 'khong-co'}); "
+        "hãy chỉ ra thư mục dữ liệu bằng --data THƯ_MỤC hoặc biến môi trường THIDUA_DATA, "
+        "hoặc tạo kho dữ liệu mới bằng thidua init THƯ_MỤC"
+    )
 
 
 def test_available_years_only_four_digit_folders(tmp_path: Path) -> None:

@@ -52,7 +52,13 @@ def display_path(path: Path) -> str:
 def available_years(data_dir: Path) -> list[int]:
     """Years present as ``data_dir/<YYYY>/`` folders, oldest first."""
     if not data_dir.is_dir():
-        raise UsageError(f"không tìm thấy thư mục dữ liệu {display_path(data_dir)}")
+        # Say where it looked and the three ways out (--data, THIDUA_DATA, init).
+        raise UsageError(
+            f"không tìm thấy thư mục dữ liệu {display_path(data_dir)} "
+            f"(đã tìm ở {data_dir.resolve()}); hãy chỉ ra thư mục dữ liệu bằng "
+            "--data THƯ_MỤC hoặc biến môi trường THIDUA_DATA, hoặc tạo kho dữ liệu mới "
+            "bằng thidua init THƯ_MỤC"
+        )
     return sorted(
         int(p.name) for p in data_dir.iterdir() if p.is_dir() and _YEAR_DIR.fullmatch(p.name)
     )
