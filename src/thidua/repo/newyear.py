@@ -12,8 +12,12 @@ What the new folder ``data/<YEAR>/`` holds:
   year; in the titles (``ten``) the previous year is replaced by the new one, and ballot
   ids the regulation names (``cuoc_bau``, ``phieu:<id>``) that end in the previous year or
   the one after are moved forward by the same number of years
-  (``truong-khoi-2021`` → ``truong-khoi-2022``), since each year votes again;
-- ``diem/<ID>.yaml``: an empty score file (``diem: {}``) for every member;
+  (``truong-khoi-2021`` → ``truong-khoi-2022``), since each year votes again; in their
+  leading comment block the previous year standing alone (not in a date like 30/12/2020
+  or a range like 2016-2020) becomes the new one (:func:`shift_header_year`);
+- ``diem/<ID>.yaml``: an empty score file (``diem: {}``) for every member, its comment
+  showing how to score the table's first criterion in the form its kind asks for
+  (:func:`score_example`);
 - no ``phieu-bau.yaml``, ``hoi-nghi.yaml`` or ``nhiem-vu.yaml``: those belong to the year.
 
 Every file starts with the ``yaml-language-server`` schema comment pointing to
@@ -27,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +42,16 @@ from thidua.read.load import display_path
 from thidua.repo.years import open_year, open_year_or_raise
 from thidua.year import CLUSTER, REGULATION, SCORES_DIR, TABLE, TASKS
 
-__all__ = ["NewYear", "build", "check_folder", "schema_comment", "schema_kind"]
+__all__ = [
+    "NewYear",
+    "build",
+    "check_folder",
+    "schema_comment",
+    "schema_kind",
+    "score_example",
+    "score_file",
+    "shift_header_year",
+]
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 
@@ -142,11 +156,12 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
                 root["ten"] = new_title
         if name == REGULATION:
             renamed += _shift_ballots(root, prev, year)
-        texts[name] = _dump_rt(root)
+        texts[name] = shift_header_year(_dump_rt(root), prev, year)
 
     members = data.cluster.members
+    first = data.table.groups[0].criteria[0]
     for member in members:
-        texts[f"{SCORES_DIR}/{member.id}.yaml"] = _score_file(member, year)
+        texts[f"{SCORES_DIR}/{member.id}.yaml"] = score_file(member, year, first)
 
     for name, text in texts.items():
         model = model_for(name)
@@ -218,12 +233,52 @@ def _shift_ballots(root: Any, prev: int, year: int) -> list[str]:
     return notes
 
 
-def _score_file(member: m.Member, year: int) -> str:
+# A year in a header comment is the data's year only when it stands alone: not part of a
+# date (30/12/2020), a number (2020.5) or a range (2016-2020).
+_HEADER_YEAR = r"(?<![0-9/\-–])(?<![0-9]\.){}(?![0-9/\-–]|\.[0-9])"
+
+
+def shift_header_year(text: str, prev: int, year: int) -> str:
+    """``text`` with ``prev`` replaced by ``year`` in its leading comment block only."""
+    lines = text.split("\n")
+    pattern = re.compile(_HEADER_YEAR.format(prev))
+    for i, line in enumerate(lines):
+        if not line.startswith("#"):
+            break
+        if not line.startswith(SCHEMA_COMMENT):
+            lines[i] = pattern.sub(str(year), line)
+    return "\n".join(lines)
+
+
+def _number(value: Decimal) -> str:
+    """``value`` as YAML writes a score: ``18``, ``4.5`` (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
+def score_example(criterion: m.Criterion) -> str:
+    """What ``tu_cham`` of ``criterion`` looks like, in the form its kind asks for."""
+    kind = criterion.kind
+    if kind is m.CriterionKind.QUALITATIVE:
+        if criterion.qualitative_mode is m.QualitativeMode.MET:
+            return "đạt"
+        return _number(criterion.maximum * Decimal("0.9"))  # within the maximum
+    if kind is m.CriterionKind.QUANTITATIVE:
+        return "{thuc_hien: 105, chi_tieu: 100}  # thực hiện so với chỉ tiêu, cùng đơn vị tính"
+    if kind is m.CriterionKind.PER_COUNT:
+        return "2  # số lần"
+    half = _number(criterion.maximum / 2)
+    if kind is m.CriterionKind.BONUS:
+        return f"{half}  # điểm cộng, từ 0 đến {_number(criterion.maximum)}"
+    return f"{half}  # điểm trừ, ghi số dương, từ 0 đến {_number(criterion.maximum)}"
+
+
+def score_file(member: m.Member, year: int, first: m.Criterion) -> str:
+    """An empty score file of ``member``, its comment showing how to score ``first``."""
     return (
         f"# Điểm năm {year} của {member.name} ({member.id}).\n"
         '# Đơn vị tự chấm vào mục "diem", theo mã tiêu chí trong tieu-chi.yaml, ví dụ:\n'
-        '#   "1.1":\n'
-        "#     tu_cham: 18\n"
+        f'#   "{first.id}":\n'
+        f"#     tu_cham: {score_example(first)}\n"
         "#     minh_chung: Báo cáo kết quả thực hiện nhiệm vụ năm\n"
         f"nam: {year}\n"
         f"don_vi: {member.id}\n"
