@@ -391,7 +391,7 @@ def render_csv(result: YearResult) -> str:
             "ly_do_khong_xet",
             "dan_dau",
             "khen_thuong",
-            f"nam_{result.data.year + 1}",
+            "chuc_vu_nam_sau",
             "ghi_chu",
         ]
     )
