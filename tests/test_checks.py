@@ -634,3 +634,59 @@ def test_nfd_is_not_a_spelling_difference(tmp_path: Path) -> None:
     assert loaded["nfd"] == loaded["nfc"]
     assert loaded["mixed"] == loaded["nfc"]
     assert loaded["nfc"].place == "Hòa Bình"
+
+
+def test_lower_case_code_in_its_own_file_is_one_problem(tmp_path: Path) -> None:
+    """diem/B.yaml saying don_vi: b: the code is the problem (with the likely code), not
+    a "no score file" pointing at the very file that exists."""
+    write_year(tmp_path, {"diem/B.yaml": score_file("b")})
+    assert problems(tmp_path) == [
+        'data/2020/diem/B.yaml:2:9: lỗi: "b" không phải là đơn vị thành viên của Khối năm '
+        f"2020 (có phải ý bạn là B?); {EXPECTED_IDS}",
+    ]
+
+
+def test_mistyped_code_in_another_file_name_is_one_problem(tmp_path: Path) -> None:
+    """diem/B.yaml saying don_vi: X: no suggestion for X, but B's file is there."""
+    write_year(tmp_path, {"diem/B.yaml": score_file("X")})
+    assert problems(tmp_path) == [
+        'data/2020/diem/B.yaml:2:9: lỗi: "X" không phải là đơn vị thành viên của Khối năm '
+        f"2020; {EXPECTED_IDS}",
+    ]
+
+
+def test_unknown_leader_and_attendee_codes_suggest_the_member(tmp_path: Path) -> None:
+    """Trưởng khối "a" and a rotation entry "c" are suggested A and C."""
+    write_year(
+        tmp_path,
+        {
+            "khoi.yaml": KHOI.replace("truong_khoi: A", "truong_khoi: a"),
+            "quy-che.yaml": QUY_CHE + "luan_phien: [A, B, c]\n",
+        },
+    )
+    found = [p for p in problems(tmp_path) if "có phải ý bạn là" in p]
+    assert found == [
+        'data/2020/khoi.yaml:5:14: lỗi: Trưởng khối "a" không phải là đơn vị thành viên '
+        f"(có phải ý bạn là A?); {EXPECTED_IDS}",
+        'data/2020/quy-che.yaml:4:20: lỗi: "c" trong thứ tự luân phiên không phải là đơn vị '
+        f"thành viên (có phải ý bạn là C?); {EXPECTED_IDS}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("stc", "STC"),  # letter case first
+        ("sct", "STC"),  # then the closest spelling, case-insensitively
+        ("NHN", "NHNN"),
+        ("Stc", "STC"),
+        ("XYZW", None),
+        ("", None),
+    ],
+)
+def test_suggest_code(typed: str, expected: str | None) -> None:
+    assert checks.suggest_code(typed, ["NHNN", "STC", "KBNN", "CTK"]) == expected
+
+
+def test_suggest_code_prefers_exact_case_match_over_closer_spelling() -> None:
+    assert checks.suggest_code("kbn", ["KBNN", "kbn2", "KBN"]) == "KBN"

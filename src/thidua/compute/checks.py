@@ -7,6 +7,7 @@ reports every fault it sees, at the most precise position it knows.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
@@ -34,6 +35,28 @@ Rule = Callable[[YearData], Iterable[Problem]]
 
 def _ids(values: Iterable[str]) -> str:
     return ", ".join(dict.fromkeys(values))
+
+
+def suggest_code(typed: str, codes: Iterable[str]) -> str | None:
+    """The code ``typed`` most likely meant, or None.
+
+    A code equal but for letter case wins; otherwise the closest by
+    :func:`difflib.get_close_matches` (cutoff 0.6), compared case-insensitively.
+    """
+    known = list(dict.fromkeys(codes))
+    folded = typed.casefold()
+    for code in known:
+        if code.casefold() == folded:
+            return code
+    by_fold = {code.casefold(): code for code in reversed(known)}
+    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
+    return by_fold[close[0]] if close else None
+
+
+def did_you_mean(typed: str, codes: Iterable[str]) -> str:
+    """`` (có phải ý bạn là X?)`` for the likely meant code, or ``""``."""
+    code = suggest_code(typed, codes)
+    return f" (có phải ý bạn là {code}?)" if code is not None else ""
 
 
 def check_years_match(data: YearData) -> Iterator[Problem]:
@@ -108,7 +131,8 @@ def check_members(data: YearData) -> Iterator[Problem]:
         if value is not None and value not in known:
             yield error(
                 data.pos(CLUSTER, (key,)),
-                f'{label} "{value}" không phải là đơn vị thành viên; '
+                f'{label} "{value}" không phải là đơn vị thành viên'
+                f"{did_you_mean(value, data.member_ids)}; "
                 f"cần một trong các mã: {_ids(data.member_ids)}",
             )
     if data.cluster.leader is not None and data.cluster.leader == data.cluster.deputy:
@@ -206,7 +230,8 @@ def check_scores(data: YearData) -> Iterator[Problem]:
         if mid not in members:
             yield error(
                 data.pos(file, ("don_vi",)),
-                f'"{mid}" không phải là đơn vị thành viên của Khối năm {data.year}; '
+                f'"{mid}" không phải là đơn vị thành viên của Khối năm {data.year}'
+                f"{did_you_mean(mid, data.member_ids)}; "
                 f"cần một trong các mã: {_ids(data.member_ids)}",
             )
             continue
@@ -224,10 +249,21 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                     f'tiêu chí "{cid}" không có trong bảng tiêu chí năm {data.year}; '
                     f"cần một trong các mã: {_ids(criteria)}",
                 )
+    # A member whose file is there but names it by a wrong-case code (diem/STC.yaml with
+    # don_vi: stc) has that code reported above; "no score file" would point at the very
+    # file that exists.
+    misnamed = {
+        code
+        for other, file in data.score_files.items()
+        if other not in members
+        for code in data.member_ids
+        if code.casefold() == other.casefold()
+        or code == file.removeprefix(f"{SCORES_DIR}/").rsplit(".", 1)[0]
+    }
     for mid in data.member_ids:
         member_scores = data.scores.get(mid)
-        if member_scores is None and mid in data.unreadable_scores:
-            continue  # its file failed to load; that problem is already reported
+        if member_scores is None and (mid in data.unreadable_scores or mid in misnamed):
+            continue  # its file failed to load or names another code; already reported
         entries = member_scores.scores if member_scores else {}
         missing = [cid for cid in criteria if not _scored(entries.get(cid))]
         if not missing:
@@ -292,7 +328,8 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
         if mid not in members:
             yield error(
                 data.pos(REGULATION, ("luan_phien", i)),
-                f'"{mid}" trong thứ tự luân phiên không phải là đơn vị thành viên; '
+                f'"{mid}" trong thứ tự luân phiên không phải là đơn vị thành viên'
+                f"{did_you_mean(mid, data.member_ids)}; "
                 f"cần một trong các mã: {_ids(data.member_ids)}",
             )
         elif mid in seen:
@@ -338,7 +375,8 @@ def check_conference(data: YearData) -> Iterator[Problem]:
         if att.member not in members:
             yield error(
                 data.pos(CONFERENCE, ("thanh_phan", i, "don_vi")),
-                f'"{att.member}" không phải là đơn vị thành viên; {expected}',
+                f'"{att.member}" không phải là đơn vị thành viên'
+                f"{did_you_mean(att.member, data.member_ids)}; {expected}",
             )
         elif att.member in seen:
             yield error(
@@ -350,7 +388,8 @@ def check_conference(data: YearData) -> Iterator[Problem]:
         if person is not None and person.member is not None and person.member not in members:
             yield error(
                 data.pos(CONFERENCE, (key, "don_vi")),
-                f'"{person.member}" không phải là đơn vị thành viên; {expected}',
+                f'"{person.member}" không phải là đơn vị thành viên'
+                f"{did_you_mean(person.member, data.member_ids)}; {expected}",
             )
     if conf.date.year not in (data.year, data.year + 1):
         yield warning(
