@@ -455,3 +455,93 @@ def test_output_to_a_terminal_has_no_control_characters(
     monkeypatch.setattr(sys, "stderr" if err else "stdout", out)
     write(text, err=err)
     assert out.getvalue() == (shown if shown is not None else text)
+
+
+# --- issue 14: points are points, ballot counts in the text output --------------------------
+
+BORDA = """\
+nam: 2020
+cuoc_bau:
+  - ma: xh
+    ten: Xếp thứ tự thử
+    loai: xep_hang
+    ung_vien: [A, B, C]
+    phat_ra: 5
+    thu_ve: 4
+    phieu:
+      - [A, B, C]
+      - [A, C, B]
+      - [B, A, C]
+      - {A: 1, B: 1}
+"""
+
+
+def borda_year(tmp_path: Path) -> Path:
+    return write(
+        tmp_path,
+        {
+            "khoi.yaml": khoi("A B C D E"),
+            "quy-che.yaml": quy_che('[diem, "phieu:xh"]'),
+            "tieu-chi.yaml": TABLE,
+            "phieu-bau.yaml": BORDA,
+            "diem/A.yaml": points("A", "50", "30"),
+            "diem/B.yaml": points("B", "40", "30"),
+            "diem/C.yaml": points("C", "30", "30"),
+            "diem/D.yaml": points("D", "20", "30"),
+            "diem/E.yaml": points("E", "10", "30"),
+        },
+    )
+
+
+def test_rank_shows_borda_points_as_points_and_ballot_counts(tmp_path: Path) -> None:
+    """A ranked ballot: a "Điểm Borda" column without a percentage; one line per ballot."""
+    data = borda_year(tmp_path)
+    out = ok("rank", "2020", "--data", str(data))
+    assert "Điểm Borda" in out and "Tỷ lệ" not in out and "%" not in out
+    row_a = next(line for line in out.splitlines() if "Đơn vị A" in line)
+    assert row_a.split("│")[8].strip() == "5"
+    ballot = next(line for line in out.splitlines() if line.startswith("Phiếu "))
+    assert ballot == (
+        'Phiếu "Xếp thứ tự thử": phát ra 5, thu về 4, hợp lệ 3, không hợp lệ 1 — A và B cùng '
+        "thứ hạng 1: 1 phiếu."
+    )
+    md = ok("rank", "2020", "--data", str(data), "-f", "markdown")
+    assert "| Điểm Borda |" in md and "%" not in md
+
+
+def test_rank_table_lists_each_ballot_2020() -> None:
+    """The bundled year: issued, returned, valid, invalid of both ballots under the table."""
+    lines = ok("rank", "2020", "--data", DATA).splitlines()
+    assert (
+        'Phiếu "Bình chọn đơn vị dẫn đầu Khối thi đua năm 2020": có mặt 7, phát ra 7, thu về 7, '
+        "hợp lệ 7, không hợp lệ 0."
+    ) in lines
+    assert (
+        'Phiếu "Suy tôn Trưởng khối thi đua năm 2021": có mặt 7, phát ra 7, thu về 7, '
+        "hợp lệ 7, không hợp lệ 0."
+    ) in lines
+
+
+def test_explain_borda_points_are_points(tmp_path: Path) -> None:
+    """explain says "5 điểm Borda", not "5/3 điểm Borda (166,7 %)"."""
+    out = ok("explain", "2020", "A", "--data", str(borda_year(tmp_path)))
+    assert 'Phiếu: 5 điểm Borda trong cuộc bỏ phiếu "Xếp thứ tự thử".' in out.splitlines()
+
+
+def test_explain_says_nothing_of_votes_without_a_vote(tmp_path: Path) -> None:
+    """A regulation with no vote: no "Phiếu:" line at all."""
+    data = write(
+        tmp_path,
+        {
+            "khoi.yaml": khoi("A B"),
+            "quy-che.yaml": quy_che("[diem]"),
+            "tieu-chi.yaml": TABLE,
+            "diem/A.yaml": points("A", "50", "30"),
+            "diem/B.yaml": points("B", "40", "40"),
+        },
+    )
+    out = ok("explain", "2020", "A", "--data", str(data))
+    assert "Phiếu" not in out
+    lines = out.splitlines()
+    total = next(i for i, line in enumerate(lines) if line.startswith("Tổng điểm:"))
+    assert lines[total + 1 : total + 3] == ["", "Thứ hạng: 1/2."]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from thidua import models as m
 from thidua.compute.results import option_of, rule_text, separation_text, votes_text
 from thidua.compute.voting import meets
-from thidua.numbers import exact, points
+from thidua.numbers import count, exact, points
 from thidua.present.rankview import _election_line, status_line
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
         f"  {crit.id} {crit.name} ({crit.kind.label}, tối đa {points(crit.maximum)})",
     ]
     entry = c.entry
-    count = crit.kind is m.CriterionKind.PER_COUNT
+    per_count = crit.kind is m.CriterionKind.PER_COUNT
     for label, value, earned, formula in (
         ("Tự chấm", entry.self_score if entry else None, c.self_exact, c.self_formula),
         ("Thẩm định", entry.appraised if entry else None, c.appraised_exact, c.appraised_formula),
@@ -54,7 +54,7 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
             elif label == "Tự chấm":
                 lines.append("      Tự chấm: chưa có")
             continue
-        shown = value_text(value) + (" lần" if count else "")
+        shown = value_text(value) + (" lần" if per_count else "")
         if earned is None:
             lines.append(f"      {label}: {shown} (không tính được điểm)")
             continue
@@ -77,6 +77,30 @@ def _criterion_lines(c: CriterionResult) -> list[str]:
         lines.append(f"      Lý do: {entry.reason}")
     if entry is not None and entry.explanation:
         lines.append(f"      Giải trình: {entry.explanation}")
+    return lines
+
+
+def _vote_lines(result: YearResult, member_id: str) -> list[str]:
+    """The member's votes, preceded by a blank line; nothing when the regulation has no vote."""
+    if result.vote_ballot is None:
+        return []
+    t = result.tallies.get(result.vote_ballot)
+    option = option_of(t, member_id) if t is not None else None
+    if t is None:
+        return ["", "Phiếu: chưa có kết quả bỏ phiếu."]
+    if option is None:
+        return ["", f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".']
+    if t.ballot.kind is m.BallotKind.RANKED:
+        # Borda points are points: "13/5 điểm Borda (260 %)" read as 13 out of 5.
+        shown = f"{count(t.votes.get(option, 0))} điểm Borda"
+    else:
+        unit = "phiếu đồng ý" if t.ballot.kind is m.BallotKind.YES_NO else "phiếu"
+        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
+    lines = ["", f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".']
+    rule = result.data.regulation.leading
+    if rule is not None and rule.ballot == t.ballot.id:
+        verdict = "đạt" if meets(result.row(member_id).vote_share, rule) else "chưa đạt"
+        lines.append(f"  Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")
     return lines
 
 
@@ -115,23 +139,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
         f"{_points_text(score.total_exact)} (điểm cộng {points(score.bonus)}, điểm trừ "
         f"{points(score.deductions)})"
     )
-    lines.append("")
-    t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
-    option = option_of(t, member_id) if t is not None else None
-    if t is None:
-        lines.append("Phiếu: chưa có kết quả bỏ phiếu.")
-    elif option is None:
-        lines.append(f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".')
-    else:
-        unit = {"xep_hang": "điểm Borda", "tan_thanh": "phiếu đồng ý"}.get(
-            t.ballot.kind.value, "phiếu"
-        )
-        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
-        lines.append(f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".')
-        rule = data.regulation.leading
-        if rule is not None and rule.ballot == t.ballot.id:
-            verdict = "đạt" if meets(row.vote_share, rule) else "chưa đạt"
-            lines.append(f"  Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")
+    lines += _vote_lines(result, member_id)
     lines.append("")
     lines.append(f"Thứ hạng: {row.rank}/{len(result.rows)}.")
     keys = result.keys

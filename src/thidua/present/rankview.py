@@ -26,6 +26,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from thidua import models as m
 from thidua.compute.history import YearStatus
 from thidua.numbers import count, percent, plain, points
 from thidua.present.textsafe import csv_cell, md_escape
@@ -34,6 +35,7 @@ from thidua.present.wording import NOT_APPRAISED, outcome_note
 if TYPE_CHECKING:
     from thidua.compute.results import Election, Row, YearResult
     from thidua.compute.scoring import CriterionResult
+    from thidua.compute.voting import Tally
 
 __all__ = [
     "PIPE_WIDTH",
@@ -200,9 +202,10 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
     """The ranking table and the outcomes as text, at most ``width`` columns wide."""
     groups = [g.id for g in result.data.table.groups]
     votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
+    borda = votes and _ranked_votes(result)
     headers = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {gid}" for gid in groups)]
     if votes:
-        headers += ["Phiếu", "Tỷ lệ"]
+        headers += ["Điểm Borda"] if borda else ["Phiếu", "Tỷ lệ"]
     headers.append("Ghi chú")
     right = [name not in ("Đơn vị", "Ghi chú") for name in headers]
     rows: list[list[str]] = []
@@ -216,11 +219,34 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
             *(points(score.groups_exact[gid]) for gid in groups),
         ]
         if votes:
-            cells += [_votes(row.votes), _pct(row.vote_share)]
+            cells += [_votes(row.votes)] if borda else [_votes(row.votes), _pct(row.vote_share)]
         cells.append(_row_note(row))
         rows.append(cells)
     drawn = box_table(headers, rows, right, width)
-    return "\n".join([*_head(result), *drawn, *outcome_lines(result)]) + "\n"
+    counted = [ballot_line(t) for t in result.tallies.values()]
+    return "\n".join([*_head(result), *drawn, *counted, *outcome_lines(result)]) + "\n"
+
+
+def _ranked_votes(result: YearResult) -> bool:
+    """Whether the votes column holds Borda points (points, not a share of papers)."""
+    t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
+    return t is not None and t.ballot.kind is m.BallotKind.RANKED
+
+
+def ballot_line(t: Tally) -> str:
+    """How the papers of one ballot were counted, and why papers were void."""
+    present = f"có mặt {count(t.present)}, " if t.present is not None else ""
+    text = (
+        f'Phiếu "{t.ballot.title}": {present}phát ra {count(t.issued)}, thu về '
+        f"{count(t.returned)}, hợp lệ {count(t.valid)}, không hợp lệ {count(t.invalid)}"
+    )
+    reasons: dict[str, int] = {}
+    for paper in t.papers:
+        if not paper.valid and paper.reason:
+            reasons[paper.reason] = reasons.get(paper.reason, 0) + 1
+    if reasons:
+        text += " — " + "; ".join(f"{r}: {count(n)} phiếu" for r, n in reasons.items())
+    return text + "."
 
 
 # --- json ---------------------------------------------------------------------------------
@@ -438,9 +464,10 @@ def render_markdown(result: YearResult) -> str:
     votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
     head = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {g}" for g in groups)]
     align = ["---:", "---", "---:", "---:", *("---:" for _ in groups)]
+    borda = votes and _ranked_votes(result)
     if votes:
-        head += ["Phiếu", "Tỷ lệ"]
-        align += ["---:", "---:"]
+        head += ["Điểm Borda"] if borda else ["Phiếu", "Tỷ lệ"]
+        align += ["---:"] if borda else ["---:", "---:"]
     head.append("Ghi chú")
     align.append("---")
     status = status_line(result)
@@ -462,7 +489,7 @@ def render_markdown(result: YearResult) -> str:
             *(points(score.groups_exact[gid]) for gid in groups),
         ]
         if votes:
-            cells += [_votes(row.votes), _pct(row.vote_share)]
+            cells += [_votes(row.votes)] if borda else [_votes(row.votes), _pct(row.vote_share)]
         cells.append(md_escape(_row_note(row)))
         lines.append("| " + " | ".join(cells) + " |")
     for line in outcome_lines(result):
