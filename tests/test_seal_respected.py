@@ -500,7 +500,7 @@ def test_new_year_never_writes_into_a_sealed_year() -> None:
     close()
     before = data_hashes()
     result = invoke("new-year", "2020", "--from", "2019")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # naming an existing year is a wrong invocation
     assert result.stderr == (
         "Lỗi: đã có thư mục năm 2020 (data/2020); new-year không ghi đè một năm đã có — hãy xóa "
         "hoặc đổi tên thư mục đó nếu muốn tạo lại\n"
