@@ -7,14 +7,17 @@ import enum
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from thidua.errors import DataError, Problem, ThiduaError, UsageError
 from thidua.present.textsafe import terminal_safe
+
+if TYPE_CHECKING:
+    from thidua.year import YearData
 
 DEFAULT_DATA = "data"
 DATA_ENV = "THIDUA_DATA"
@@ -117,3 +120,30 @@ def source_date_epoch() -> dt.datetime | None:
             f"biến môi trường {EPOCH_ENV} phải là số giây kể từ 01/01/1970 "
             f'(ví dụ {EPOCH_ENV}=1609286400), không phải "{raw}"'
         ) from None
+
+
+def member_code(data: YearData, typed: str) -> str:
+    """The member code of ``data``'s year that ``typed`` (a command-line argument) names.
+
+    The one rule for unit codes on the command line: see :func:`choose_code`.
+    """
+    return choose_code(typed, data.member_ids, f"trong Khối năm {data.year}")
+
+
+def choose_code(typed: str, codes: Sequence[str], where: str) -> str:
+    """``typed`` as one of ``codes``: exactly, else ignoring letter case.
+
+    Otherwise a usage error (exit 2) ``không có đơn vị "sct" <where> (có phải ý bạn là
+    STC?); các mã có: …``, the suggestion as for unknown codes in the data.
+    """
+    from thidua.compute.checks import did_you_mean  # keeps every command's start light
+
+    if typed in codes:
+        return typed
+    folded = [code for code in codes if code.casefold() == typed.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UsageError(
+        f'không có đơn vị "{typed}" {where}{did_you_mean(typed, codes)}; '
+        f"các mã có: {', '.join(codes) or 'không có'}"
+    )

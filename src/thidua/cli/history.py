@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, run
+from thidua.cli.common import DEFAULT_DATA, DataDir, choose_code, run
 
 __all__ = ["register"]
 
@@ -43,7 +44,14 @@ def history(
     from thidua.repo.history import load as load_history
 
     def action() -> None:
-        result = load_history(data, unit)
+        result = load_history(data, None)
+        if unit is not None:
+            # The members of the closed years, in the history's order (latest year first).
+            codes = list(dict.fromkeys(row.member for row in result.rows))
+            years = ", ".join(str(y) for y in result.years) or "không có năm nào"
+            code = choose_code(unit, codes, f"trong kết quả các năm đã kết thúc ({years})")
+            rows = tuple(row for row in result.rows if row.member == code)
+            result = dataclasses.replace(result, rows=rows)
         if out_format is HistoryFormat.JSON:
             sys.stdout.write(history_out.render_json(result))
         elif out_format is HistoryFormat.CSV:
