@@ -545,3 +545,34 @@ def test_explain_says_nothing_of_votes_without_a_vote(tmp_path: Path) -> None:
     lines = out.splitlines()
     total = next(i for i, line in enumerate(lines) if line.startswith("Tổng điểm:"))
     assert lines[total + 1 : total + 3] == ["", "Thứ hạng: 1/2."]
+
+
+def test_explain_json_gives_the_criterion_lines_as_data() -> None:
+    """``explain -f json``: the member's row, every criterion line with formula and reason."""
+    out = json.loads(ok("explain", "2020", "qltt", "--data", DATA, "-f", "json"))
+    assert (out["nam"], out["ma"], out["hang"], out["so_don_vi"]) == (2020, "QLTT", 2, 7)
+    assert (out["diem_tu_cham"], out["diem"]) == ("89", "88")
+    lines = {c["ma"]: c for c in out["tieu_chi"]}
+    assert lines["1.1"]["cong_thuc"] == (
+        "thực hiện/chỉ tiêu = 106/100 = 1,06; cao nhất Khối L = 1,1; 0,5 × 30 + 0,5 × 30 × "
+        "(1,06 − 1)/(1,1 − 1) = 24"
+    )
+    assert (lines["1.2"]["tu_cham"], lines["1.2"]["tham_dinh"], lines["1.2"]["ly_do"]) == (
+        "20",
+        "19",
+        "Một chỉ tiêu kiểm tra chuyên đề hoàn thành chậm so với kế hoạch",
+    )
+    assert out["thu_tu_xet"][0] == {"khoa": "điểm cuối cùng", "gia_tri": "88"}
+
+
+def test_explain_output_file(tmp_path: Path) -> None:
+    """``explain -o FILE`` writes the text there and says so; a missing folder is refused."""
+    target = tmp_path / "qltt.txt"
+    res = invoke("explain", "2020", "QLTT", "--data", DATA, "-o", str(target))
+    assert res.exit_code == 0, res.output
+    assert res.stdout == f"Đã ghi {target}\n"
+    assert target.read_text(encoding="utf-8") == ok("explain", "2020", "QLTT", "--data", DATA)
+    missing = tmp_path / "khong-co" / "x.json"
+    res = invoke("explain", "2020", "QLTT", "--data", DATA, "-f", "json", "-o", str(missing))
+    assert res.exit_code == 2
+    assert res.stderr == (f"Lỗi: không ghi được {missing}: cần tên một tệp trong thư mục đã có\n")

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, print_problems, run, write
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run, write
 from thidua.compute.ranking import rank_year
-from thidua.errors import UsageError
+from thidua.errors import ThiduaError, UsageError
 from thidua.present import rankview
-from thidua.present.explain import render_explain
+from thidua.present.explain import render_explain, render_explain_json
 from thidua.present.rankview import PIPE_WIDTH, render_table
 from thidua.repo.years import open_year_or_raise
 
@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from thidua.compute.results import YearResult
     from thidua.year import YearData
 
-__all__ = ["RankFormat", "explain", "rank", "register"]
+__all__ = ["ExplainFormat", "RankFormat", "explain", "rank", "register"]
+
+
+class ExplainFormat(enum.Enum):
+    TEXT = "text"
+    JSON = "json"
 
 
 class RankFormat(enum.Enum):
@@ -85,6 +90,20 @@ def explain(
         str, typer.Argument(help="Mã đơn vị thành viên, ví dụ NHNN.", show_default=False)
     ],
     data: DataDir = Path(DEFAULT_DATA),
+    fmt: Annotated[
+        ExplainFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Cách in: text (lời giải thích, mặc định) hoặc json (từng dòng điểm là dữ liệu).",
+        ),
+    ] = ExplainFormat.TEXT,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Ghi ra tệp này thay vì in ra màn hình.", show_default=False
+        ),
+    ] = None,
 ) -> None:
     """Giải thích từng dòng điểm của một đơn vị, số phiếu và vì sao đơn vị đứng ở thứ hạng đó."""
 
@@ -97,7 +116,21 @@ def explain(
                 f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
             )
 
-        write(render_explain(rank_year(loaded), chosen))
+        result = rank_year(loaded)
+        shown = render_explain if fmt is ExplainFormat.TEXT else render_explain_json
+        text = shown(result, chosen)
+        if output is None:
+            write(text)
+            return
+        if output.is_dir() or not output.parent.is_dir():
+            raise UsageError(f"không ghi được {output}: cần tên một tệp trong thư mục đã có")
+        from thidua.repo.atomic import write_bytes_atomic
+
+        try:
+            write_bytes_atomic(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise ThiduaError(f"không ghi được {output}: {exc.strerror or exc}") from None
+        echo(f"Đã ghi {output}")
 
     run(action)
 

@@ -12,7 +12,7 @@ from thidua import models as m
 from thidua.compute.results import option_of, rule_text, separation_text, votes_text
 from thidua.compute.voting import meets
 from thidua.numbers import count, exact, points
-from thidua.present.rankview import _election_line, status_line
+from thidua.present.rankview import _election_line, _row_json, status_line
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -178,3 +178,20 @@ def render_explain(result: YearResult, member_id: str) -> str:
         if election.member is not None and election.member.id == member_id:
             lines.append(_election_line(result, election))
     return "\n".join(lines) + "\n"
+
+
+def render_explain_json(result: YearResult, member_id: str) -> str:
+    """The member's row as data: totals, votes, outcomes, and every criterion line (with the
+    formula and the appraisal reason), the same fields as the member in ``rank --format json``.
+    """
+    import json
+
+    row = result.row(member_id)
+    data = {
+        "nam": result.data.year,
+        "so_don_vi": len(result.rows),
+        "cuoc_bau_phieu": result.vote_ballot,
+        **_row_json(result, row),
+        "thu_tu_xet": [{"khoa": k.label, "gia_tri": k.show(member_id)} for k in result.keys],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
