@@ -471,10 +471,41 @@ def test_file_with_errors_is_not_rewritten(tmp_path: Path) -> None:
     result = runner.invoke(app, ["fmt", "--data", str(tmp_path / "data")])
     assert result.exit_code == 1
     assert bad.read_bytes() == before
-    assert f'{bad}:3:1: lỗi: khóa "sai_khoa" không có trong mẫu dữ liệu' in result.stderr
-    assert result.stderr.endswith(f"Không định dạng các tệp có lỗi: {bad}.\n")
+    assert result.stderr == (
+        f"Bỏ qua các tệp có lỗi (chưa định dạng): {bad}; xem lỗi bằng lệnh: thidua check\n"
+    )  # the error itself is check's to print: once in a pre-commit run
     good = tmp_path / "data" / "2020" / "diem" / "A.yaml"
     assert good.read_text(encoding="utf-8").startswith("nam: 2020\ndon_vi: A\n")
+
+
+def test_errors_and_nothing_to_format(tmp_path: Path) -> None:
+    """Files with errors, the rest canonical: one line naming them, no "Mọi tệp" claim."""
+    write_year(
+        tmp_path,
+        {
+            "diem/B.yaml": "nam: 2020\ndon_vi: B\nsai_khoa: 1\n",
+            "diem/C.yaml": "nam: 2020\ndon_vi: C\nsai: 2\n",
+            "tieu-chi.yaml": CANONICAL_TABLE,
+        },
+    )
+    scores = tmp_path / "data" / "2020" / "diem"
+    result = runner.invoke(app, ["fmt", "--data", str(tmp_path / "data")])
+    assert result.exit_code == 1
+    assert result.stdout == "Các tệp còn lại đã đúng định dạng (4 tệp).\n"
+    assert result.stderr == (
+        f"Bỏ qua các tệp có lỗi (chưa định dạng): {scores / 'B.yaml'}, {scores / 'C.yaml'}; "
+        "xem lỗi bằng lệnh: thidua check\n"
+    )
+    checked = runner.invoke(app, ["fmt", "--check", "--data", str(tmp_path / "data")])
+    assert checked.exit_code == 1
+    assert checked.stdout == "Các tệp còn lại đã đúng định dạng (4 tệp).\n"
+    assert checked.stderr == result.stderr
+
+
+def test_hook_manifest_leaves_the_errors_to_check() -> None:
+    """Both hooks run; only check prints the errors (fmt names the files in one line)."""
+    manifest = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "# fmt leaves files with errors alone and names them in one line" in manifest
 
 
 def test_unknown_year_is_a_usage_error(tmp_path: Path) -> None:

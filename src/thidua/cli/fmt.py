@@ -73,6 +73,13 @@ def fmt(
         if result.problems:
             print_problems(result.problems)
             echo("Không định dạng các tệp có lỗi: " + ", ".join(result.skipped) + ".", err=True)
+        if result.with_errors:  # the errors themselves are check's to print, once
+            echo(
+                "Bỏ qua các tệp có lỗi (chưa định dạng): "
+                + ", ".join(result.with_errors)
+                + "; xem lỗi bằng lệnh: thidua check",
+                err=True,
+            )
         same = len(result.files) - len(changed)
         if check and changed:
             echo(f"{len(changed)} tệp cần định dạng lại; hãy chạy: thidua fmt")
@@ -81,8 +88,11 @@ def fmt(
             echo(f"Đã định dạng lại {done} tệp; {same} tệp đã đúng định dạng.")
             if left:
                 echo(f"Chưa định dạng {len(left)} tệp: {', '.join(left)}.", err=True)
+        elif result.problems or result.with_errors:
+            echo(f"Các tệp còn lại đã đúng định dạng ({same} tệp).")
         else:
             echo(f"Mọi tệp đã đúng định dạng ({same} tệp).")
-        return 1 if result.problems or left or (check and changed) else 0
+        failed = result.problems or result.with_errors or left or (check and changed)
+        return 1 if failed else 0
 
     _exit(run(action))

@@ -38,8 +38,12 @@ class FilePlan:
 @dataclass
 class FmtPlan:
     files: list[FilePlan] = field(default_factory=list)
+    # fmt's own problems (a file outside the data folder, one unreadable meanwhile): no
+    # other command reports them, so fmt prints them
     problems: list[Problem] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # files with errors, left alone
+    skipped: list[str] = field(default_factory=list)  # left alone for those problems
+    # files left alone for data errors: ``thidua check`` prints those, fmt only names them
+    with_errors: list[str] = field(default_factory=list)
 
 
 _MSG_OUTSIDE = (
@@ -65,10 +69,12 @@ def _read_only(path: Path) -> bool:
 def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
     """What ``fmt`` would change in ``years`` (all years when None); reads, never writes.
 
-    A file with an error (of its own, or found by the cross-file checks at a place in it)
-    is not formatted: its problems are returned and its name is listed in ``skipped``.
-    So is a file to change whose real path (through symbolic links) is outside
-    ``data_dir``. A linked file inside ``data_dir`` is written through its link.
+    A file with a data error (of its own, or found by the cross-file checks at a place in
+    it) is not formatted: its name is listed in ``with_errors`` (its problems are
+    ``check``'s to print). A file that cannot be read or formatted, and a file to change
+    whose real path (through symbolic links) is outside ``data_dir``, are not formatted
+    either: their problems are returned and their names listed in ``skipped``.
+    A linked file inside ``data_dir`` is written through its link.
     """
     result = FmtPlan()
     root = Path(os.path.realpath(data_dir))
@@ -76,14 +82,13 @@ def plan(data_dir: Path, years: list[int] | None) -> FmtPlan:
         _data, problems = open_year(data_dir, year)
         folder = year_folder(data_dir, year)
         bad = {p.position.path for p in problems if p.is_error}
-        result.problems.extend(p for p in problems if p.is_error)
         for name, path in year_files(folder):
             shown = display_path(path)
             model = model_for(name)
             if model is None:  # pragma: no cover - year_files yields known names only
                 continue
             if shown in bad:
-                result.skipped.append(shown)
+                result.with_errors.append(shown)
                 continue
             try:  # read again: the loader's copy is not kept, and it may have changed
                 source = read_file(path, shown)
