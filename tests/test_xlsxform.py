@@ -76,6 +76,10 @@ diem:
     tu_cham: 9.50
   "1.3":
     tu_cham: đạt
+  "2.1":
+    tu_cham: 0
+  "2.2":
+    tu_cham: 0
 """
 
 SCORES_B = """\
@@ -182,8 +186,8 @@ def test_sheet_lays_out_table_and_current_scores(tmp_path: Path) -> None:
         ["1.3", "Ký giao ước thi đua", "định tính – đạt/không đạt", "đạt", None, 10],
         ["1.4", "Gương điển hình được biểu dương", "chấm thẳng – 2 điểm/lần", None, None, 10],
         ["II", "Điểm cộng, điểm trừ", None, None, None, None],
-        ["2.1", "Điểm cộng", "điểm cộng", None, None, 5],
-        ["2.2", "Điểm trừ", "điểm trừ", None, None, 5],
+        ["2.1", "Điểm cộng", "điểm cộng – để trống là 0 điểm", 0, None, 5],
+        ["2.2", "Điểm trừ", "điểm trừ – để trống là 0 điểm", 0, None, 5],
         [None, "TỔNG CỘNG", None, None, None, 50],
     ]
     assert ws["H8"].value == "Báo cáo số 5/BC"
@@ -195,8 +199,8 @@ def test_sheet_lays_out_table_and_current_scores(tmp_path: Path) -> None:
         10,
         None,
         0,
-        None,
-        None,
+        0,
+        0,
         39.5,
     ]
     assert ws.freeze_panes == "A7"
@@ -315,6 +319,8 @@ diem:
     tu_cham: đạt
   "1.4":
     tu_cham: 3
+  "2.1":
+    tu_cham: 0
   "2.2":
     tu_cham: 1
 """
@@ -353,7 +359,7 @@ def test_import_dry_run_prints_diff_and_writes_nothing() -> None:
     assert out == (
         "--- a/data/2020/diem/A.yaml\n"
         "+++ b/data/2020/diem/A.yaml\n"
-        "@@ -6,6 +6,6 @@\n"
+        "@@ -6,7 +6,7 @@\n"
         "     tu_cham: {thuc_hien: 110, chi_tieu: 100}  # theo báo cáo năm\n"
         "     minh_chung: Báo cáo số 5/BC\n"
         '   "1.2":\n'
@@ -361,6 +367,7 @@ def test_import_dry_run_prints_diff_and_writes_nothing() -> None:
         "+    tu_cham: 8.5\n"
         '   "1.3":\n'
         "     tu_cham: đạt\n"
+        '   "2.1":\n'
         "Chạy thử: 1 tiêu chí sẽ thay đổi; chưa ghi gì vào data/2020/diem/A.yaml.\n"
     )
     assert digest(Path("data/2020/diem/A.yaml")) == before
@@ -391,6 +398,8 @@ def test_import_into_empty_flow_mapping() -> None:
         "      giao ước\n"
         '  "2.1":\n'
         "    tu_cham: 2\n"
+        '  "2.2":\n'
+        "    tu_cham: 0\n"
     )
 
 
@@ -408,6 +417,10 @@ def test_import_creates_missing_score_file() -> None:
         "diem:\n"
         '  "1.2":\n'
         "    tu_cham: 7\n"
+        '  "2.1":\n'
+        "    tu_cham: 0\n"
+        '  "2.2":\n'
+        "    tu_cham: 0\n"
     )
 
 
@@ -458,6 +471,28 @@ def test_import_clears_an_emptied_cell() -> None:
     )
 
 
+def test_blank_bonus_and_deduction_are_zero() -> None:
+    """A bonus or deduction cell left (or made) blank is 0 points, not "not scored"; the form
+    says so in the kind column, the cell's prompt and the notes."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    ws = load_workbook("a.xlsx")["Điểm"]
+    assert ws["C14"].value == "điểm trừ – để trống là 0 điểm"
+    prompts = {str(dv.sqref): dv.prompt for dv in ws.data_validations.dataValidation}
+    assert prompts["D13"] == "Nhập điểm cộng từ 0 đến 5; để trống là 0 điểm."
+    assert prompts["D14"] == "Nhập số điểm bị trừ, số dương từ 0 đến 5; để trống là 0 điểm."
+    notes = [ws[f"A{r}"].value for r in range(16, 24)]
+    assert (
+        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ. Ô điểm cộng, "
+        "điểm trừ để trống được nhập là 0 điểm." in notes
+    )
+    fill("a.xlsx", "f.xlsx", {"D13": 2, "D14": 1})
+    assert do_import(2020, "A", "f.xlsx")[0] == 0
+    fill("a.xlsx", "g.xlsx", {"D13": None, "D14": "  "})
+    assert do_import(2020, "A", "g.xlsx")[0] == 0
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == SCORES_A
+
+
 def test_import_keeps_crlf_and_bom() -> None:
     """A score file saved on Windows (CRLF, BOM) keeps its line ends and BOM."""
     bom_crlf = "\ufeff" + SCORES_A.replace("\n", "\r\n")
@@ -469,9 +504,9 @@ def test_import_keeps_crlf_and_bom() -> None:
     assert (code, err) == (0, "")
     raw = (folder / "diem/A.yaml").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert (
-        raw.decode("utf-8-sig") == SCORES_A.replace("\n", "\r\n") + '  "1.4":\r\n    tu_cham: 1\r\n'
-    )
+    assert raw.decode("utf-8-sig") == SCORES_A.replace(
+        '  "2.1"', '  "1.4":\n    tu_cham: 1\n  "2.1"'
+    ).replace("\n", "\r\n")
 
 
 # --- import: refusals --------------------------------------------------------------------------
@@ -769,7 +804,7 @@ def test_result_is_validated_before_writing(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(importer, "apply_values", with_unknown_criterion)
     err = refused("bad.xlsx")
     assert err == (
-        'data/2020/diem/A.yaml:12:3: lỗi: tiêu chí "9.9" không có trong bảng tiêu chí năm 2020; '
+        'data/2020/diem/A.yaml:16:3: lỗi: tiêu chí "9.9" không có trong bảng tiêu chí năm 2020; '
         "cần một trong các mã: 1.1, 1.2, 1.3, 1.4, 2.1, 2.2\n"
         "Tổng cộng: 1 lỗi, 0 cảnh báo.\n"
         "Không nhập biểu mẫu bad.xlsx; tệp điểm được giữ nguyên.\n"
@@ -820,8 +855,8 @@ def test_form_reads_through_bytes_api() -> None:
         ("1.2", Decimal("9.5"), None),
         ("1.3", m.Met.MET, None),
         ("1.4", None, None),
-        ("2.1", None, None),
-        ("2.2", None, None),
+        ("2.1", Decimal(0), None),
+        ("2.2", Decimal(0), None),
     ]
 
 
@@ -843,6 +878,8 @@ def test_evidence_that_looks_like_a_number_is_quoted() -> None:
             '  "2.1":\n'
             "    tu_cham: 1\n"
             '    minh_chung: "2020-12-30"\n'
+            '  "2.2":\n'
+            "    tu_cham: 0\n"
         )
     )
 

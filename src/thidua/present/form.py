@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
+    "BLANK_IS_ZERO",
     "FORM_SHEET",
     "META_SHEET",
     "build_form",
@@ -122,6 +123,10 @@ def table_fingerprint(table: m.ScoringTableFile) -> str:
 # --- what each criterion expects ---------------------------------------------------------------
 
 
+# Kinds whose blank self-score cell is read as 0 (no bonus, no deduction), not "not scored".
+BLANK_IS_ZERO = frozenset({m.CriterionKind.BONUS, m.CriterionKind.DEDUCTION})
+
+
 def _is_met(crit: m.Criterion) -> bool:
     return (
         crit.kind is m.CriterionKind.QUALITATIVE and crit.qualitative_mode is m.QualitativeMode.MET
@@ -142,6 +147,8 @@ def kind_text(crit: m.Criterion) -> str:
     if kind is m.CriterionKind.PER_COUNT:
         each = crit.points_each if crit.points_each is not None else Decimal(1)
         return f"chấm thẳng – {exact(each)} điểm/lần"
+    if kind in BLANK_IS_ZERO:
+        return f"{kind.label} – để trống là 0 điểm"
     return kind.label
 
 
@@ -187,7 +194,9 @@ def _prompt(crit: m.Criterion) -> tuple[str, str]:
     if kind is m.CriterionKind.PER_COUNT:
         return title, "Nhập số lần (số nguyên ≥ 0)."
     if kind is m.CriterionKind.DEDUCTION:
-        return title, f"Nhập số điểm bị trừ, số dương từ 0 đến {top}."
+        return title, f"Nhập số điểm bị trừ, số dương từ 0 đến {top}; để trống là 0 điểm."
+    if kind is m.CriterionKind.BONUS:
+        return title, f"Nhập điểm cộng từ 0 đến {top}; để trống là 0 điểm."
     return title, f"Nhập điểm từ 0 đến {top}."
 
 
@@ -331,7 +340,8 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         "lại khi sửa; thidua tính lại điểm khi nhập biểu mẫu (thidua import) và khi xếp hạng.",
         "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì điểm phụ thuộc "
         "kết quả của các đơn vị khác.",
-        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ.",
+        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ. Ô điểm cộng, "
+        "điểm trừ để trống được nhập là 0 điểm.",
         "- Số thập phân nhập theo cách Excel của máy (ví dụ 9,5). Không dùng công thức trong "
         "các ô nhập.",
     ]

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.numbers import exact
 from thidua.present.form import (
+    BLANK_IS_ZERO,
     COL_EVIDENCE,
     COL_ID,
     COL_TARGET,
@@ -353,8 +354,11 @@ def _read_value(
         if actual is None or target is None:
             return None
         return m.Quantity.model_validate({"thuc_hien": actual, "chi_tieu": target})
-    if raw is ... or raw is None:
+    if raw is ...:
         return None
+    if raw is None:
+        # A bonus or deduction left blank is none awarded: 0 (the form says so by the rows).
+        return Decimal(0) if kind in BLANK_IS_ZERO else None
     if _is_met(crit):
         if isinstance(raw, str) and raw.lower() in (m.Met.MET.value, m.Met.NOT_MET.value):
             return m.Met(raw.lower())
