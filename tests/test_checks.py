@@ -690,3 +690,40 @@ def test_suggest_code(typed: str, expected: str | None) -> None:
 
 def test_suggest_code_prefers_exact_case_match_over_closer_spelling() -> None:
     assert checks.suggest_code("kbn", ["KBNN", "kbn2", "KBN"]) == "KBN"
+
+
+def test_names_without_diacritics_are_warned(tmp_path: Path) -> None:
+    """Cluster and member names of 2+ ASCII words holding a syllable that needs a mark."""
+    khoi = (
+        KHOI.replace("ten: Khối thi đua thử nghiệm", "ten: Khoi thi dua thu nghiem")
+        .replace("ten_ngan: Đơn vị B", "ten_ngan: So Cong Thuong")
+        .replace("ten: Đơn vị thử nghiệm C", "ten: Cuc Thue tinh Hoa Binh")
+    )
+    write_year(tmp_path, {"khoi.yaml": khoi})
+    tail = (
+        "; tên được in trên biên bản, báo cáo, nên hãy viết đủ dấu tiếng Việt như trong văn "
+        "bản chính thức"
+    )
+    assert problems(tmp_path) == [
+        f'data/2020/khoi.yaml:2:6: cảnh báo: tên "Khoi thi dua thu nghiem" viết không dấu '
+        f'(ví dụ "Khoi"){tail}',
+        f'data/2020/khoi.yaml:12:15: cảnh báo: tên "So Cong Thuong" viết không dấu '
+        f'(ví dụ "So"){tail}',
+        f'data/2020/khoi.yaml:16:10: cảnh báo: tên "Cuc Thue tinh Hoa Binh" viết không dấu '
+        f'(ví dụ "Cuc"){tail}',
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sở Công Thương",  # marked
+        "So Cong Thương",  # one mark: typed with diacritics, just unevenly
+        "NHNN",  # one word
+        "Cong",  # one word
+        "Thanh Hoa",  # ASCII words correct unmarked too (Thanh, Hoa)
+        "Tax Office",  # no Vietnamese syllable that needs a mark
+    ],
+)
+def test_names_not_warned(name: str) -> None:
+    assert checks._undiacritized(name) is None
