@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from thidua.cli.common import DEFAULT_DATA, DataDir, echo, print_problems, run, write
+from thidua.cli.common import DEFAULT_DATA, DataDir, echo, member_code, print_problems, run, write
 from thidua.compute.ranking import rank_year
 from thidua.errors import ThiduaError, UsageError
 from thidua.present import rankview
@@ -109,13 +109,7 @@ def explain(
 
     def action() -> None:
         loaded = _load(data, year)
-        ids = loaded.member_ids
-        chosen = unit if unit in ids else next((i for i in ids if i.lower() == unit.lower()), None)
-        if chosen is None:
-            raise UsageError(
-                f'không có đơn vị "{unit}" trong Khối năm {year}; các mã hợp lệ: {", ".join(ids)}'
-            )
-
+        chosen = member_code(loaded, unit)
         result = rank_year(loaded)
         shown = render_explain if fmt is ExplainFormat.TEXT else render_explain_json
         text = shown(result, chosen)
