@@ -254,7 +254,7 @@ def test_unknown_unit_lists_valid_ids() -> None:
     result = invoke("explain", "2020", "XYZ", "--data", DATA)
     assert result.exit_code == 2
     assert result.stderr == (
-        'Lỗi: không có đơn vị "XYZ" trong Khối năm 2020; các mã hợp lệ: QLTT, NHNN, CTK, KBNN, '
+        'Lỗi: không có đơn vị "XYZ" trong Khối năm 2020; các mã có: QLTT, NHNN, CTK, KBNN, '
         "THUE, BHXH, HQ\n"
     )
 
