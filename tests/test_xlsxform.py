@@ -664,31 +664,95 @@ def test_wrong_year_is_refused() -> None:
     )
 
 
+def edit_table(folder: Path, *pairs: tuple[str, str]) -> None:
+    """Change the year's scoring table after a form was made."""
+    text = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "tieu-chi.yaml").write_text(text, encoding="utf-8")
+
+
+TABLE_CHANGED = (
+    "bad.xlsx: bảng tiêu chí năm 2020 đã thay đổi sau khi lập biểu mẫu ({}); hãy lập biểu mẫu "
+    "mới bằng lệnh thidua sheet 2020 A và chép điểm sang\n" + FOOT
+)
+
+
 def test_changed_table_is_refused() -> None:
-    """A form made before the scoring table changed (a maximum 10 → 12) is refused."""
+    """A form made before a maximum changed (10 → 12) is refused, saying so in words."""
     folder = make_year(Path.cwd())
     sheet(2020, "A", "bad.xlsx")
-    from thidua.present.form import table_fingerprint
-    from thidua.repo.years import open_year
+    edit_table(
+        folder,
+        ("tong_diem: 50", "tong_diem: 52"),
+        ("toi_da: 50", "toi_da: 52"),
+        ("cach_cham: thang_diem\n        toi_da: 10", "cach_cham: thang_diem\n        toi_da: 12"),
+    )
+    assert refused("bad.xlsx") == TABLE_CHANGED.format("tiêu chí 1.2: điểm tối đa 10 → 12")
 
-    old = open_year(Path("data"), 2020)[0]
-    assert old is not None
-    old_print = table_fingerprint(old.table)
-    table = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
-    changed = table.replace("tong_diem: 50", "tong_diem: 52").replace("toi_da: 50", "toi_da: 52")
-    changed = changed.replace(
-        "cach_cham: thang_diem\n        toi_da: 10", "cach_cham: thang_diem\n        toi_da: 12"
+
+def test_added_removed_and_rekinded_criteria_are_named() -> None:
+    """A new criterion, a dropped one and a changed kind are each said in words."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "bad.xlsx")
+    edit_table(
+        folder,
+        ('ma: "1.4"', 'ma: "1.5"'),
+        ("cach_cham: dat_khong_dat", "cach_cham: thang_diem"),
     )
-    (folder / "tieu-chi.yaml").write_text(changed, encoding="utf-8")
-    new = open_year(Path("data"), 2020)[0]
-    assert new is not None
-    new_print = table_fingerprint(new.table)
-    assert old_print != new_print
-    assert refused("bad.xlsx") == (
-        "bad.xlsx: bảng tiêu chí năm 2020 đã thay đổi sau khi lập biểu mẫu (mã bảng trong "
-        f"biểu mẫu {old_print[:12]}, hiện nay {new_print[:12]}); hãy lập biểu mẫu mới bằng lệnh "
-        "thidua sheet 2020 A và chép điểm sang\n" + FOOT
+    assert refused("bad.xlsx") == TABLE_CHANGED.format(
+        "tiêu chí 1.3: loại định tính – đạt/không đạt → định tính – chấm theo thang điểm; "
+        "tiêu chí 1.5 mới; tiêu chí 1.4 đã bỏ"
     )
+
+
+def test_reordered_criteria_are_refused() -> None:
+    """Criteria swapped (same ids, kinds, maxima) move rows: the form no longer fits."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "bad.xlsx")
+    b12 = '      - ma: "1.2"\n        ten: Chất lượng chuyên môn\n'
+    b13 = '      - ma: "1.3"\n        ten: Ký giao ước thi đua\n'
+    text = (folder / "tieu-chi.yaml").read_text(encoding="utf-8")
+    one, two = text.split(b12)
+    mid, rest = two.split(b13)
+    rest_13, tail = rest.split("      - ma:", 1)
+    swapped = one + b13 + rest_13 + b12 + mid + "      - ma:" + tail
+    (folder / "tieu-chi.yaml").write_text(swapped, encoding="utf-8")
+    assert refused("bad.xlsx") == TABLE_CHANGED.format("thứ tự tiêu chí hoặc nhóm đã đổi")
+
+
+def test_form_without_kinds_says_the_table_changed() -> None:
+    """A form whose hidden sheet holds no kinds and maxima (made by an earlier thidua)."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    for row in wb["_thidua"].iter_rows(min_col=3, max_col=4):
+        for cell in row:
+            cell.value = None
+    wb.save("bad.xlsx")
+    edit_table(
+        folder,
+        ("cach_cham: thang_diem\n        toi_da: 10", "cach_cham: thang_diem\n        toi_da: 12"),
+        ("tong_diem: 50", "tong_diem: 52"),
+        ("toi_da: 50", "toi_da: 52"),
+    )
+    assert refused("bad.xlsx") == TABLE_CHANGED.format("loại hoặc điểm tối đa của tiêu chí đã đổi")
+
+
+def test_renamed_criterion_keeps_the_form() -> None:
+    """Rewording a criterion or a group (ids, kinds, maxima unchanged) keeps forms valid."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D9": 8})
+    edit_table(
+        folder,
+        ("ten: Chất lượng chuyên môn", "ten: Chất lượng công tác chuyên môn"),
+        ("ten: Nhiệm vụ chuyên môn", "ten: Nhiệm vụ trọng tâm"),
+    )
+    code, _, err = do_import(2020, "A", "f.xlsx")
+    assert (code, err) == (0, "")
+    assert '  "1.2":\n    tu_cham: 8\n' in Path("data/2020/diem/A.yaml").read_text(encoding="utf-8")
 
 
 def test_guidance_change_keeps_fingerprint() -> None:

@@ -51,6 +51,7 @@ __all__ = [
     "FORM_SHEET",
     "META_SHEET",
     "build_form",
+    "criterion_spec",
     "form_bytes",
     "form_file_name",
     "kind_text",
@@ -121,6 +122,12 @@ def table_fingerprint(table: m.ScoringTableFile) -> str:
 
 
 # --- what each criterion expects ---------------------------------------------------------------
+
+
+def criterion_spec(crit: m.Criterion) -> tuple[str, str]:
+    """What an entered score means for a criterion, in words: its kind (with the way it is
+    scored) and its maximum. Forms stay valid while these (and the ids) are unchanged."""
+    return kind_text(crit), _num(crit.maximum)
 
 
 # Kinds whose blank self-score cell is read as 0 (no bonus, no deduction), not "not scored".
@@ -492,12 +499,18 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
         ("bang_tieu_chi", table_fingerprint(data.table)),
         ("tieu_chi", "dong"),
     ]
-    rows += [(cid, str(row)) for cid, row in layout.rows.items()]
+    specs = {c.id: criterion_spec(c) for g in data.table.groups for c in g.criteria}
+    extra: dict[int, tuple[str, str]] = {}
+    for i, (cid, row) in enumerate(layout.rows.items(), start=len(rows) + 1):
+        rows.append((cid, str(row)))
+        extra[i] = specs[cid]
     for i, (key, value) in enumerate(rows, start=1):
         # Everything is text, so no program turns "2021" into 2,021 or "1.10" into 1.1.
-        for col, text in ((1, key), (2, value)):
+        # Columns C and D of a criterion's line: its kind and maximum when the form was made,
+        # so that an import can say in words what changed in the table since.
+        for col, text in ((1, key), (2, value), *zip((3, 4), extra.get(i, ()), strict=False)):
             cell = meta.cell(row=i, column=col)
-            put(cell, text, f"{META_SHEET}!{'AB'[col - 1]}{i}")
+            put(cell, text, f"{META_SHEET}!{'ABCD'[col - 1]}{i}")
             cell.number_format = "@"
     meta.sheet_state = "hidden"
     meta.protection.sheet = True

@@ -43,6 +43,7 @@ from thidua.present.form import (
     _member,
     _nfc,
     _num,
+    criterion_spec,
     table_fingerprint,
 )
 from thidua.present.xlsx_safety import (
@@ -163,14 +164,13 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
             f'{name}: biểu mẫu của đơn vị "{_shown(form_member) or "(trống)"}", không phải '
             f'của đơn vị "{member_id}"; hãy nhập vào đúng đơn vị hoặc dùng đúng biểu mẫu'
         )
-    if not faults:
-        expected = table_fingerprint(data.table)
-        found = value(META_TABLE)
-        if found != expected:
+    if not faults and value(META_TABLE) != table_fingerprint(data.table):
+        changes = _table_changes(value, data)
+        if changes is not None:
             faults.append(
                 f"{name}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập biểu mẫu "
-                f"(mã bảng trong biểu mẫu {_shown(found[:12]) or '(trống)'}, hiện nay "
-                f"{expected[:12]}); hãy lập biểu mẫu mới bằng lệnh {command} và chép điểm sang"
+                f"({'; '.join(changes)}); hãy lập biểu mẫu mới bằng lệnh {command} và chép "
+                "điểm sang"
             )
     if faults:
         raise FormError(faults)
@@ -183,6 +183,42 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
     for i, pair in enumerate(expected_rows, start=META_FIRST_CRITERION - 1):
         if (value(i, 1), value(i)) != pair:
             raise FormError([redo])
+
+
+def _table_changes(value: Any, data: YearData) -> list[str] | None:
+    """What changed in the table since the form was made, in words; None: only wording
+    (names, guidance), so the form is still good. ``value(row, col)`` reads the hidden sheet."""
+    old: dict[str, tuple[str, str] | None] = {}
+    row = META_FIRST_CRITERION
+    while cid := value(row, 1):
+        old[cid] = (value(row, 3), value(row, 4)) if value(row, 3) else None
+        row += 1
+    new = {c.id: criterion_spec(c) for g in data.table.groups for c in g.criteria}
+    changes: list[str] = []
+    for cid, spec in new.items():
+        if cid not in old:
+            changes.append(f"tiêu chí {_shown(cid)} mới")
+            continue
+        was = old[cid]
+        if was is None:  # a form made before the hidden sheet held kinds and maxima
+            continue
+        if was[0] != spec[0]:
+            changes.append(f"tiêu chí {cid}: loại {_shown(was[0])} → {spec[0]}")
+        if was[1] != spec[1]:
+            before = exact(Decimal(was[1])) if _DECIMAL.fullmatch(was[1]) else _shown(was[1])
+            changes.append(f"tiêu chí {cid}: điểm tối đa {before} → {exact(Decimal(spec[1]))}")
+    changes += [f"tiêu chí {_shown(cid)} đã bỏ" for cid in old if cid not in new]
+    if not changes and any(spec is None for spec in old.values()):
+        changes.append("loại hoặc điểm tối đa của tiêu chí đã đổi")
+    rows = {cid: str(r) for cid, r in _layout(data.table).rows.items()}
+    if not changes and rows != {
+        cid: value(r, 2) for r, cid in enumerate(old, start=META_FIRST_CRITERION)
+    }:
+        changes.append("thứ tự tiêu chí hoặc nhóm đã đổi")
+    return changes or None
+
+
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list[FormValue]:
