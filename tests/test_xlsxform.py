@@ -648,8 +648,29 @@ def test_wrong_member_is_refused() -> None:
     make_year(Path.cwd())
     sheet(2020, "B", "bad.xlsx")
     assert refused("bad.xlsx", unit="A") == (
-        'bad.xlsx: biểu mẫu của đơn vị "B", không phải của đơn vị "A"; hãy nhập vào đúng '
-        "đơn vị hoặc dùng đúng biểu mẫu\n" + FOOT
+        'bad.xlsx: đây là biểu mẫu của đơn vị "Đơn vị thử nghiệm B (mã B)" (ghi ở dòng 3 '
+        'trang "Điểm"), nhưng lệnh nhập điểm cho đơn vị "Đơn vị thử nghiệm A (mã A)"; hãy '
+        "dùng biểu mẫu của Đơn vị thử nghiệm A (mã A), hoặc nhập biểu mẫu này cho đúng đơn "
+        "vị: thidua import 2020 B bad.xlsx\n" + FOOT
+    )
+
+
+def test_wrong_member_names_the_unit_printed_on_the_form() -> None:
+    """The unit is named as the member sees it on the form (here renamed since), not by the
+    hidden sheet; a unit of no member of the cluster is a tampered form."""
+    make_year(Path.cwd())
+    sheet(2020, "B", "b.xlsx")
+    wb = load_workbook("b.xlsx")
+    wb["Điểm"]["A3"] = "Đơn vị: Sở B cũ (mã B)"
+    wb.save("bad.xlsx")
+    assert refused("bad.xlsx", unit="A").startswith(
+        'bad.xlsx: đây là biểu mẫu của đơn vị "Sở B cũ (mã B)" (ghi ở dòng 3 trang "Điểm"), '
+    )
+    wb["_thidua"]["B4"] = "Z"
+    wb.save("bad.xlsx")
+    assert refused("bad.xlsx", unit="A") == (
+        "bad.xlsx: biểu mẫu đã bị sửa ở phần thông tin ẩn; hãy lập lại biểu mẫu bằng lệnh "
+        "thidua sheet 2020 A và chép điểm sang\n" + FOOT
     )
 
 

@@ -160,10 +160,7 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
         )
     form_member = value(META_MEMBER)
     if form_member != member_id:
-        faults.append(
-            f'{name}: biểu mẫu của đơn vị "{_shown(form_member) or "(trống)"}", không phải '
-            f'của đơn vị "{member_id}"; hãy nhập vào đúng đơn vị hoặc dùng đúng biểu mẫu'
-        )
+        faults.append(_wrong_member(wb, name, data, form_member, member_id, redo))
     if not faults and value(META_TABLE) != table_fingerprint(data.table):
         changes = _table_changes(value, data)
         if changes is not None:
@@ -183,6 +180,31 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
     for i, pair in enumerate(expected_rows, start=META_FIRST_CRITERION - 1):
         if (value(i, 1), value(i)) != pair:
             raise FormError([redo])
+
+
+def _wrong_member(
+    wb: Workbook, name: str, data: YearData, form_member: str, asked: str, redo: str
+) -> str:
+    """The refusal of another unit's form, naming the units as the member reads them (the
+    unit printed on the form, the unit the command named); an unknown unit is tampering."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    if form_member not in data.member_ids:
+        return redo
+    other, member = _member(data, form_member), _member(data, asked)
+    wanted = f"{member.name} (mã {member.id})"
+    prefix = "Đơn vị: "
+    ws = wb[FORM_SHEET] if FORM_SHEET in wb.sheetnames else None
+    printed = _text(ws["A3"].value) if isinstance(ws, Worksheet) else ""
+    unit = printed[len(prefix) :].strip() if printed.startswith(prefix) else ""
+    if not unit or unit == wanted:
+        unit = f"{other.name} (mã {other.id})"
+    return (
+        f'{name}: đây là biểu mẫu của đơn vị "{_shown(unit)}" (ghi ở dòng 3 trang '
+        f'"{FORM_SHEET}"), nhưng lệnh nhập điểm cho đơn vị "{wanted}"; hãy dùng biểu mẫu của '
+        f"{wanted}, hoặc nhập biểu mẫu này cho đúng đơn vị: thidua import {data.year} "
+        f"{form_member} {name}"
+    )
 
 
 def _table_changes(value: Any, data: YearData) -> list[str] | None:
