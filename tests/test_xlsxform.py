@@ -206,6 +206,35 @@ def test_sheet_lays_out_table_and_current_scores(tmp_path: Path) -> None:
     assert ws.freeze_panes == "A7"
 
 
+def test_sheet_has_a_signature_block() -> None:
+    """Below the notes: a date line and the head of the unit's signature."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    ws = load_workbook("a.xlsx")["Điểm"]
+    assert [ws[f"F{r}"].value for r in (23, 24, 25)] == [
+        "Ngày ..... tháng ..... năm ..........",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "(Ký, ghi rõ họ tên, đóng dấu)",
+    ]
+    assert "F24:H24" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["F24"].protection.locked
+
+
+def test_signature_block_uses_the_head_title() -> None:
+    """A member's ``chuc_danh_thu_truong`` is the signer's title."""
+    folder = make_year(Path.cwd())
+    khoi = (folder / "khoi.yaml").read_text(encoding="utf-8")
+    (folder / "khoi.yaml").write_text(
+        khoi.replace(
+            "    ten: Đơn vị thử nghiệm A\n",
+            "    ten: Đơn vị thử nghiệm A\n    chuc_danh_thu_truong: Giám đốc\n",
+        ),
+        encoding="utf-8",
+    )
+    sheet(2020, "A", "a.xlsx")
+    assert load_workbook("a.xlsx")["Điểm"]["F24"].value == "GIÁM ĐỐC"
+
+
 def test_sheet_locks_all_but_input_cells() -> None:
     """Sheet protection is on (no password); only D, H (and E for quantitative) are unlocked."""
     make_year(Path.cwd())

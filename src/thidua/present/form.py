@@ -360,6 +360,23 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[i].height = 30 if i > total + 2 else 16
 
+    # The head of the unit signs the filled form before it is sent.
+    sign = total + 2 + len(notes) + 1
+    head = (member.head_title or "Thủ trưởng đơn vị").upper()
+    for i, (text, style) in enumerate(
+        (
+            ("Ngày ..... tháng ..... năm ..........", Font(name=FONT, size=12, italic=True)),
+            (head, bold),
+            ("(Ký, ghi rõ họ tên, đóng dấu)", Font(name=FONT, size=12, italic=True)),
+        ),
+        start=sign,
+    ):
+        ws.merge_cells(f"F{i}:H{i}")
+        cell = ws[f"F{i}"]
+        put(cell, text, f"{FORM_SHEET}!F{i}")
+        cell.font = style
+        cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
     for dv in validations:
         ws.add_data_validation(dv)
 
