@@ -7,6 +7,7 @@ documents cannot be made.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,22 @@ def test_render_single_document_xlsx_still_only_for_scores(tmp_path: Path) -> No
     )
     assert res.exit_code == 2
     assert res.stderr == "Lỗi: định dạng xlsx chỉ dùng cho bảng tổng hợp điểm (scores)\n"
+
+
+def test_sheet_takes_unit_codes_by_the_one_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sheet 2020 nhnn` is NHNN, as for explain; a path-like code is refused before any path."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    ok = CliRunner().invoke(app, ["sheet", "2020", "nhnn"])
+    assert (ok.exit_code, ok.stdout) == (
+        0,
+        "Đã ghi biểu mẫu chấm điểm của đơn vị NHNN năm 2020: phieu-cham-diem-2020-NHNN.xlsx\n",
+    )
+    bad = CliRunner().invoke(app, ["sheet", "2020", "../../x"])
+    assert (bad.exit_code, bad.stderr) == (
+        2,
+        'Lỗi: không có đơn vị "../../x" trong Khối năm 2020; các mã có: QLTT, NHNN, CTK, KBNN, '
+        "THUE, BHXH, HQ\n",
+    )

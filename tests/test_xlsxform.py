@@ -312,10 +312,7 @@ def test_sheet_unknown_member_is_usage_error() -> None:
     make_year(Path.cwd())
     result = runner.invoke(app, ["sheet", "2020", "X", "-o", "x.xlsx"])
     assert result.exit_code == 2
-    assert result.stderr == (
-        'Lỗi: "X" không phải là đơn vị thành viên của Khối năm 2020; '
-        "cần một trong các mã: A, B, C\n"
-    )
+    assert result.stderr == ('Lỗi: không có đơn vị "X" trong Khối năm 2020; các mã có: A, B, C\n')
     assert not Path("x.xlsx").exists()
 
 

@@ -25,6 +25,7 @@ from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
     echo,
+    member_code,
     print_problems,
     run,
     source_date_epoch,
@@ -78,6 +79,7 @@ def sheet(
         loaded, problems = open_year(data, year)
         if loaded is None:
             raise DataError(problems)
+        code = member_code(loaded, unit)
         # The form needs a sound scoring table and member list; a fault in some member's
         # score file is that member's to fix (possibly with this very form).
         blocking = [
@@ -88,7 +90,7 @@ def sheet(
         ]
         if blocking:
             raise DataError(blocking)
-        target = output if output is not None else Path(form_file_name(year, unit))
+        target = output if output is not None else Path(form_file_name(year, code))
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"tệp biểu mẫu phải có đuôi .xlsx: {display_path(target)}")
         if target.is_dir():
@@ -97,9 +99,9 @@ def sheet(
             raise UsageError(f"không có thư mục {display_path(target.parent)} để ghi biểu mẫu")
         conference = loaded.conference
         when = package_time(conference.date if conference is not None else None, epoch)
-        content = form_bytes(build_form(loaded, unit), when)
+        content = form_bytes(build_form(loaded, code), when)
         write_bytes_atomic(target, content)
-        echo(f"Đã ghi biểu mẫu chấm điểm của đơn vị {unit} năm {year}: {display_path(target)}")
+        echo(f"Đã ghi biểu mẫu chấm điểm của đơn vị {code} năm {year}: {display_path(target)}")
         return 0
 
     code = run(action)
