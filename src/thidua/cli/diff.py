@@ -10,12 +10,8 @@ from typing import Annotated
 import typer
 
 from thidua.cli.common import DEFAULT_DATA, DataDir, run
-from thidua.errors import ThiduaError, UsageError
 
 __all__ = ["register"]
-
-
-UNKNOWN_REVISION = 'không tìm thấy phiên bản "'
 
 
 class DiffFormat(enum.Enum):
@@ -54,13 +50,8 @@ def diff(
     from thidua.repo.diff import diff_year
 
     def action() -> None:
-        try:
-            result = diff_year(data, year, rev_a, rev_b)
-        except ThiduaError as exc:
-            # A revision git does not know is a wrong invocation (README: exit code 2).
-            if exc.exit_code != 2 and exc.message.startswith(UNKNOWN_REVISION):
-                raise UsageError(exc.message) from None
-            raise
+        # A revision git does not know is a wrong invocation: repo.git raises UsageError (2).
+        result = diff_year(data, year, rev_a, rev_b)
         shown = diff_out.render_json if out_format is DiffFormat.JSON else diff_out.render_text
         text = shown(result)
         sys.stdout.write(text)

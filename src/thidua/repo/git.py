@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
-from thidua.errors import ThiduaError
+from thidua.errors import ThiduaError, UsageError
 from thidua.read.load import display_path
 from thidua.read.yamlio import MAX_FILE_BYTES
 from thidua.repo.atomic import os_reason
@@ -87,7 +87,7 @@ class GitRepo:
     def commit(self, rev: str) -> str:
         """The full commit id ``rev`` names; a clear error if it names none."""
         if rev.startswith("-") or not rev.strip():
-            raise ThiduaError(_unknown(rev))
+            raise UsageError(_unknown(rev))
         proc = run_git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], self.root)
         if proc.returncode != 0:
             if rev == "HEAD" and not self._has_commits():
@@ -95,7 +95,7 @@ class GitRepo:
                     'kho git chưa có commit nào nên chưa có phiên bản "HEAD" để so sánh; '
                     "hãy commit dữ liệu trước (git add, git commit)"
                 )
-            raise ThiduaError(_unknown(rev))
+            raise UsageError(_unknown(rev))
         return proc.stdout.decode("ascii").strip()
 
     def _has_commits(self) -> bool:
