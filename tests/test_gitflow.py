@@ -562,8 +562,8 @@ def test_schema_writes_one_file_per_kind(tmp_path: Path, monkeypatch: pytest.Mon
     result = runner.invoke(app, ["schema", "-o", "out"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "Đã ghi 8 lược đồ vào out: khoi.json, quy-che.json, tieu-chi.json, nhiem-vu.json, "
-        "diem.json, phieu-bau.json, hoi-nghi.json, khoa-so.json.\n"
+        "Đã ghi 9 lược đồ vào out: khoi.json, quy-che.json, tieu-chi.json, nhiem-vu.json, "
+        "diem.json, phieu-bau.json, hoi-nghi.json, van-ban.json, khoa-so.json.\n"
     )
     first = tree_hashes(tmp_path / "out")
     assert runner.invoke(app, ["schema", "-o", "out"]).exit_code == 0

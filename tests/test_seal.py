@@ -17,12 +17,12 @@ from thidua.compute.seal import canonical, content_digest, short_code
 from thidua.read.load import read_year
 
 REPO = Path(__file__).resolve().parents[1]
-SEALED_2020 = "sha256:bf1c34cb07aa3db0a558e655935cec9398044bf7a8f1154b01df3768308f8218"
+SEALED_2020 = "sha256:5bab7461ca7571479101aa4ad4dad88ce8b6d3be62682e945ec620cb7b157ed0"
 EPOCH = {"SOURCE_DATE_EPOCH": "1609286400"}  # 30/12/2020
 HINT = 'thidua reopen 2020 --ly-do "…"'
 HEAD = (
     "data/2020/khoa-so.yaml:9:17: lỗi: năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối, "
-    "mã BF1C-34CB) nhưng dữ liệu không còn khớp mã đó (mã của dữ liệu hiện tại: {now})"
+    "mã 5BAB-7461) nhưng dữ liệu không còn khớp mã đó (mã của dữ liệu hiện tại: {now})"
 )
 
 
@@ -74,7 +74,7 @@ def change_votes(root: Path) -> None:
 def test_the_bundled_2020_is_sealed_with_its_digest() -> None:
     assert digest(REPO / "data") == SEALED_2020
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", SEALED_2020)
-    assert short_code(SEALED_2020) == "BF1C-34CB"
+    assert short_code(SEALED_2020) == "5BAB-7461"
     assert short_code("sha256:3f9ac21b" + "0" * 56) == "3F9A-C21B"
     seal = (REPO / "data/2020/khoa-so.yaml").read_text(encoding="utf-8")
     assert seal.startswith("# yaml-language-server: $schema=../../schema/khoa-so.json\n")
@@ -129,7 +129,7 @@ def test_close_refuses_a_year_already_sealed(data: Path) -> None:
     result = invoke("close", "2020", "--by", "X")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Lỗi: năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối, mã BF1C-34CB); muốn sửa, "
+        "Lỗi: năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng Khối, mã 5BAB-7461); muốn sửa, "
         f"hãy mở lại bằng lệnh: {HINT}\n"
     )
 
@@ -289,7 +289,7 @@ def test_a_digest_edited_by_hand_is_caught(git_repo: Repo) -> None:
     lead = (
         "data/2020/khoa-so.yaml:9:17: lỗi: năm 2020 đã khóa sổ ngày 30/12/2020 (Văn phòng "
         "Khối, mã CF1C-34CB) nhưng dữ liệu không còn khớp mã đó (mã của dữ liệu hiện tại: "
-        "BF1C-34CB)"
+        "5BAB-7461)"
     )
     assert result.stderr.splitlines()[0] == (
         lead + ": dữ liệu hoặc mã đã bị sửa sau khi khóa sổ; xem các thay đổi bằng thidua diff "
@@ -394,5 +394,19 @@ def test_canonical_score_entries_are_the_models_json_dump() -> None:
     assert "trang_thai" not in form["khoi.yaml"]
     assert "khoa-so.yaml" not in form
     for member, score in loaded.scores.items():
-        dumped = score.model_dump(mode="json", by_alias=True, warnings=False)
+        dumped = score.model_dump(
+            mode="json", by_alias=True, exclude_defaults=True, warnings=False
+        )
         assert form[f"diem/{member}.yaml"] == dumped
+
+
+def test_a_key_left_at_its_default_is_not_in_the_sealed_content() -> None:
+    """A later thidua adding an optional key must not change the digest of a sealed year."""
+    loaded, _ = read_year(REPO / "data", 2020)
+    assert loaded is not None
+    member = canonical(loaded)["khoi.yaml"]["thanh_vien"][0]
+    assert member == {
+        "ma": "QLTT",
+        "ten_ngan": "Cục Quản lý thị trường",
+        "ten": "Cục Quản lý thị trường tỉnh Hòa Bình",
+    }

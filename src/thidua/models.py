@@ -90,6 +90,7 @@ class Member(Model):
     short_name: Text = Field(alias="ten_ngan")
     name: Text = Field(alias="ten")
     head_title: str | None = Field(None, alias="chuc_danh_thu_truong")
+    head_name: str | None = Field(None, alias="ho_ten_thu_truong")
 
 
 class ClusterFile(Model):
@@ -438,6 +439,25 @@ class Person(Model):
     member: Id | None = Field(None, alias="don_vi")
 
 
+class CommitteeMember(Model):
+    """A member of the ballot-counting committee (Ban kiểm phiếu) the conference elected.
+
+    Written either as a mapping or, as before, as one line of text (the name).
+    """
+
+    name: Text = Field(alias="ho_ten")
+    title: str | None = Field(None, alias="chuc_vu")
+    member: Id | None = Field(None, alias="don_vi")
+    role: str | None = Field(None, alias="nhiem_vu")  # "Trưởng ban", "Thành viên"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"ho_ten": value}
+        return value
+
+
 class Attendance(Model):
     member: Id = Field(alias="don_vi")
     delegates: list[Text] = Field(default_factory=list, alias="dai_dien")
@@ -472,7 +492,7 @@ class ConferenceFile(Model):
     agenda: list[Text] = Field(default_factory=list, alias="chuong_trinh")
     discussion: list[Text] = Field(default_factory=list, alias="thao_luan")
     conclusions: list[Text] = Field(default_factory=list, alias="ket_luan")
-    count_committee: list[Text] = Field(default_factory=list, alias="ban_kiem_phieu")
+    count_committee: list[CommitteeMember] = Field(default_factory=list, alias="ban_kiem_phieu")
     minutes_vote: MinutesVote | None = Field(None, alias="thong_qua_bien_ban")
     numbers: DocumentNumbers | None = Field(None, alias="so_van_ban")
     recipients: list[Text] = Field(default_factory=list, alias="noi_nhan")
@@ -519,3 +539,83 @@ class SealFile(Model):
     @property
     def last(self) -> SealEvent:
         return self.events[-1]
+
+
+# --- van-ban.yaml: the secretariat's own words, who signs, to whom ---------------------------
+
+
+class Signer(Model):
+    """Who signs a document issued in the cluster's name, and in what capacity.
+
+    Printed as ``TM. <cluster>`` / ``<capacity>`` / ``<post>`` and, below the space for the
+    signature and seal, the name. Unset parts default to the year's leader unit (its head's
+    title and name from ``khoi.yaml``).
+    """
+
+    on_behalf: str | None = Field(None, alias="thay_mat")  # "TM. KHỐI THI ĐUA ..."; "" = none
+    capacity: str | None = Field(None, alias="chuc_danh")  # "TRƯỞNG KHỐI"
+    post: str | None = Field(None, alias="chuc_vu")  # "CỤC TRƯỞNG CỤC QUẢN LÝ THỊ TRƯỜNG"
+    name: str | None = Field(None, alias="ho_ten")
+
+
+class Addressing(Model):
+    """To whom a document goes: "Kính gửi" and "Nơi nhận"; who signs it if not the default."""
+
+    to: list[Text] = Field(default_factory=list, alias="kinh_gui")
+    recipients: list[Text] = Field(default_factory=list, alias="noi_nhan")
+    signer: Signer | None = Field(None, alias="nguoi_ky")
+
+
+# The report's sections in the secretariat's words. A value is plain text: paragraphs
+# separated by a blank line; a line starting with "- " is an item of a list. A section
+# written but left empty (``uu_diem:``) is printed as lines to fill by hand; a section
+# missing from the file is reported by ``check`` until the year is closed.
+REPORT_SECTIONS: dict[str, str] = {
+    "tinh_hinh": "đặc điểm, tình hình",
+    "chi_dao": "công tác chỉ đạo, tổ chức các phong trào thi đua",
+    "ket_qua_phong_trao": "kết quả các phong trào thi đua",
+    "nhiem_vu_trong_tam": "kết quả thực hiện các nhiệm vụ trọng tâm",
+    "giao_uoc": "ký kết và thực hiện giao ước thi đua",
+    "khen_thuong": "khen thưởng trong năm",
+    "uu_diem": "ưu điểm",
+    "han_che": "tồn tại, hạn chế và nguyên nhân",
+    "bai_hoc": "bài học kinh nghiệm",
+    "kien_nghi": "kiến nghị, đề xuất",
+}
+
+
+class ReportText(Addressing):
+    """The report: its addressing and, per section, the secretariat's text (None: blank)."""
+
+    situation: str | None = Field(None, alias="tinh_hinh")
+    direction: str | None = Field(None, alias="chi_dao")
+    movements: str | None = Field(None, alias="ket_qua_phong_trao")
+    focus_tasks: str | None = Field(None, alias="nhiem_vu_trong_tam")
+    covenant: str | None = Field(None, alias="giao_uoc")
+    awards_received: str | None = Field(None, alias="khen_thuong")
+    strengths: str | None = Field(None, alias="uu_diem")
+    shortcomings: str | None = Field(None, alias="han_che")
+    lessons: str | None = Field(None, alias="bai_hoc")
+    recommendations: str | None = Field(None, alias="kien_nghi")
+
+
+class ProposalText(Addressing):
+    """The award proposal: addressing and the dossier attached to it."""
+
+    attachments: list[Text] = Field(default_factory=list, alias="ho_so_kem_theo")
+
+
+class DocumentsFile(Model):
+    """``van-ban.yaml``: how the year's documents are issued and the report's own words."""
+
+    year: Count = Field(alias="nam")
+    illustrative: Flag = Field(False, alias="minh_hoa")
+    issuer: str | None = Field(None, alias="ten_co_quan")  # the header's short name
+    signer: Signer | None = Field(None, alias="nguoi_ky")  # default for every document
+    report: ReportText | None = Field(None, alias="bao_cao")
+    proposal: ProposalText | None = Field(None, alias="to_trinh")
+    minutes: Addressing | None = Field(None, alias="bien_ban")
+    ranking: Addressing | None = Field(None, alias="xep_hang")
+    notice: Addressing | None = Field(None, alias="thong_bao")
+    source: str | None = Field(None, alias="nguon")
+    note: str | None = Field(None, alias="ghi_chu")

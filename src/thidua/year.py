@@ -9,6 +9,7 @@ The files of one year (see docs/data-format.md):
     diem/<ID>.yaml   one member's scores, one file per member                    (optional)
     phieu-bau.yaml   secret-ballot results                                       (optional)
     hoi-nghi.yaml    the year-end conference                                     (optional)
+    van-ban.yaml     the report's own words, who signs, to whom                  (optional)
     khoa-so.yaml     the seal: when the year was closed (reopened), by whom       (optional)
 
 Read by :mod:`thidua.read.load`; everything above the reader works on :class:`YearData`.
@@ -33,6 +34,7 @@ TASKS = "nhiem-vu.yaml"
 BALLOTS = "phieu-bau.yaml"
 CONFERENCE = "hoi-nghi.yaml"
 SEAL = "khoa-so.yaml"
+DOCUMENTS = "van-ban.yaml"
 SCORES_DIR = "diem"
 
 REQUIRED: dict[str, type[m.Model]] = {
@@ -44,6 +46,7 @@ OPTIONAL: dict[str, type[m.Model]] = {
     TASKS: m.TasksFile,
     BALLOTS: m.BallotsFile,
     CONFERENCE: m.ConferenceFile,
+    DOCUMENTS: m.DocumentsFile,
     SEAL: m.SealFile,
 }
 FILE_LABELS = {
@@ -53,6 +56,7 @@ FILE_LABELS = {
     TASKS: "nhiệm vụ trọng tâm và phong trào",
     BALLOTS: "kết quả bỏ phiếu",
     CONFERENCE: "hội nghị tổng kết",
+    DOCUMENTS: "lời văn báo cáo, người ký, nơi nhận",
     SEAL: "lịch sử khóa sổ",
 }
 
@@ -76,6 +80,7 @@ class YearData:
     tasks: m.TasksFile | None = None
     ballots: m.BallotsFile | None = None
     conference: m.ConferenceFile | None = None
+    documents: m.DocumentsFile | None = None
     seal: m.SealFile | None = None
     scores: dict[str, m.ScoreFile] = field(default_factory=dict)
     sources: dict[str, SourceMap] = field(default_factory=dict)
@@ -116,6 +121,7 @@ class YearData:
             or self.regulation.illustrative
             or self.table.illustrative
             or (self.ballots is not None and self.ballots.illustrative)
+            or (self.documents is not None and self.documents.illustrative)
             or any(s.illustrative for s in self.scores.values())
         )
 

@@ -22,6 +22,7 @@ from thidua.year import (
     BALLOTS,
     CLUSTER,
     CONFERENCE,
+    DOCUMENTS,
     REGULATION,
     SCORES_DIR,
     SEAL,
@@ -70,6 +71,7 @@ def check_years_match(data: YearData) -> Iterator[Problem]:
         (TASKS, data.tasks),
         (BALLOTS, data.ballots),
         (CONFERENCE, data.conference),
+        (DOCUMENTS, data.documents),
         (SEAL, data.seal),
     ):
         if model is not None:

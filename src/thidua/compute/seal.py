@@ -15,7 +15,17 @@ from decimal import Decimal
 from typing import Any
 
 from thidua import models as m
-from thidua.year import BALLOTS, CLUSTER, CONFERENCE, REGULATION, SCORES_DIR, TABLE, TASKS, YearData
+from thidua.year import (
+    BALLOTS,
+    CLUSTER,
+    CONFERENCE,
+    DOCUMENTS,
+    REGULATION,
+    SCORES_DIR,
+    TABLE,
+    TASKS,
+    YearData,
+)
 
 PREFIX = "sha256:"
 
@@ -23,9 +33,11 @@ PREFIX = "sha256:"
 def canonical(data: YearData) -> dict[str, Any]:
     """The content the digest covers: file name in the year folder -> its dumped model.
 
-    Each model as ``model_dump(mode="json", by_alias=True)`` would give it; the score
-    entries, the bulk of a large year, are built directly (the same values, several times
-    faster than pydantic serialising the score union).
+    Each model as ``model_dump(mode="json", by_alias=True, exclude_defaults=True)`` would
+    give it: a value left at its default is not part of the content, so a later version of
+    thidua that adds an optional key does not change the digest of a year sealed before.
+    The score entries, the bulk of a large year, are built directly (the same values,
+    several times faster than pydantic serialising the score union).
     """
     files: dict[str, m.Model | None] = {
         CLUSTER: data.cluster,
@@ -34,14 +46,17 @@ def canonical(data: YearData) -> dict[str, Any]:
         TASKS: data.tasks,
         BALLOTS: data.ballots,
         CONFERENCE: data.conference,
+        DOCUMENTS: data.documents,
     }
     out: dict[str, Any] = {}
     for name, model in files.items():
         if model is not None:
-            out[name] = model.model_dump(mode="json", by_alias=True)
+            out[name] = model.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     out[CLUSTER].pop("trang_thai", None)
     for member, score in data.scores.items():
-        dumped = score.model_dump(mode="json", by_alias=True, exclude={"scores"})
+        dumped = score.model_dump(
+            mode="json", by_alias=True, exclude_defaults=True, exclude={"scores"}
+        )
         dumped[_SCORES_KEY] = {cid: _entry(entry) for cid, entry in score.scores.items()}
         out[f"{SCORES_DIR}/{member}.yaml"] = dumped
     return out
@@ -52,7 +67,8 @@ _ENTRY_FIELDS = [(name, info.alias or name) for name, info in m.ScoreEntry.model
 
 
 def _entry(entry: m.ScoreEntry) -> dict[str, Any]:
-    return {key: _value(getattr(entry, name)) for name, key in _ENTRY_FIELDS}
+    out = {key: _value(getattr(entry, name)) for name, key in _ENTRY_FIELDS}
+    return {key: value for key, value in out.items() if value is not None}
 
 
 def _value(value: object) -> Any:

@@ -28,6 +28,7 @@ from thidua.year import (
     BALLOTS,
     CLUSTER,
     CONFERENCE,
+    DOCUMENTS,
     FILE_LABELS,
     REGULATION,
     SCORES_DIR,
@@ -111,6 +112,7 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
     tasks = read(TASKS, m.TasksFile, False)
     ballots = read(BALLOTS, m.BallotsFile, False)
     conference = read(CONFERENCE, m.ConferenceFile, False)
+    documents = read(DOCUMENTS, m.DocumentsFile, False)
     seal = read(SEAL, m.SealFile, False)
 
     scores: dict[str, m.ScoreFile] = {}
@@ -154,6 +156,7 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         tasks=tasks,
         ballots=ballots,
         conference=conference,
+        documents=documents,
         seal=seal,
         scores=scores,
         sources=sources,

@@ -272,6 +272,7 @@ def _vscode_settings() -> str:
         "diem": "data/*/diem/*.yaml",
         "phieu-bau": "data/*/phieu-bau.yaml",
         "hoi-nghi": "data/*/hoi-nghi.yaml",
+        "van-ban": "data/*/van-ban.yaml",
         "khoa-so": "data/*/khoa-so.yaml",
     }
     settings = {

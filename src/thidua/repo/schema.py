@@ -29,7 +29,17 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from thidua import models as m
-from thidua.year import BALLOTS, CLUSTER, CONFERENCE, FILE_LABELS, REGULATION, SEAL, TABLE, TASKS
+from thidua.year import (
+    BALLOTS,
+    CLUSTER,
+    CONFERENCE,
+    DOCUMENTS,
+    FILE_LABELS,
+    REGULATION,
+    SEAL,
+    TABLE,
+    TASKS,
+)
 
 __all__ = ["KINDS", "render_all", "schema_for"]
 
@@ -50,6 +60,7 @@ KINDS: dict[str, tuple[type[m.Model], str]] = {
         m.ConferenceFile,
         f"{CONFERENCE} — {FILE_LABELS[CONFERENCE]}",
     ),
+    "van-ban": (m.DocumentsFile, f"{DOCUMENTS} — {FILE_LABELS[DOCUMENTS]}"),
     "khoa-so": (m.SealFile, f"{SEAL} — {FILE_LABELS[SEAL]}"),
 }
 
