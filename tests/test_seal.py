@@ -394,9 +394,7 @@ def test_canonical_score_entries_are_the_models_json_dump() -> None:
     assert "trang_thai" not in form["khoi.yaml"]
     assert "khoa-so.yaml" not in form
     for member, score in loaded.scores.items():
-        dumped = score.model_dump(
-            mode="json", by_alias=True, exclude_defaults=True, warnings=False
-        )
+        dumped = score.model_dump(mode="json", by_alias=True, exclude_defaults=True, warnings=False)
         assert form[f"diem/{member}.yaml"] == dumped
 
 
