@@ -16,7 +16,7 @@ import pytest
 
 from thidua.compute.ranking import rank_year
 from thidua.compute.results import YearResult
-from thidua.present.context import Doc, Format
+from thidua.present.documents import Doc, Format
 from thidua.present.render import make_environment, render_document
 from thidua.read.load import load_next_tasks
 from thidua.repo.years import open_year_or_raise

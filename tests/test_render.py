@@ -19,7 +19,7 @@ from thidua.collate import sort_key, sorted_vi
 from thidua.compute.ranking import rank_year
 from thidua.compute.results import YearResult
 from thidua.compute.seal import content_digest
-from thidua.present.context import Doc, Format, RenderError, file_name
+from thidua.present.documents import Doc, Format, RenderError, file_name
 from thidua.present.fingerprint import Fingerprint
 from thidua.present.render import (
     builtin_templates_dir,

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from thidua.compute.results import YearResult
-    from thidua.present.context import Doc
+    from thidua.present.documents import Doc
 
 __all__ = ["DocName", "FormatName", "register", "render"]
 
@@ -127,7 +127,7 @@ def _render(
     year: int, doc: DocName, fmt_name: FormatName | None, raw_output: str | None, data_dir: Path
 ) -> None:
     from thidua.present import render as r
-    from thidua.present.context import RenderError
+    from thidua.present.documents import RenderError
     from thidua.present.word import render_docx
     from thidua.present.xlsx_summary import render_scores_xlsx
     from thidua.read.load import load_next_tasks

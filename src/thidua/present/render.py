@@ -84,11 +84,9 @@ from thidua.present.context import (
     BLANK,
     BLANK_LINE,
     LONG_BLANK,
-    Doc,
-    Format,
-    RenderError,
     build_context,
 )
+from thidua.present.documents import Doc, Format, RenderError
 from thidua.present.fingerprint import Fingerprint, add_to_html, add_to_markdown
 from thidua.present.template_limits import (
     MAX_MEMORY,

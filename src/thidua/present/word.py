@@ -79,7 +79,7 @@ if TYPE_CHECKING:
 
     from thidua import models as m
     from thidua.compute.results import YearResult
-    from thidua.present.context import Doc
+    from thidua.present.documents import Doc
     from thidua.present.fingerprint import Fingerprint
 
 FINGERPRINT_PT = 9
