@@ -15,6 +15,7 @@ from decimal import Decimal
 from thidua import models as m
 from thidua.compute.ballot_rules import ballots_problems
 from thidua.compute.score_rules import scoring_problems
+from thidua.compute.text_checks import check_documents
 from thidua.errors import Position, Problem, error, warning
 from thidua.read.spelling import spelling_problems
 from thidua.sources import YamlPath
@@ -489,6 +490,7 @@ RULES: tuple[Rule, ...] = (
     check_conference,
     check_tasks,
     check_spelling,
+    check_documents,
 )
 
 
