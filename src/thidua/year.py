@@ -111,6 +111,17 @@ class YearData:
         return src.key_at(path)
 
     @property
+    def final(self) -> bool:
+        """The year's results are final: the year is over and not reopened.
+
+        A year still in progress, or reopened after closing (its seal's last event is a
+        reopening), is provisional: documents are drafts and results "tạm tính".
+        """
+        if self.cluster.state is not m.YearState.CLOSED:
+            return False
+        return self.seal is None or self.seal.last.action is m.SealAction.CLOSE
+
+    @property
     def member_ids(self) -> list[str]:
         return [member.id for member in self.cluster.members]
 
