@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from thidua import models as m
 from thidua.compute import checks
 from thidua.errors import Problem, Severity
 from thidua.repo.years import open_year
@@ -30,6 +31,7 @@ COVERED = {
     "check_conference": "test_conference_members_dates_and_minutes_vote",
     "check_tasks": "test_more_tasks_than_declared",
     "check_spelling": "test_two_tone_placements_warned",
+    "check_documents": "test_documents_sections_and_committee",
 }
 
 EXPECTED_IDS = "cần một trong các mã: A, B, C"
@@ -727,3 +729,120 @@ def test_names_without_diacritics_are_warned(tmp_path: Path) -> None:
 )
 def test_names_not_warned(name: str) -> None:
     assert checks._undiacritized(name) is None
+
+
+# --- van-ban.yaml, the ballot-counting committee ----------------------------------------
+
+IN_PROGRESS = KHOI.replace("trang_thai: da_ket_thuc", "trang_thai: dang_dien_ra")
+MEETING = "nam: 2020\nten: Hội nghị tổng kết\nngay: 2020-12-30\n"
+SECTIONS_BUT_TWO = (
+    "nam: 2020\n"
+    "bao_cao:\n"
+    "  kinh_gui: [Ban Thi đua - Khen thưởng tỉnh]\n"
+    "  tinh_hinh: |\n"
+    "    Năm 2020, dịch bệnh Covid-19.\n"
+    "  chi_dao:\n"
+    "  ket_qua_phong_trao:\n"
+    "  nhiem_vu_trong_tam:\n"
+    "  giao_uoc:\n"
+    "  khen_thuong:\n"
+    "  han_che:\n"
+    "  kien_nghi:\n"
+)
+COMMITTEE = (
+    "nam: 2020\n"
+    "ten: Hội nghị tổng kết\n"
+    "ngay: 2020-12-30\n"
+    "ban_kiem_phieu:\n"
+    "  - ho_ten: Nguyễn Văn An\n"
+    "    don_vi: a\n"
+    "  - ho_ten: Trần Thị Bình\n"
+    "    don_vi: X\n"
+    "  - Lê Văn Cường\n"
+)
+UNWRITTEN = (
+    "báo cáo tổng kết chưa có {what} nên sẽ in dòng chấm để viết tay; nếu cố ý để trống, "
+    'hãy ghi tên phần trong bao_cao mà không ghi lời văn, ví dụ "{first}:"'
+)
+NO_HEAD = (
+    "Ban kiểm phiếu có 3 người nhưng chưa ghi ai là Trưởng ban (biên bản kiểm phiếu do "
+    'Trưởng ban ký); hãy ghi "nhiem_vu: Trưởng ban" cho người đứng đầu (mỗi người một mục '
+    "có ho_ten, nhiem_vu)"
+)
+
+
+def test_documents_sections_and_committee(tmp_path: Path) -> None:
+    """Before a provisional year's report goes out, each section not written is named in
+    words at bao_cao; committee units are members (with a suggestion); a head is named."""
+    write_year(
+        tmp_path,
+        {
+            "khoi.yaml": IN_PROGRESS,
+            "hoi-nghi.yaml": COMMITTEE,
+            "van-ban.yaml": SECTIONS_BUT_TWO,
+        },
+    )
+    what = 'phần: "ưu điểm" (uu_diem), "bài học kinh nghiệm" (bai_hoc)'
+    assert problems(tmp_path) == [
+        "data/2020/hoi-nghi.yaml:4:1: cảnh báo: " + NO_HEAD,
+        'data/2020/hoi-nghi.yaml:6:13: lỗi: "a" không phải là đơn vị thành viên (có phải ý '
+        f"bạn là A?); {EXPECTED_IDS}",
+        f'data/2020/hoi-nghi.yaml:8:13: lỗi: "X" không phải là đơn vị thành viên; {EXPECTED_IDS}',
+        "data/2020/van-ban.yaml:2:1: cảnh báo: "
+        + UNWRITTEN.format(what=f"2 {what}", first="uu_diem"),
+    ]
+
+
+def test_one_section_unwritten_named_alone(tmp_path: Path) -> None:
+    """One section missing is named alone, its key as the example."""
+    documents = SECTIONS_BUT_TWO + "  uu_diem:\n"
+    write_year(
+        tmp_path,
+        {"khoi.yaml": IN_PROGRESS, "hoi-nghi.yaml": MEETING, "van-ban.yaml": documents},
+    )
+    assert problems(tmp_path) == [
+        "data/2020/van-ban.yaml:2:1: cảnh báo: "
+        + UNWRITTEN.format(what='phần "bài học kinh nghiệm" (bai_hoc)', first="bai_hoc")
+    ]
+
+
+def test_no_report_at_all_names_every_section(tmp_path: Path) -> None:
+    """A documents file without bao_cao: every section is named, at the file's first key."""
+    documents = "# Người ký\nnam: 2020\nten_co_quan: KHỐI THI ĐUA THỬ NGHIỆM\n"
+    write_year(
+        tmp_path,
+        {"khoi.yaml": IN_PROGRESS, "hoi-nghi.yaml": MEETING, "van-ban.yaml": documents},
+    )
+    named = ", ".join(f'"{label}" ({key})' for key, label in m.REPORT_SECTIONS.items())
+    assert problems(tmp_path) == [
+        "data/2020/van-ban.yaml:2:1: cảnh báo: "
+        + UNWRITTEN.format(what=f"10 phần: {named}", first="tinh_hinh")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("khoi", "conference", "documents"),
+    [
+        (KHOI, MEETING, SECTIONS_BUT_TWO),  # the year is final: the report is what it is
+        (IN_PROGRESS, None, SECTIONS_BUT_TWO),  # no conference yet
+        (IN_PROGRESS, MEETING, SECTIONS_BUT_TWO + "  uu_diem:\n  bai_hoc: ''\n"),  # blank
+        (IN_PROGRESS, MEETING, None),  # no documents file: nothing to point at
+    ],
+)
+def test_unwritten_sections_not_warned(
+    tmp_path: Path, khoi: str, conference: str | None, documents: str | None
+) -> None:
+    files = {"khoi.yaml": khoi, "hoi-nghi.yaml": conference, "van-ban.yaml": documents}
+    write_year(tmp_path, files)
+    assert problems(tmp_path) == []
+
+
+def test_committee_with_a_head_not_warned(tmp_path: Path) -> None:
+    """A head written in any letter case satisfies the committee; members may omit don_vi."""
+    conference = MEETING + (
+        "ban_kiem_phieu:\n"
+        "  - {ho_ten: Nguyễn Văn An, don_vi: A, nhiem_vu: trưởng ban}\n"
+        "  - Trần Thị Bình\n"
+    )
+    write_year(tmp_path, {"hoi-nghi.yaml": conference})
+    assert problems(tmp_path) == []
