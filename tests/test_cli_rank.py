@@ -58,12 +58,13 @@ def test_rank_table_2020() -> None:
         "Đề nghị khen thưởng:",
         "  - Cờ thi đua của Ủy ban nhân dân tỉnh: NHNN tỉnh Hòa Bình",
         "  - Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh: Cục Quản lý thị trường, Kho bạc Nhà nước",
-        "Trưởng khối năm 2021: Cục Quản lý thị trường — nhất trí suy tôn với 7/7 phiếu đồng ý "
-        "(100 % số thành viên có mặt).",
-        "Phó khối năm 2021 chưa xác định: quy chế không quy định bầu Phó khối (bau_pho_khoi) hay "
-        "thứ tự luân phiên (luan_phien).",
+        "Trưởng khối năm 2021: Cục Quản lý thị trường — được 7/7 đơn vị có mặt nhất trí suy tôn.",
+        "Phó khối năm 2021: chưa xác định (do Hội nghị bầu bổ sung).",
         "Ghi chú:",
         "  - Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
+        # The terminal's hint names the keys; the documents never do.
+        "Gợi ý:",
+        "  - quy chế không quy định bầu Phó khối (bau_pho_khoi) hay thứ tự luân phiên (luan_phien)",
     ]
     assert all(line == line.rstrip() for line in lines)
 
@@ -205,11 +206,14 @@ def test_explain_qltt_2020() -> None:
         'Khối thi đua năm 2020".'
     ) in lines
     assert "Thứ hạng: 2/7." in lines
-    assert ("  Xếp sau NHNN tỉnh Hòa Bình (hạng 1): khác ở điểm cuối cùng: 106 so với 88.") in lines
-    assert "  Xếp trên Kho bạc Nhà nước (hạng 3): khác ở điểm cuối cùng: 88 so với 84,5." in lines
+    assert (
+        "  Xếp sau NHNN tỉnh Hòa Bình (hạng 1): khác ở tổng điểm sau thẩm định: 106 so với 88."
+    ) in lines
+    assert (
+        "  Xếp trên Kho bạc Nhà nước (hạng 3): khác ở tổng điểm sau thẩm định: 88 so với 84,5."
+    ) in lines
     assert lines[-1] == (
-        "Trưởng khối năm 2021: Cục Quản lý thị trường — nhất trí suy tôn với 7/7 phiếu đồng ý "
-        "(100 % số thành viên có mặt)."
+        "Trưởng khối năm 2021: Cục Quản lý thị trường — được 7/7 đơn vị có mặt nhất trí suy tôn."
     )
 
 
@@ -234,7 +238,8 @@ def test_explain_tie_broken_by_a_later_key(tmp_path: Path) -> None:
     )
     out = ok("explain", "2020", "B", "--data", str(data))
     assert (
-        "  Xếp sau Đơn vị A (hạng 1): bằng điểm cuối cùng; khác ở điểm nhóm I: 50 so với 40."
+        "  Xếp sau Đơn vị A (hạng 1): bằng tổng điểm sau thẩm định; khác ở điểm nhóm I: 50 so "
+        "với 40."
     ) in out.splitlines()
 
 
@@ -562,7 +567,7 @@ def test_explain_json_gives_the_criterion_lines_as_data() -> None:
         "19",
         "Một chỉ tiêu kiểm tra chuyên đề hoàn thành chậm so với kế hoạch",
     )
-    assert out["thu_tu_xet"][0] == {"khoa": "điểm cuối cùng", "gia_tri": "88"}
+    assert out["thu_tu_xet"][0] == {"khoa": "tổng điểm sau thẩm định", "gia_tri": "88"}
 
 
 def test_explain_output_file(tmp_path: Path) -> None:

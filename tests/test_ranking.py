@@ -76,9 +76,8 @@ def test_bundled_2020_order_leading_awards_and_leader(bundled: YearResult) -> No
     ]
     assert bundled.leading is not None and bundled.leading.id == "NHNN"
     assert bundled.leading_reason == (
-        "NHNN tỉnh Hòa Bình là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 106 điểm) đạt "
-        'ngưỡng phiếu: được 6/7 phiếu (85,7 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Bình chọn '
-        'đơn vị dẫn đầu Khối thi đua năm 2020", quy chế yêu cầu trên 50 % số phiếu hợp lệ.'
+        "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình đạt 106 điểm, xếp thứ nhất, được "
+        "6/7 phiếu bình chọn (85,7 % số phiếu hợp lệ, quy chế yêu cầu trên 50 %)."
     )
     assert [(a.name, a.member.id) for a in bundled.awards] == [
         ("Cờ thi đua của Ủy ban nhân dân tỉnh", "NHNN"),
@@ -87,8 +86,12 @@ def test_bundled_2020_order_leading_awards_and_leader(bundled: YearResult) -> No
     ]
     leader = bundled.next_leader
     assert leader.member is not None and leader.member.id == "QLTT"
-    assert leader.how == "nhất trí suy tôn với 7/7 phiếu đồng ý (100 % số thành viên có mặt)"
+    assert leader.how == "được 7/7 đơn vị có mặt nhất trí suy tôn"
     assert bundled.next_deputy.member is None
+    assert bundled.next_deputy.how == "do Hội nghị bầu bổ sung"
+    assert bundled.next_deputy.hint == (
+        "quy chế không quy định bầu Phó khối (bau_pho_khoi) hay thứ tự luân phiên (luan_phien)"
+    )
     assert bundled.notes == (
         "Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
     )
@@ -118,15 +121,14 @@ def test_tie_only_votes_break(tmp_path: Path) -> None:
     assert order(result) == [(1, "B"), (2, "A"), (3, "C")]
     notes = [row.tie_note for row in result.rows]
     assert notes == [
-        'xếp trên Đơn vị A do số phiếu "Bình chọn": 2 so với 1',
-        'xếp sau Đơn vị B do số phiếu "Bình chọn": 1 so với 2',
+        "xếp trên Đơn vị A do số phiếu bình chọn đơn vị dẫn đầu: 2 so với 1",
+        "xếp sau Đơn vị B do số phiếu bình chọn đơn vị dẫn đầu: 1 so với 2",
         None,  # C is below A on points, the first key
     ]
     assert result.leading is not None and result.leading.id == "B"
     assert result.leading_reason == (
-        "Đơn vị B là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 80 điểm) đạt ngưỡng phiếu: "
-        'được 2/3 phiếu (66,7 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Bình chọn", quy chế yêu '
-        "cầu trên 50 % số phiếu hợp lệ."
+        "Đơn vị thử B đạt 80 điểm, xếp thứ nhất, được 2/3 phiếu bình chọn (66,7 % số phiếu hợp "
+        "lệ, quy chế yêu cầu trên 50 %)."
     )
 
 
@@ -151,9 +153,9 @@ def test_tie_nothing_breaks_shares_the_rank_and_no_leading_unit(tmp_path: Path) 
     assert result.rows[0].tie_note == "đồng hạng 1 với Đơn vị A"
     assert result.leading is None
     assert result.leading_reason == (
-        "Không có đơn vị dẫn đầu: Đơn vị B và Đơn vị A đồng hạng 1, bằng nhau ở mọi khóa xếp "
-        "hạng và cùng số phiếu đạt ngưỡng; quy chế không phân định được, Khối cần quyết định "
-        "(ví dụ bỏ phiếu lại giữa các đơn vị này)."
+        "Không có đơn vị dẫn đầu: Đơn vị thử B và Đơn vị thử A đồng hạng nhất, bằng nhau ở mọi "
+        "tiêu chí xếp hạng và cùng số phiếu đạt mức quy chế yêu cầu; quy chế không phân định "
+        "được, đề nghị Hội nghị xem xét, quyết định (có thể bỏ phiếu lại giữa các đơn vị này)."
     )
 
 
@@ -173,8 +175,10 @@ def test_shared_rank_decided_by_the_vote_when_votes_are_no_sort_key(tmp_path: Pa
     )
     assert order(result) == [(1, "A"), (1, "B"), (3, "C")]
     assert result.leading is not None and result.leading.id == "B"
-    assert result.leading_reason.endswith(
-        "Không chọn Đơn vị A (hạng 1) chỉ được 1/3 phiếu (33,3 % số phiếu hợp lệ), chưa đạt ngưỡng."
+    assert result.leading_reason == (
+        "Đơn vị thử B đạt 80 điểm, đồng hạng nhất, được 2/3 phiếu bình chọn (66,7 % số phiếu "
+        "hợp lệ, quy chế yêu cầu trên 50 %). Đơn vị thử A đồng hạng nhất nhưng chỉ được 1/3 "
+        "phiếu bình chọn, bằng 33,3 % số phiếu hợp lệ, chưa đạt mức quy chế yêu cầu."
     )
 
 
@@ -257,9 +261,8 @@ def test_no_leading_unit_when_nobody_reaches_the_threshold(tmp_path: Path) -> No
     assert result.leading is None
     assert not any(row.leading for row in result.rows)
     assert result.leading_reason == (
-        "Không có đơn vị dẫn đầu: không đơn vị đủ điều kiện nào đạt ngưỡng từ 70 % số phiếu hợp "
-        'lệ trong cuộc bỏ phiếu "Bình chọn"; cao nhất là Đơn vị A với 2/3 phiếu (66,7 % số phiếu '
-        "hợp lệ)."
+        "Không có đơn vị dẫn đầu: không đơn vị nào đạt mức quy chế yêu cầu là từ 70 % số phiếu "
+        "hợp lệ; cao nhất là Đơn vị thử A, được 2/3 phiếu bình chọn, bằng 66,7 % số phiếu hợp lệ."
     )
 
 
@@ -270,10 +273,7 @@ def test_no_leading_unit_without_the_ballot(tmp_path: Path) -> None:
         cluster({"A": points("A", "50", "40"), "B": points("B", "50", "30")}, rules=LEAD_RULE),
     )
     assert result.leading is None
-    assert result.leading_reason == (
-        'Không có đơn vị dẫn đầu: chưa có kết quả cuộc bỏ phiếu "binh-chon" mà quy chế dùng để '
-        "chọn đơn vị dẫn đầu."
-    )
+    assert result.leading_reason == "Chưa có kết quả bỏ phiếu bình chọn đơn vị dẫn đầu."
 
 
 def test_ineligible_top_scorer_stays_listed_but_cannot_lead_nor_be_awarded(tmp_path: Path) -> None:
@@ -305,10 +305,9 @@ def test_ineligible_top_scorer_stays_listed_but_cannot_lead_nor_be_awarded(tmp_p
     )
     assert result.leading is not None and result.leading.id == "B"
     assert result.leading_reason == (
-        "Đơn vị B là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 2, 90 điểm) đạt ngưỡng phiếu: "
-        'được 3/3 phiếu (100 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Bình chọn", quy chế yêu '
-        "cầu trên 50 % số phiếu hợp lệ. Không chọn Đơn vị A (hạng 1) không được xét: Có cán bộ "
-        "bị kỷ luật cảnh cáo."
+        "Đơn vị thử B đạt 90 điểm, xếp thứ hai, được 3/3 phiếu bình chọn (100 % số phiếu hợp "
+        "lệ, quy chế yêu cầu trên 50 %). Đơn vị thử A xếp thứ nhất nhưng không thuộc diện xét "
+        "khen thưởng: Có cán bộ bị kỷ luật cảnh cáo."
     )
     assert [(a.name, a.member.id) for a in result.awards] == [
         ("Cờ thi đua", "B"),
@@ -332,10 +331,10 @@ def test_ineligible_top_scorer_named_when_there_is_no_leading_unit(tmp_path: Pat
     )
     assert result.leading is None
     assert result.leading_reason == (
-        "Không có đơn vị dẫn đầu: không đơn vị đủ điều kiện nào đạt ngưỡng trên 50 % số phiếu "
-        'hợp lệ trong cuộc bỏ phiếu "Bình chọn"; cao nhất là Đơn vị B với 1/3 phiếu (33,3 % số '
-        "phiếu hợp lệ). Đơn vị có điểm cao nhất, Đơn vị A, không được xét: Chưa hoàn thành nhiệm "
-        "vụ được giao."
+        "Không có đơn vị dẫn đầu: không đơn vị nào đạt mức quy chế yêu cầu là trên 50 % số "
+        "phiếu hợp lệ; cao nhất là Đơn vị thử B, được 1/3 phiếu bình chọn, bằng 33,3 % số phiếu "
+        "hợp lệ. Đơn vị thử A có điểm cao nhất nhưng không thuộc diện xét khen thưởng: Chưa "
+        "hoàn thành nhiệm vụ được giao."
     )
 
 
@@ -356,8 +355,10 @@ def test_lower_ranked_member_leads_when_the_better_one_misses_the_threshold(
         ),
     )
     assert result.leading is not None and result.leading.id == "B"
-    assert result.leading_reason.endswith(
-        "Không chọn Đơn vị A (hạng 1) chỉ được 1/3 phiếu (33,3 % số phiếu hợp lệ), chưa đạt ngưỡng."
+    assert result.leading_reason == (
+        "Đơn vị thử B đạt 90 điểm, xếp thứ hai, được 2/3 phiếu bình chọn (66,7 % số phiếu hợp "
+        "lệ, quy chế yêu cầu trên 50 %). Đơn vị thử A xếp thứ nhất nhưng chỉ được 1/3 phiếu "
+        "bình chọn, bằng 33,3 % số phiếu hợp lệ, chưa đạt mức quy chế yêu cầu."
     )
 
 
@@ -365,10 +366,7 @@ def test_leading_unit_without_a_vote_rule_is_the_best_eligible(tmp_path: Path) -
     """No dan_dau rule: the best-ranked eligible member leads, no vote needed."""
     result = rank(tmp_path, cluster({"A": points("A", "50", "40"), "B": points("B", "50", "30")}))
     assert result.leading is not None and result.leading.id == "A"
-    assert result.leading_reason == (
-        "Đơn vị A là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 90 điểm); quy chế không yêu "
-        "cầu bỏ phiếu chọn đơn vị dẫn đầu."
-    )
+    assert result.leading_reason == "Đơn vị thử A đạt 90 điểm, xếp thứ nhất."
 
 
 def test_unknown_denominator_never_meets_the_threshold(tmp_path: Path) -> None:
@@ -382,8 +380,9 @@ def test_unknown_denominator_never_meets_the_threshold(tmp_path: Path) -> None:
         ),
     )
     assert result.leading is None
-    assert result.leading_reason.endswith(
-        "cao nhất là Đơn vị A với 2 phiếu (không rõ số thành viên có mặt)."
+    assert result.leading_reason == (
+        "Không có đơn vị dẫn đầu: không đơn vị nào đạt mức quy chế yêu cầu là trên 50 % số đơn "
+        "vị có mặt; cao nhất là Đơn vị thử A, được 2 phiếu bình chọn, chưa rõ số đơn vị có mặt."
     )
 
 
@@ -517,12 +516,12 @@ def test_election_by_ballot_elected_and_failed(tmp_path: Path) -> None:
     )
     leader, deputy = result.next_leader, result.next_deputy
     assert leader.member is not None and leader.member.id == "B"
-    assert leader.how == "bầu với 2/3 phiếu (66,7 % số phiếu hợp lệ)"
+    assert leader.how == "được bầu với 2/3 phiếu hợp lệ, bằng 66,7 %"
     assert leader.office == "Trưởng khối"
     assert deputy.member is None
     assert deputy.how == (
-        "chưa xác định: đề xuất Đơn vị C được 1/3 phiếu đồng ý (33,3 % số thành viên có mặt), "
-        "chưa đạt ngưỡng trên 50 % số thành viên có mặt"
+        "Đơn vị thử C được đề xuất nhưng chỉ được 1/3 đơn vị có mặt đồng ý, bằng 33,3 %, chưa "
+        "đạt mức trên 50 % số đơn vị có mặt theo quy chế"
     )
 
 
@@ -537,7 +536,7 @@ def test_election_tie_is_undecided(tmp_path: Path) -> None:
         ),
     )
     assert result.next_leader.member is None
-    assert result.next_leader.how == "chưa xác định: Đơn vị A và Đơn vị B cùng được 1 phiếu"
+    assert result.next_leader.how == "Đơn vị thử A và Đơn vị thử B cùng được 1 phiếu bầu"
 
 
 def test_election_by_rotation_is_cyclic(tmp_path: Path) -> None:
@@ -556,8 +555,8 @@ def test_election_by_rotation_is_cyclic(tmp_path: Path) -> None:
     )
     leader, deputy = result.next_leader, result.next_deputy
     assert (leader.member and leader.member.id, deputy.member and deputy.member.id) == ("A", "B")
-    assert leader.how == "theo thứ tự luân phiên (sau Đơn vị C, Trưởng khối năm 2020)"
-    assert deputy.how == "theo thứ tự luân phiên (sau Đơn vị A, Trưởng khối năm 2021)"
+    assert leader.how == "theo thứ tự luân phiên, sau Đơn vị thử C là Trưởng khối năm 2020"
+    assert deputy.how == "theo thứ tự luân phiên, sau Đơn vị thử A là Trưởng khối năm 2021"
     assert leader.tally is None
 
 
@@ -574,12 +573,15 @@ def test_rotation_without_a_current_leader_is_undecided(
     )
     assert result.next_leader.member is None
     assert result.next_leader.how == (
-        'chưa xác định: chưa có kết quả cuộc bỏ phiếu "truong-khoi"; không rõ Trưởng khối năm '
-        "2020 nên không suy ra được từ thứ tự luân phiên"
+        "chưa có kết quả bỏ phiếu bầu Trưởng khối; chưa rõ Trưởng khối năm 2020 nên chưa xác "
+        "định được theo thứ tự luân phiên"
+    )
+    assert result.next_leader.hint == (
+        'chưa có kết quả cuộc bỏ phiếu "truong-khoi" (bau_truong_khoi trong quy chế)'
     )
     # The deputy follows the next leader in the rotation, and that one is undecided.
     assert result.next_deputy.how == (
-        "chưa xác định: không rõ Trưởng khối năm 2021 nên không suy ra được từ thứ tự luân phiên"
+        "chưa rõ Trưởng khối năm 2021 nên chưa xác định được theo thứ tự luân phiên"
     )
 
 
@@ -629,7 +631,6 @@ def test_leading_unit_by_acclamation_yes_no_ballot(tmp_path: Path) -> None:
     assert result.leading is not None and result.leading.id == "A"
     assert [(row.votes, row.vote_share) for row in result.rows] == [(2, Fraction(1)), (None, None)]
     assert result.leading_reason == (
-        "Đơn vị A là đơn vị đủ điều kiện xếp hạng cao nhất (hạng 1, 90 điểm) đạt ngưỡng phiếu: "
-        'được 2/2 phiếu đồng ý (100 % số phiếu hợp lệ) trong cuộc bỏ phiếu "Suy tôn đơn vị dẫn '
-        'đầu", quy chế yêu cầu trên 50 % số phiếu hợp lệ.'
+        "Đơn vị thử A đạt 90 điểm, xếp thứ nhất, được 2/2 phiếu đồng ý (100 % số phiếu hợp lệ, "
+        "quy chế yêu cầu trên 50 %)."
     )

@@ -83,8 +83,9 @@ def test_outcome_note_of_the_tie_case(tmp_path: Path) -> None:
     result = tie_result(tmp_path)
     notes = {row.member.id: outcome_note(row, ties=True) for row in result.rows}
     assert notes == {
-        "B": 'Đơn vị dẫn đầu Khối; xếp trên Đơn vị A do số phiếu "Bình chọn": 4 so với 1',
-        "A": 'Đề nghị Giấy khen; xếp sau Đơn vị B do số phiếu "Bình chọn": 1 so với 4',
+        "B": "Đơn vị dẫn đầu Khối; xếp trên Đơn vị A do số phiếu bình chọn đơn vị dẫn đầu: 4 "
+        "so với 1",
+        "A": "Đề nghị Giấy khen; xếp sau Đơn vị B do số phiếu bình chọn đơn vị dẫn đầu: 1 so với 4",
         "C": "Đồng hạng 4 với Đơn vị D",
         "D": "Đồng hạng 4 với Đơn vị C",
         "E": "Không xét khen thưởng: vi phạm | kỷ luật",
@@ -107,7 +108,7 @@ def _document_cells(result: YearResult, fmt: r.Format, doc: r.Doc) -> list[str]:
     """The last cell of every row of the ranking table of ``doc``."""
     text = r.render_document(result, doc, fmt)
     if fmt is r.Format.MD:
-        start = text.index("| Xếp hạng | Đơn vị | Tổng điểm |")
+        start = text.index("| Xếp hạng | Đơn vị | Tổng điểm")
         table = text[start:].split("\n\n")[0].splitlines()[2:]
         return [line.split(" | ")[-1][:-2] for line in table]
     tree = lxml.html.fromstring(text)
@@ -129,10 +130,13 @@ def _docx_cells(result: YearResult, doc: r.Doc) -> list[str]:
 
 
 def _xlsx_cells(result: YearResult) -> list[str]:
+    """The "Kết quả" column below its header (title rows may stand above it)."""
     sheet = load_workbook(io.BytesIO(render_scores_xlsx(result)))["Tổng hợp"]
-    header = [cell.value for cell in sheet[1]]
-    column = header.index("Kết quả")
-    return [str(row[column] or "") for row in sheet.iter_rows(min_row=2, values_only=True)]
+    rows = list(sheet.iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if "Kết quả" in row)
+    column = rows[top].index("Kết quả")
+    body = rows[top + 1 : top + 1 + len(result.rows)]
+    return [str(row[column] or "") for row in body]
 
 
 def _check_everywhere(result: YearResult) -> None:

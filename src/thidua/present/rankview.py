@@ -15,8 +15,13 @@ Formats of ``thidua rank``:
 
 The table and Markdown say under the title how the year stands when it is closed or was
 reopened (:meth:`~thidua.compute.history.YearStatus.line`: sealed on a date by whom, or
-reopened with a reason); a year in progress says so in the notes. JSON has ``khoa_so``
-and ``mo_lai``.
+reopened with a reason); the title of a year that is not final ends "(kết quả tạm tính)".
+JSON has ``khoa_so``, ``mo_lai`` and ``tam_tinh``.
+
+The sentences come from :mod:`thidua.compute.results` and :mod:`thidua.compute.awards` in
+an official's words (documents print them too). Only the table adds the terminal's hints
+(``Gợi ý:``, :func:`~thidua.compute.results.terminal_hints`: the ids and keys behind a
+pending or undecided result); JSON has them as ``goi_y``.
 
 Modules only some formats need (json, csv, unicodedata) are imported inside functions.
 """
@@ -71,9 +76,11 @@ def _row_note(row: Row) -> str:
 
 
 def _election_line(result: YearResult, election: Election) -> str:
+    """``Trưởng khối năm 2021: Cục Quản lý thị trường — được 7/7 đơn vị có mặt nhất trí suy
+    tôn.``; ``Phó khối năm 2021: chưa xác định (do Hội nghị bầu bổ sung).``"""
     year = result.data.year + 1
     if election.member is None:
-        return f"{election.office} năm {year} {election.how}."
+        return f"{election.office} năm {year}: chưa xác định ({election.how})."
     return f"{election.office} năm {year}: {election.member.short_name} — {election.how}."
 
 
@@ -84,8 +91,9 @@ def _award_lines(result: YearResult) -> list[str]:
     return [f"{name}: {', '.join(names)}" for name, names in by_name.items()]
 
 
-def outcome_lines(result: YearResult) -> list[str]:
-    """The outcomes after the table: leading unit, awards, next offices, notes, warnings."""
+def outcome_lines(result: YearResult, hints: bool = False) -> list[str]:
+    """The outcomes after the table: leading unit, awards (and what the regulation allows),
+    next offices, notes, warnings; with ``hints``, the terminal's hints (ids and keys)."""
     lines: list[str] = []
     if result.leading is not None:
         lines.append(f"Đơn vị dẫn đầu: {result.leading.short_name}.")
@@ -98,6 +106,7 @@ def outcome_lines(result: YearResult) -> list[str]:
         lines += [f"  - {line}" for line in awards]
     elif result.data.regulation.awards:
         lines.append("Đề nghị khen thưởng: không có.")
+    lines += [f"  {note}" for note in result.award_notes]
     lines.append(_election_line(result, result.next_leader))
     lines.append(_election_line(result, result.next_deputy))
     if result.notes:
@@ -106,6 +115,9 @@ def outcome_lines(result: YearResult) -> list[str]:
     if result.warnings:
         lines.append("Cảnh báo:")
         lines += [f"  - {p}" for p in result.warnings]
+    if hints and result.hints:
+        lines.append("Gợi ý:")
+        lines += [f"  - {hint}" for hint in result.hints]
     return lines
 
 
@@ -121,8 +133,13 @@ def status_line(result: YearResult) -> str | None:
 # --- table --------------------------------------------------------------------------------
 
 
+PROVISIONAL = "kết quả tạm tính"
+
+
 def _title(result: YearResult) -> str:
-    return f"Kết quả xếp hạng thi đua năm {result.data.year} — {result.data.cluster.name}"
+    """The title; a year not final (:attr:`YearData.final`) says "(kết quả tạm tính)"."""
+    title = f"Kết quả xếp hạng thi đua năm {result.data.year} — {result.data.cluster.name}"
+    return f"{title} ({PROVISIONAL})" if result.provisional else title
 
 
 def _head(result: YearResult) -> list[str]:
@@ -224,7 +241,8 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
         rows.append(cells)
     drawn = box_table(headers, rows, right, width)
     counted = [ballot_line(t) for t in result.tallies.values()]
-    return "\n".join([*_head(result), *drawn, *counted, *outcome_lines(result)]) + "\n"
+    outcomes = outcome_lines(result, hints=True)
+    return "\n".join([*_head(result), *drawn, *counted, *outcomes]) + "\n"
 
 
 def _ranked_votes(result: YearResult) -> bool:
@@ -309,6 +327,7 @@ def _election_json(election: Election) -> dict[str, Any]:
         "ten": member.name if member is not None else None,
         "cach_chon": election.how,
         "cuoc_bau": election.tally.ballot.id if election.tally is not None else None,
+        "goi_y": election.hint,
     }
 
 
@@ -339,6 +358,7 @@ def result_json(result: YearResult) -> dict[str, Any]:
         "trang_thai": data.cluster.state.value,
         **_seal_json(result),
         "minh_hoa": data.illustrative,
+        "tam_tinh": result.provisional,
         "khoa_xep_hang": [{"khoa": k.key, "ten": k.label} for k in result.keys],
         "nhom": [
             {"ma": g.id, "ten": g.name, "toi_da": plain(g.maximum)} for g in data.table.groups
@@ -354,6 +374,7 @@ def result_json(result: YearResult) -> dict[str, Any]:
         "khen_thuong": [
             {"hinh_thuc": a.name, "ma": a.member.id, "ten": a.member.name} for a in result.awards
         ],
+        "khen_thuong_luu_y": list(result.award_notes),
         "truong_khoi_nam_sau": _election_json(result.next_leader),
         "pho_khoi_nam_sau": _election_json(result.next_deputy),
         "cuoc_bau": [
@@ -372,6 +393,7 @@ def result_json(result: YearResult) -> dict[str, Any]:
         ],
         "ghi_chu": list(result.notes),
         "canh_bao": [p.to_json() for p in result.warnings],
+        "goi_y": list(result.hints),
     }
 
 
