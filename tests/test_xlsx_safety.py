@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from thidua.cli import app
+from xlsxtable import table
 from yeardata import KHOI
 from yeardata import write_year as write_base_year
 
@@ -120,11 +121,11 @@ def test_scores_xlsx_writes_hostile_text_as_text() -> None:
     assert code == 0, err
     assert live_formulas("s.xlsx") == []
     wb = load_workbook("s.xlsx")
-    names = [wb["Tổng hợp"].cell(row=r, column=3).value for r in range(2, 5)]
+    names = [row["Đơn vị"] for row in table(wb["Tổng hợp"])]
     assert sorted(str(n) for n in names) == sorted([NAME_A, NAME_B, NAME_C])
-    detail = wb["Chi tiết"]
-    assert (detail["N2"].value, detail["O2"].value) == (REASON, EVIDENCE)
-    assert detail["O3"].value == TAB_EVIDENCE.strip()  # the loader trims text
+    detail = table(wb["Chi tiết"])
+    assert (detail[0]["Lý do thẩm định"], detail[0]["Minh chứng"]) == (REASON, EVIDENCE)
+    assert detail[1]["Minh chứng"] == TAB_EVIDENCE.strip()  # the loader trims text
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:

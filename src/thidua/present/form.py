@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.compute.scoring import CriterionResult, score_year
 from thidua.errors import UsageError
-from thidua.numbers import exact
+from thidua.numbers import exact, round_half_up
 from thidua.present.ooxml import freeze_zip, row_height
 from thidua.present.xlsx_safety import put
 from thidua.year import TABLE, YearData
@@ -55,6 +55,7 @@ __all__ = [
     "form_bytes",
     "form_file_name",
     "kind_text",
+    "number_format",
     "table_fingerprint",
 ]
 
@@ -189,6 +190,19 @@ def _cell_number(value: Decimal) -> int | Decimal:
     return Decimal(_num(value))
 
 
+def number_format(value: Decimal | int, places: int) -> str:
+    """The Excel number format that shows ``value`` as the documents do (:mod:`thidua.numbers`):
+    rounded to at most ``places`` decimals, without trailing zeros, thousands grouped.
+
+    ``#,##0`` for 106, ``#,##0.0`` for 84.5, ``#,##0.00`` for 67.75. The separators are
+    the reader's (a format cannot choose them): 84,5 and 1.234 on a Vietnamese system. The
+    shorter ``0.##`` is not used: Excel shows 106 with it as "106.".
+    """
+    rounded = round_half_up(value, places)
+    decimals = next(d for d in range(places + 1) if (rounded * 10**d).denominator == 1)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def _prompt(crit: m.Criterion) -> tuple[str, str]:
     """Excel's input message for the self-score cell (title ≤ 32, text ≤ 255 characters)."""
     title = f"Tiêu chí {crit.id}"[:32]
@@ -305,13 +319,13 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         )
         styled(f"G{grow}", _cell_number(points.self_groups[group.id]), f=bold, align=center)
         styled(f"H{grow}", None)
-        ws[f"G{grow}"].number_format = "0.##"
+        _show_points(ws[f"G{grow}"])
         for ci, crit in enumerate(group.criteria):
             row = layout.rows[crit.id]
             entry = score.scores.get(crit.id) if score is not None else None
             where = str(data.pos(TABLE, ("nhom", gi, "tieu_chi", ci)))
             _criterion_row(data, member_id, crit, row, entry, results[crit.id], styled, where)
-            ws[f"{COL_POINTS}{row}"].number_format = "0.##"
+            _show_points(ws[f"{COL_POINTS}{row}"])
             for col in (COL_VALUE, COL_EVIDENCE) + (
                 (COL_TARGET,) if crit.kind is m.CriterionKind.QUANTITATIVE else ()
             ):
@@ -338,7 +352,7 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         align=center,
     )
     styled(f"G{total}", _cell_number(points.self_total), f=bold, align=center)
-    ws[f"G{total}"].number_format = "0.##"
+    _show_points(ws[f"G{total}"])
     styled(f"H{total}", None)
 
     notes = [
@@ -397,6 +411,12 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     _metadata_sheet(wb, data, member, layout)
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
+
+
+def _show_points(cell: Any) -> None:
+    """Points shown as the documents show them (:func:`number_format`): 106; 84,5; -1."""
+    if isinstance(cell.value, int | Decimal):
+        cell.number_format = number_format(cell.value, 2)
 
 
 def _criterion_row(
