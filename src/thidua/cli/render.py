@@ -33,6 +33,7 @@ from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
     echo,
+    member_code,
     print_problems,
     run,
     source_date_epoch,
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from thidua.compute.results import YearResult
     from thidua.present.documents import Doc
 
+    # A document to make: which one, and for which member when it is one per member.
+    Job = tuple[Doc, str | None]
+
 __all__ = ["DocName", "FormatName", "register", "render"]
 
 
@@ -54,6 +58,10 @@ class DocName(enum.Enum):
     PROPOSAL = "proposal"
     SCORES = "scores"
     RANKING = "ranking"
+    COUNT = "kiem-phieu"
+    PAPERS = "phieu-bau"
+    NOTICE = "thong-bao"
+    ANNEX = "phu-luc-diem"
     ALL = "all"
 
 
@@ -82,11 +90,26 @@ def render(
             help=(
                 "Văn bản cần lập: minutes (biên bản hội nghị), report (báo cáo tổng kết), "
                 "proposal (tờ trình đề nghị khen thưởng), scores (bảng tổng hợp điểm), "
-                "ranking (kết quả xếp hạng), all (tất cả, cần -o THƯ_MỤC)."
+                "ranking (kết quả xếp hạng), kiem-phieu (biên bản kiểm phiếu), phieu-bau "
+                "(phiếu bầu để in), thong-bao (thông báo kết quả thẩm định cho từng đơn vị), "
+                "phu-luc-diem (phụ lục điểm chi tiết theo tiêu chí), all (tất cả, cần -o "
+                "THƯ_MỤC)."
             ),
             show_default=False,
         ),
     ],
+    unit: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ĐƠN_VỊ]",
+            help=(
+                "Chỉ với thong-bao: mã đơn vị nhận thông báo (không phân biệt chữ hoa, chữ "
+                "thường). Không ghi thì lập thông báo cho mọi đơn vị, mỗi đơn vị một tệp "
+                "(cần -o THƯ_MỤC)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         FormatName | None,
         typer.Option(
@@ -94,8 +117,9 @@ def render(
             "-f",
             help=(
                 "Định dạng: md (Markdown, xem được trên GitHub/GitLab), html (một tệp "
-                "in ra khổ A4), docx (Word, cần -o) hoặc xlsx (Excel, chỉ cho scores, cần -o). "
-                "Mặc định theo đuôi tệp của -o, nếu không thì md."
+                "in ra khổ A4), docx (Word, cần -o) hoặc xlsx (Excel, cần -o: chỉ bảng tổng "
+                "hợp điểm có dạng này; với all, ghi những văn bản có dạng xlsx và liệt kê "
+                "những văn bản không có). Mặc định theo đuôi tệp của -o, nếu không thì md."
             ),
             show_default=False,
         ),
@@ -115,20 +139,26 @@ def render(
     ] = None,
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
-    """Lập văn bản hội nghị tổng kết: biên bản, báo cáo, tờ trình, bảng điểm, xếp hạng.
+    """Lập văn bản hội nghị tổng kết: biên bản, báo cáo, tờ trình, bảng điểm, xếp hạng,
+    biên bản kiểm phiếu, phiếu bầu, thông báo kết quả thẩm định, phụ lục điểm.
 
     Mẫu văn bản có sẵn có thể được thay bằng mẫu cùng tên trong thư mục templates/ đặt
     cạnh thư mục dữ liệu.
     """
-    run(lambda: _render(year, doc, fmt, output, data))
+    run(lambda: _render(year, doc, unit, fmt, output, data))
 
 
 def _render(
-    year: int, doc: DocName, fmt_name: FormatName | None, raw_output: str | None, data_dir: Path
+    year: int,
+    doc: DocName,
+    unit: str | None,
+    fmt_name: FormatName | None,
+    raw_output: str | None,
+    data_dir: Path,
 ) -> None:
     from thidua.present import render as r
-    from thidua.present.documents import RenderError
-    from thidua.present.word import render_docx
+    from thidua.present.documents import RenderError, file_name
+    from thidua.present.word import html_to_docx, render_docx
     from thidua.present.xlsx_summary import render_scores_xlsx
     from thidua.read.load import load_next_tasks
     from thidua.repo.verify import fingerprint_of
@@ -141,6 +171,10 @@ def _render(
     fmt_name = _infer_format(fmt_name, output if not to_folder else None, doc)
     ext = fmt_name.value
     binary = fmt_name in BINARY
+    if unit is not None and doc is not DocName.NOTICE:
+        raise UsageError(
+            f'chỉ thong-bao nhận mã đơn vị; {doc.value} lập chung cho cả Khối, hãy bỏ "{unit}"'
+        )
     if binary and output is None:
         raise UsageError(
             f"định dạng {ext} là tệp nhị phân, cần -o TỆP (ví dụ: thidua render {year} "
@@ -156,38 +190,58 @@ def _render(
             )
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} đã có và không phải là thư mục")
+    if doc is DocName.NOTICE and unit is None and (output is None or not to_folder):
+        raise UsageError(
+            "thidua render NĂM thong-bao không kèm mã đơn vị lập mỗi đơn vị một tệp, cần "
+            f"-o THƯ_MỤC/ (ví dụ: thidua render {year} thong-bao -o thong-bao/), hoặc ghi mã "
+            f"một đơn vị (ví dụ: thidua render {year} thong-bao NHNN)"
+        )
 
     epoch = source_date_epoch()
     today = epoch.date() if epoch is not None else None
     result = _ranked(data_dir, year)
+    member = member_code(result.data, unit) if unit is not None else None
     fingerprint = fingerprint_of(result.data, data_dir)
 
     next_tasks = load_next_tasks(result.data)
     templates = r.user_templates_dir(data_dir)
-    make: Callable[[r.Doc], str | bytes]
+    env = r.make_environment(templates)
+    make: Callable[[Job], str | bytes]
     if fmt_name is FormatName.XLSX:
 
-        def make(one: r.Doc) -> str | bytes:
+        def make(job: Job) -> str | bytes:
             return render_scores_xlsx(result, epoch=epoch, fingerprint=fingerprint)
 
     elif fmt_name is FormatName.DOCX:
 
-        def make(one: r.Doc) -> str | bytes:
-            return render_docx(
-                result,
-                one,
-                templates,
-                next_tasks=next_tasks,
-                today=today,
-                epoch=epoch,
-                fingerprint=fingerprint,
-            )
+        def make(job: Job) -> str | bytes:
+            one, code = job
+            if code is None:
+                return render_docx(
+                    result,
+                    one,
+                    templates,
+                    next_tasks=next_tasks,
+                    today=today,
+                    epoch=epoch,
+                    fingerprint=fingerprint,
+                )
+            # One member's notice: its HTML laid out as Word (render_docx makes a whole
+            # document, every member's notice in one).
+            from thidua.present.ooxml import package_time
+
+            html = r.render_document(result, one, r.Format.HTML, env=env, today=today, member=code)
+            conference = result.data.conference
+            when = package_time(conference.date if conference is not None else today, epoch)
+            label = one.label
+            title = f"{label[:1].upper()}{label[1:]} năm {year}"
+            return html_to_docx(html, title=title, when=when, fingerprint=fingerprint)
 
     else:
-        env = r.make_environment(templates)
         fmt = r.Format(ext)
 
-        def make(one: r.Doc) -> str | bytes:
+        def make(job: Job) -> str | bytes:
+            one, code = job
             return r.render_document(
                 result,
                 one,
@@ -196,6 +250,7 @@ def _render(
                 next_tasks=next_tasks,
                 today=today,
                 fingerprint=fingerprint,
+                member=code,
             )
 
     docs = list(r.Doc) if doc is DocName.ALL else [r.Doc(doc.value)]
@@ -203,25 +258,35 @@ def _render(
         docs = [r.Doc.SCORES]
         others = ", ".join(one.label for one in r.Doc if one is not r.Doc.SCORES)
         echo(f"Chỉ bảng tổng hợp điểm có dạng xlsx; không có dạng xlsx: {others}", err=True)
-    contents, failures = _render_each(docs, make, keep_going=doc is DocName.ALL)
+    # A document of one member is made for the member asked for, else for every member.
+    jobs: list[Job] = []
+    for one in docs:
+        if not one.per_member:
+            jobs.append((one, None))
+        elif member is not None:
+            jobs.append((one, member))
+        else:
+            jobs.extend((one, code) for code in result.data.member_ids)
+    many = doc is DocName.ALL or (doc is DocName.NOTICE and member is None)
+    contents, failures = _render_each(jobs, make, keep_going=many)
 
     if output is None:
         for content in contents.values():
             sys.stdout.write(content if isinstance(content, str) else content.decode("utf-8"))
         return
-    if doc is DocName.ALL or to_folder:
+    if many or to_folder:
         if contents:
             _make_folder(output)
-        targets = {one: output / f"{one.stem}-{year}.{ext}" for one in contents}
+        targets = {job: output / file_name(job[0], year, ext, job[1]) for job in contents}
     else:
-        (one,) = contents
+        (job,) = contents
         if not output.parent.is_dir():
             raise UsageError(f"không có thư mục {output.parent} để ghi {output.name}")
-        targets = {one: output}
-    _write_all({targets[one]: contents[one] for one in contents})
+        targets = {job: output}
+    _write_all({targets[job]: contents[job] for job in contents})
     if failures:
         raise RenderError(
-            f"không lập được {len(failures)} trong {len(docs)} văn bản"
+            f"không lập được {len(failures)} trong {len(jobs)} văn bản"
             + (" (các văn bản khác đã được ghi)" if contents else "")
             + ":\n  - "
             + "\n  - ".join(failures)
@@ -281,18 +346,24 @@ def _ranked(data_dir: Path, year: int) -> YearResult:
 
 
 def _render_each(
-    docs: list[Doc], make: Callable[[Doc], str | bytes], *, keep_going: bool
-) -> tuple[dict[Doc, str | bytes], list[str]]:
-    """Render every document; with ``all``, the ones made and why the others were not."""
-    contents: dict[Doc, str | bytes] = {}
+    jobs: list[Job], make: Callable[[Job], str | bytes], *, keep_going: bool
+) -> tuple[dict[Job, str | bytes], list[str]]:
+    """Render every document; with ``all``, the ones made and why the others were not.
+
+    A document of every member that fails for one fails for all alike (the reason is the
+    year's): it is listed once.
+    """
+    contents: dict[Job, str | bytes] = {}
     failures: list[str] = []
-    for one in docs:
+    for job in jobs:
         try:
-            contents[one] = make(one)
+            contents[job] = make(job)
         except ThiduaError as exc:
             if not keep_going:
                 raise
-            failures.append(f"{one.label}: {exc.message}")
+            failure = f"{job[0].label}: {exc.message}"
+            if failure not in failures:
+                failures.append(failure)
     return contents, failures
 
 

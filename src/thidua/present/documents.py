@@ -26,6 +26,12 @@ class Doc(enum.Enum):
     PROPOSAL = "proposal"
     SCORES = "scores"
     RANKING = "ranking"
+    # The conference kit (issue 12): the count committee's minutes of every ballot, the
+    # ballot papers to print, the appraisal notice to each member, the per-criterion annex.
+    COUNT = "kiem-phieu"
+    PAPERS = "phieu-bau"
+    NOTICE = "thong-bao"
+    ANNEX = "phu-luc-diem"
 
     @property
     def label(self) -> str:
@@ -41,6 +47,11 @@ class Doc(enum.Enum):
         """Decree 30 type code in the document number, if the document carries one."""
         return _DOC_LABELS[self][2]
 
+    @property
+    def per_member(self) -> bool:
+        """One document per member unit (``thong-bao-2020-NHNN.md``), not one per year."""
+        return self is Doc.NOTICE
+
 
 _DOC_LABELS: dict[Doc, tuple[str, str, str | None]] = {
     Doc.MINUTES: ("biên bản hội nghị tổng kết", "bien-ban", "BB"),
@@ -48,9 +59,17 @@ _DOC_LABELS: dict[Doc, tuple[str, str, str | None]] = {
     Doc.PROPOSAL: ("tờ trình đề nghị khen thưởng", "to-trinh", "TTr"),
     Doc.SCORES: ("bảng tổng hợp điểm", "bang-diem", None),
     Doc.RANKING: ("kết quả xếp hạng", "xep-hang", None),
+    Doc.COUNT: ("biên bản kiểm phiếu", "kiem-phieu", None),
+    Doc.PAPERS: ("phiếu bầu", "phieu-bau", None),
+    Doc.NOTICE: ("thông báo kết quả thẩm định điểm thi đua", "thong-bao", "TB"),
+    Doc.ANNEX: ("phụ lục điểm chi tiết theo tiêu chí", "phu-luc-diem", None),
 }
 
 
-def file_name(doc: Doc, year: int, fmt: Format) -> str:
-    """``bien-ban-2020.md``, ``bao-cao-2020.html``, ... (see :class:`Doc`)."""
-    return f"{doc.stem}-{year}.{fmt.value}"
+def file_name(doc: Doc, year: int, fmt: Format | str, member: str | None = None) -> str:
+    """``bien-ban-2020.md``, ``bao-cao-2020.html``, ... (see :class:`Doc`); a document of one
+    member carries its code: ``thong-bao-2020-NHNN.md``. ``fmt`` may be an extension
+    (``"docx"``) for the formats made outside the templates.
+    """
+    ext = fmt.value if isinstance(fmt, Format) else fmt
+    return f"{doc.stem}-{year}{f'-{member}' if member else ''}.{ext}"

@@ -50,6 +50,12 @@ order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vot
 (:func:`thidua.present.wording.outcome_note`: the note of a ranked unit, ``outcome_note(row,
 ties)``).
 
+The conference kit (:mod:`thidua.present.kit`) adds ``draft`` (the year is not final: the
+document is a "DỰ THẢO") to every document, and to its own documents: ``counts``,
+``committee`` and ``signature_rows`` (``kiem-phieu``), ``papers`` and ``issuer``
+(``phieu-bau``), ``notices`` (``thong-bao``), ``annex`` (``phu-luc-diem``), and ``heading``
+(the issuing body the header macro prints) to the first and the third.
+
 The fingerprint: when :func:`render_document` is given one, it adds it to the rendered text
 whatever the template (:mod:`thidua.present.fingerprint`): a last line "Mã dữ liệu: …" and,
 hidden, the record ``thidua verify`` reads back (a comment on the last line of Markdown, a
@@ -88,6 +94,7 @@ from thidua.present.context import (
 )
 from thidua.present.documents import Doc, Format, RenderError
 from thidua.present.fingerprint import Fingerprint, add_to_html, add_to_markdown
+from thidua.present.kit import kit_context
 from thidua.present.template_limits import (
     MAX_MEMORY,
     LimitedSandbox,
@@ -98,7 +105,7 @@ from thidua.present.template_limits import (
 from thidua.present.textsafe import md_escape
 from thidua.present.wording import outcome_note
 from thidua.read.load import display_path
-from thidua.year import CONFERENCE
+from thidua.year import BALLOTS, CONFERENCE
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -419,23 +426,36 @@ def explain(exc: BaseException) -> str:
     return f"lỗi khi dựng văn bản ({type(exc).__name__}): {text}"
 
 
-def _require(result: YearResult, doc: Doc) -> None:
-    """Refuse, naming what is missing and where it goes, when ``doc`` cannot be honest."""
+def _require(result: YearResult, doc: Doc, member: str | None = None) -> None:
+    """Refuse, saying in words what is missing, when ``doc`` cannot be honest.
+
+    The messages name the facts and the year's file that holds them, never a path: they are
+    read by the person who runs the command, whatever folder it runs in.
+    """
     data = result.data
+    year = data.year
     if doc is Doc.MINUTES and data.conference is None:
         raise RenderError(
-            f"chưa có tệp {display_path(data.folder / CONFERENCE)} (hội nghị tổng kết): "
-            "cần để lập biên bản"
+            f"chưa có thông tin hội nghị tổng kết năm {year} ({CONFERENCE}): cần để lập biên bản"
         )
     if doc is Doc.PROPOSAL and not result.awards:
         if not data.regulation.awards:
-            why = (
-                f"quy chế ({display_path(data.folder / 'quy-che.yaml')}) chưa có mục "
-                "khen_thuong (hình thức khen thưởng)"
-            )
+            why = "quy chế chưa quy định hình thức khen thưởng"
         else:
             why = f"chưa có đơn vị nào được đề nghị khen thưởng ({result.leading_reason})"
         raise RenderError(f"không lập được tờ trình đề nghị khen thưởng: {why}")
+    if doc is Doc.COUNT and not result.tallies:
+        raise RenderError(
+            f"chưa có kết quả bỏ phiếu kín năm {year} ({BALLOTS}): cần để lập biên bản kiểm phiếu"
+        )
+    if doc is Doc.PAPERS and (data.ballots is None or not data.ballots.ballots):
+        raise RenderError(
+            f"chưa có cuộc bỏ phiếu nào của năm {year} ({BALLOTS}): cần tên, loại và số đơn vị "
+            "được chọn của từng cuộc bỏ phiếu để lập phiếu bầu"
+        )
+    if member is not None and (doc is not Doc.NOTICE or member not in data.member_ids):
+        why = "không có đơn vị này trong Khối" if doc is Doc.NOTICE else "văn bản chung cả Khối"
+        raise RenderError(f'không lập được {doc.label} cho đơn vị "{member}": {why}')
 
 
 def render_document(
@@ -447,23 +467,37 @@ def render_document(
     next_tasks: m.TasksFile | None = None,
     today: dt.date | None = None,
     fingerprint: Fingerprint | None = None,
+    member: str | None = None,
 ) -> str:
     """The text of ``doc`` for ``result`` in ``fmt``: template ``<doc>.<fmt>``.
 
     With ``fingerprint``, the text ends with the data's fingerprint (module docstring).
+    ``member`` (a member id) makes the appraisal notice of that member only; without it the
+    notice document holds every member's notice, one after the other.
     """
-    _require(result, doc)
+    _require(result, doc, member)
     context = build_context(
         result, doc, fmt, next_tasks=next_tasks, today=today, fingerprint=fingerprint
     )
+    context.update(kit_context(result, doc, context, member=member, today=today))
     text = render_template(env or make_environment(), f"{doc.value}.{fmt.value}", context)
     if fmt is Format.MD:
         text = tidy_markdown(text)
         if fingerprint is not None:
             text = add_to_markdown(text, fingerprint)
     elif fingerprint is not None:
-        text = add_to_html(text, fingerprint)
+        text = _inside_last_section(add_to_html(text, fingerprint))
     return text
+
+
+_TRAILING_LINE = re.compile(r'</section>\n(<p class="fingerprint">[^<]*</p>\n)(</body>)')
+
+
+def _inside_last_section(text: str) -> str:
+    """The fingerprint line inside the last ``<section>`` when the body ends with one: the
+    line stays on the last page of a landscape section instead of a portrait page of its own.
+    """
+    return _TRAILING_LINE.sub(r"\1</section>\n\2", text, count=1)
 
 
 def tidy_markdown(text: str) -> str:

@@ -1,0 +1,732 @@
+"""The conference kit's view model: what the vote-count minutes, the ballot papers, the
+appraisal notices and the per-criterion score annex show (issue 12, DOMAIN.md §6).
+
+:func:`kit_context` adds one name to a document's template context (see
+:mod:`thidua.present.render`), depending on the document:
+
+- ``kiem-phieu``: ``counts``, one :class:`CountMinutes` per ballot (the count committee's
+  minutes), and ``committee`` (:class:`Seat`, blank seats when the data names nobody);
+- ``phieu-bau``: ``papers``, one :class:`PaperSheet` per ballot defined in the year's
+  ballot file (the papers need only the definition, not the result);
+- ``thong-bao``: ``notices``, one :class:`Notice` per member (or only the member asked for);
+- ``phu-luc-diem``: ``annex`` (:class:`Annex`).
+
+Every document also gets ``draft`` (the year is not final: the document shows "DỰ THẢO" and
+results are "kết quả tạm tính") and ``heading`` (:class:`Heading`, what the header macro
+prints as the issuing body). Everything here is words an official writes: member names, never
+codes; no file, key or command. Numbers that :func:`thidua.present.explain.render_explain`
+also prints are formatted the same way (:func:`thidua.numbers.points` with ``approx``).
+Pure: no I/O, no template engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from thidua import models as m
+from thidua.collate import sort_key
+from thidua.compute.results import rule_text
+from thidua.compute.voting import YES, max_choices, meets, options_of
+from thidua.numbers import count, percent, points
+from thidua.present.documents import Doc
+
+if TYPE_CHECKING:
+    from thidua.compute.results import Row, YearResult
+    from thidua.compute.scoring import CriterionResult
+    from thidua.present.context import BallotRow, BallotView, DocInfo
+
+__all__ = [
+    "Annex",
+    "CountMinutes",
+    "Heading",
+    "Notice",
+    "PaperSheet",
+    "Seat",
+    "kit_context",
+]
+
+# A committee the data does not name: a head and two members, names left blank.
+BLANK_COMMITTEE = ("Trưởng ban", "Thành viên", "Thành viên")
+# Signature columns per row of the committee's signatures.
+SIGNATURES_PER_ROW = 3
+# Ballot papers on one A4 sheet, measured in Chromium (points): the height a portrait page
+# holds (less room for a note), a yes/no paper, a paper besides its candidates (frame, title,
+# instructions, table head), a candidate's row, the draft mark.
+PAGE_PT = 690
+YES_NO_PT = 203
+PAPER_PT = 163
+ROW_PT = 21
+DRAFT_PT = 16
+NAME_CHARS = 60  # a longer name wraps in the candidates' column
+MAX_PAPERS_PER_PAGE = 4
+# Criteria per table of the annex (a landscape page holds about this many pairs of columns).
+ANNEX_COLUMNS = 12
+
+
+# --- shared -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    """The issuing body as the header macro prints it: ``parent_body`` over ``name``."""
+
+    name: str
+    parent_body: str | None
+    place: str
+
+
+def _issuer(result: YearResult) -> str:
+    """The cluster's printed name, short form first (``van-ban.yaml`` ``ten_co_quan``)."""
+    data = result.data
+    documents = data.documents
+    if documents is not None and documents.issuer:
+        return documents.issuer
+    return data.cluster.short_name or data.cluster.name
+
+
+def _pts(value: Decimal | Fraction) -> str:
+    """Points as ``thidua explain`` prints them: ``84,5``, ``≈26,67``, ``-1``."""
+    return points(value, approx=True)
+
+
+# --- biên bản kiểm phiếu ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One member of the count committee: what is known of them, and their role."""
+
+    name: str | None
+    title: str | None
+    unit: str | None  # the member unit's full name
+    role: str  # "Trưởng ban", "Thành viên"
+
+    @property
+    def description(self) -> str | None:
+        """``Nguyễn Văn A, Phó Cục trưởng, Cục Thuế tỉnh Hòa Bình``; None when unknown."""
+        parts = [part for part in (self.name, self.title, self.unit) if part]
+        return ", ".join(parts) or None
+
+
+@dataclass(frozen=True)
+class CountMinutes:
+    """The count committee's minutes of one ballot."""
+
+    view: BallotView
+    subject: str  # what was voted on
+    rule_of_choice: str  # "mỗi phiếu chọn tối đa 1 trong 7 đơn vị"
+    members: int
+    present: int | None
+    invalid_reasons: tuple[str, ...]  # "1 phiếu: chọn 2 đơn vị, quá số được chọn (tối đa 1)"
+    unexplained: int  # invalid papers whose reason the data does not give
+    rows: tuple[BallotRow, ...]  # in the order of the ballot paper
+    votes_header: str  # "Số phiếu", "Tổng điểm xếp thứ tự"
+    share_header: str | None  # "Tỷ lệ trên số phiếu hợp lệ (7)"; None for a ranked ballot
+    verdicts: tuple[str, ...]  # the result against the regulation's threshold
+
+
+_RULES = (
+    ("leading", "đơn vị dẫn đầu Khối"),
+    ("leader_election", "việc bầu Trưởng khối năm {next}"),
+    ("deputy_election", "việc bầu Phó khối năm {next}"),
+)
+
+
+def _committee(result: YearResult) -> list[Seat]:
+    data = result.data
+    names = {member.id: member.name for member in data.cluster.members}
+    given = data.conference.count_committee if data.conference is not None else []
+    if not given:
+        return [Seat(None, None, None, role) for role in BLANK_COMMITTEE]
+    return [
+        Seat(
+            c.name,
+            c.title,
+            names.get(c.member) if c.member else None,
+            c.role or "Thành viên",
+        )
+        for c in given
+    ]
+
+
+def _reworded(reason: str, names: Mapping[str, str]) -> str | None:
+    """A paper's reason as the committee writes it: names, not codes; None if unknown."""
+    if reason == "phiếu được ghi là không hợp lệ":
+        return None
+    if "không đúng loại cuộc bỏ phiếu" in reason:
+        return "phiếu không đúng mẫu"
+    if reason.endswith("không phải là đơn vị thành viên"):
+        return "ghi tên đơn vị không có trong danh sách"
+    if reason.endswith("không phải là ứng viên"):
+        return "chọn đơn vị không có trong danh sách ứng viên"
+    if not names:
+        return reason
+    pattern = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+    return re.sub(
+        rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], reason
+    ).replace("quá số tối đa", "quá số được chọn, tối đa")
+
+
+def _invalid_reasons(view: BallotView, names: Mapping[str, str]) -> tuple[list[str], int]:
+    """Reasons of the invalid papers, grouped (``2 phiếu: không chọn đơn vị nào``), and the
+    number of invalid papers the data gives no reason for."""
+    tally = view.tally
+    if not tally.from_papers:
+        return [], tally.invalid
+    grouped: dict[str, int] = {}
+    unexplained = 0
+    for paper in tally.papers:
+        if paper.valid:
+            continue
+        reason = _reworded(paper.reason, names) if paper.reason else None
+        if reason is None:
+            unexplained += 1
+        else:
+            grouped[reason] = grouped.get(reason, 0) + 1
+    return [f"{count(n)} phiếu: {reason}" for reason, n in grouped.items()], unexplained
+
+
+def _how_many(ballot: m.Ballot, candidates: int) -> str:
+    """What a paper of ``ballot`` may do, for the minutes and the papers."""
+    if ballot.kind is m.BallotKind.YES_NO:
+        return "mỗi phiếu chọn một trong hai ý kiến: đồng ý hoặc không đồng ý"
+    if ballot.kind is m.BallotKind.RANKED:
+        return f"mỗi phiếu xếp thứ tự các đơn vị trong số {count(candidates)} đơn vị"
+    return f"mỗi phiếu chọn tối đa {count(max_choices(ballot))} trong số {count(candidates)} đơn vị"
+
+
+def _subject(ballot: m.Ballot, names: Mapping[str, str]) -> str:
+    if ballot.question:
+        return ballot.question
+    subject = names.get(ballot.subject) if ballot.subject is not None else None
+    if ballot.kind is m.BallotKind.YES_NO and subject is not None:
+        return f"{ballot.title}: {subject}"
+    return ballot.title
+
+
+def _verdicts(
+    result: YearResult, view: BallotView, names: Mapping[str, str], draft: bool
+) -> list[str]:
+    """For each rule of the regulation decided by this ballot: what it needs, who meets it."""
+    data = result.data
+    tally = view.tally
+    n = len(data.cluster.members)
+    ranked = view.ranked
+    out: list[str] = []
+    for attr, purpose in _RULES:
+        rule: m.VoteRule | None = getattr(data.regulation, attr)
+        if rule is None or rule.ballot != tally.ballot.id:
+            continue
+        need = f"Theo quy chế, {purpose.format(next=data.year + 1)} cần đạt {rule_text(rule)}"
+        den = tally.denominator(rule.denominator, n)
+        if not den:
+            out.append(f"{need}; chưa xác định được tỷ lệ vì chưa có {rule.denominator.label}.")
+            continue
+        unit = "điểm" if ranked else "phiếu"
+        if view.yes_no:
+            share = tally.share(YES, rule.denominator, n)
+            votes = tally.votes_of(YES)
+            verdict = "đạt" if meets(share, rule) else "không đạt"
+            shown = percent(share) if share is not None else ""
+            out.append(
+                f"{need}. Kết quả: {count(votes)}/{count(den)} phiếu đồng ý ({shown}), "
+                f"{verdict} tỷ lệ quy định."
+            )
+            continue
+        passing = []
+        for option in tally.options:
+            share = tally.share(option, rule.denominator, n)
+            if meets(share, rule) and share is not None:
+                votes = tally.votes_of(option)
+                passing.append(
+                    f"{names.get(option, option)} ({count(votes)}/{count(den)} {unit}, "
+                    f"{percent(share)})"
+                )
+        if passing:
+            out.append(f"{need}. Đơn vị đạt tỷ lệ này: {'; '.join(passing)}.")
+        else:
+            out.append(f"{need}. Không có đơn vị nào đạt tỷ lệ này.")
+    if draft and out:
+        out = [text[:-1] + " (kết quả tạm tính)." for text in out]
+    return out
+
+
+def _count_minutes(
+    result: YearResult, views: Sequence[BallotView], draft: bool
+) -> list[CountMinutes]:
+    data = result.data
+    names = {member.id: member.name for member in data.cluster.members}
+    n = len(names)
+    out: list[CountMinutes] = []
+    for view in views:
+        ballot = view.tally.ballot
+        reasons, unexplained = _invalid_reasons(view, names)
+        rows = view.rows
+        if not view.yes_no:
+            rows = tuple(sorted(rows, key=lambda row: sort_key(row.label)))
+        den = view.denominator
+        share_header = None
+        if not view.ranked:
+            share_header = f"Tỷ lệ trên {view.denominator_label}" + (
+                f" ({count(den)})" if den is not None else ""
+            )
+        candidates = len(view.tally.options)
+        votes_header = "Số phiếu"
+        if view.ranked:
+            votes_header = (
+                f"Tổng điểm xếp thứ tự (thứ 1 được {count(candidates - 1)} điểm, "
+                "mỗi thứ sau ít hơn 1 điểm)"
+            )
+        out.append(
+            CountMinutes(
+                view=view,
+                subject=_subject(ballot, names),
+                rule_of_choice=_how_many(ballot, candidates),
+                members=n,
+                present=view.present,
+                invalid_reasons=tuple(reasons),
+                unexplained=unexplained,
+                rows=rows,
+                votes_header=votes_header,
+                share_header=share_header,
+                verdicts=tuple(_verdicts(result, view, names, draft)),
+            )
+        )
+    return out
+
+
+# --- phiếu bầu --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperSheet:
+    """The papers of one ballot: the paper's content, and how many fit on an A4 sheet."""
+
+    title: str  # "PHIẾU BẦU"
+    heading: str  # the ballot's title, with the year when it does not say it
+    question: str | None  # a yes/no ballot: what is proposed
+    yes_no: bool
+    ranked: bool
+    candidates: tuple[str, ...]  # member names, Vietnamese alphabetical order
+    mark_header: str  # "Đánh dấu X", "Thứ tự"
+    how_many: str | None  # "Chọn tối đa 1 đơn vị"
+    how_to_mark: str
+    invalid_when: str
+    copies: int  # papers on one sheet
+
+    @property
+    def copy_numbers(self) -> range:
+        return range(self.copies)
+
+
+def _paper(ballot: m.Ballot, result: YearResult) -> PaperSheet:
+    data = result.data
+    names = {member.id: member.name for member in data.cluster.members}
+    yes_no = ballot.kind is m.BallotKind.YES_NO
+    ranked = ballot.kind is m.BallotKind.RANKED
+    heading = ballot.title
+    if str(data.year) not in heading and str(data.year + 1) not in heading:
+        heading = f"{heading} năm {data.year}"
+    candidates: tuple[str, ...] = ()
+    question = None
+    if yes_no:
+        question = _subject(ballot, names)
+        how_many = None
+        how_to_mark = 'Đánh dấu "X" vào một trong hai ô "Đồng ý" hoặc "Không đồng ý".'
+        invalid_when = (
+            "Phiếu không hợp lệ: đánh dấu cả hai ô, không đánh dấu ô nào, không phải phiếu do "
+            "Ban kiểm phiếu phát ra, hoặc ghi thêm nội dung khác."
+        )
+        height = YES_NO_PT
+    else:
+        ids = options_of(ballot, data.member_ids)
+        candidates = tuple(sorted((names[i] for i in ids), key=sort_key))
+        height = PAPER_PT + sum(ROW_PT * (1 + len(name) // NAME_CHARS) for name in candidates)
+        if ranked:
+            how_many = f"Xếp thứ tự các đơn vị trong số {count(len(candidates))} đơn vị"
+            how_to_mark = (
+                'Ghi thứ tự 1, 2, 3, … vào cột "Thứ tự" (1 là đơn vị xếp cao nhất); đơn vị '
+                "không xếp thứ tự thì để trống."
+            )
+            invalid_when = (
+                "Phiếu không hợp lệ: hai đơn vị cùng một thứ tự, thứ tự không liền nhau từ 1, "
+                "không xếp thứ tự đơn vị nào, không phải phiếu do Ban kiểm phiếu phát ra, hoặc "
+                "ghi thêm nội dung khác."
+            )
+        else:
+            k = max_choices(ballot)
+            how_many = f"Chọn tối đa {count(k)} đơn vị"
+            how_to_mark = 'Đánh dấu "X" vào ô của đơn vị được chọn.'
+            invalid_when = (
+                f"Phiếu không hợp lệ: chọn quá {count(k)} đơn vị, không chọn đơn vị nào, không "
+                "phải phiếu do Ban kiểm phiếu phát ra, hoặc ghi thêm nội dung khác."
+            )
+    if not data.final:
+        height += DRAFT_PT
+    copies = max(1, min(MAX_PAPERS_PER_PAGE, PAGE_PT // height))
+    return PaperSheet(
+        title="PHIẾU BẦU",
+        heading=heading,
+        question=question,
+        yes_no=yes_no,
+        ranked=ranked,
+        candidates=candidates,
+        mark_header="Thứ tự" if ranked else "Đánh dấu",
+        how_many=how_many,
+        how_to_mark=how_to_mark,
+        invalid_when=invalid_when,
+        copies=copies,
+    )
+
+
+# --- thông báo kết quả thẩm định -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """One criterion of the notice. Points are signed: a deduction reads ``-1``."""
+
+    number: str  # "1.1"
+    name: str
+    maximum: str
+    self_points: str  # "chưa có" when the member gave none
+    final_points: str
+    changed: bool
+    reason: str | None  # why the points changed; None when they did not
+    explanation: str | None  # the member's giải trình, when recorded
+
+
+@dataclass(frozen=True)
+class NoticeGroup:
+    number: str
+    name: str
+    maximum: str | None
+    lines: tuple[NoticeLine, ...]
+    self_total: str
+    total: str
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The signature block of a document issued in the cluster's name."""
+
+    office: tuple[str, ...]  # "TM. KHỐI THI ĐUA …", "TRƯỞNG KHỐI", the post
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The appraisal notice to one member."""
+
+    member: m.Member
+    doc: DocInfo
+    groups: tuple[NoticeGroup, ...]
+    self_total: str
+    total: str
+    bonus: str
+    deductions: str
+    totals_line: str  # "Tổng điểm tự chấm: 89 điểm; tổng điểm sau thẩm định: 88 điểm (…)."
+    rank_line: str  # "Thứ hạng: 2/7 đơn vị."
+    status: str | None  # no score file, not appraised
+    exclusion: str | None
+    changes: int  # criteria whose points changed
+    deductions_shown: bool  # the table has a deduction criterion (its points read -1)
+    explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
+    to: tuple[str, ...]
+    recipients: tuple[str, ...]
+    signer: Signer
+
+
+RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
+
+
+def _notice_line(c: CriterionResult) -> NoticeLine:
+    sign = -1 if c.deduction else 1
+    entry = c.entry
+    self_exact = c.self_exact
+    final_exact = c.final_exact
+    changed = not c.missing and (self_exact is None or self_exact != final_exact)
+    reason: str | None = None
+    if changed:
+        if c.appraised_points is not None:
+            reason = entry.reason if entry is not None and entry.reason else ""
+        else:
+            reason = RECALCULATED
+    return NoticeLine(
+        number=c.criterion.id,
+        name=c.criterion.name,
+        maximum=_pts(c.criterion.maximum),
+        self_points="chưa có" if self_exact is None else _pts(sign * self_exact),
+        final_points=_pts(sign * final_exact),
+        changed=changed,
+        reason=reason,
+        explanation=entry.explanation if entry is not None else None,
+    )
+
+
+def _signer(result: YearResult, addressing: m.Addressing | None) -> Signer:
+    """``TM. <cluster>`` / ``TRƯỞNG KHỐI`` / the post / the name: the document's own signer,
+    else the year's, each part defaulting to the leader unit (:class:`thidua.models.Signer`)."""
+    data = result.data
+    cluster = data.cluster
+    documents = data.documents
+    own = addressing.signer if addressing is not None else None
+    common = documents.signer if documents is not None else None
+
+    def pick(attr: str) -> str | None:
+        for signer in (own, common):
+            value = getattr(signer, attr) if signer is not None else None
+            if value is not None:
+                return str(value)
+        return None
+
+    leader = next((x for x in cluster.members if x.id == cluster.leader), None)
+    on_behalf = pick("on_behalf")
+    if on_behalf is None:
+        on_behalf = f"TM. {_issuer(result).upper()}"
+    capacity = pick("capacity") or "TRƯỞNG KHỐI"
+    post = pick("post")
+    if post is None and leader is not None and leader.head_title:
+        post = f"{leader.head_title} {leader.name}".upper()
+    name = pick("name") or (leader.head_name if leader is not None else None)
+    office = tuple(line for line in (on_behalf, capacity, post) if line)
+    return Signer(office, name)
+
+
+def _notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
+    data = result.data
+    score = row.score
+    member = row.member
+    by_group: dict[str, list[CriterionResult]] = {}
+    for c in score.criteria:
+        by_group.setdefault(c.group.id, []).append(c)
+    groups = tuple(
+        NoticeGroup(
+            number=group.id,
+            name=group.name,
+            maximum=_pts(group.maximum) if group.maximum is not None else None,
+            lines=tuple(_notice_line(c) for c in by_group.get(group.id, [])),
+            self_total=_pts(score.self_groups_exact[group.id]),
+            total=_pts(score.groups_exact[group.id]),
+        )
+        for group in data.table.groups
+    )
+    lines = [line for group in groups for line in group.lines]
+    status = None
+    if not score.has_file:
+        status = "Đơn vị chưa gửi bảng tự chấm điểm: mọi tiêu chí tính 0 điểm."
+    elif not score.appraised:
+        status = "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm."
+    provisional = " (kết quả tạm tính)" if draft else ""
+    totals_line = (
+        f"Tổng điểm tự chấm: {_pts(score.self_total_exact)} điểm; tổng điểm sau thẩm định: "
+        f"{_pts(score.total_exact)} điểm (điểm cộng {points(score.bonus)}, điểm trừ "
+        f"{points(score.deductions)}){provisional}."
+    )
+    shared = ", đồng hạng" if row.shared else ""
+    rank_line = f"Thứ hạng: {row.rank}/{len(result.rows)} đơn vị{shared}{provisional}."
+    documents = data.documents
+    addressing = documents.notice if documents is not None else None
+    to = tuple(addressing.to) if addressing is not None and addressing.to else (member.name,)
+    recipients = (
+        tuple(addressing.recipients)
+        if addressing is not None and addressing.recipients
+        else ("Như trên", "Lưu: VT")
+    )
+    return Notice(
+        member=member,
+        doc=doc,
+        groups=groups,
+        self_total=_pts(score.self_total_exact),
+        total=_pts(score.total_exact),
+        bonus=points(score.bonus),
+        deductions=points(score.deductions),
+        totals_line=totals_line,
+        rank_line=rank_line,
+        status=status,
+        exclusion=row.exclusion if not row.eligible else None,
+        changes=sum(1 for line in lines if line.changed),
+        deductions_shown=any(c.deduction for c in score.criteria),
+        explained=tuple(
+            (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
+        ),
+        to=to,
+        recipients=recipients,
+        signer=_signer(result, addressing),
+    )
+
+
+# --- phụ lục điểm chi tiết --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnexGroup:
+    number: str
+    maximum: str | None
+    span: int  # criteria of the group in this table
+
+
+@dataclass(frozen=True)
+class AnnexColumn:
+    number: str
+    maximum: str
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    number: int
+    name: str
+    self_points: tuple[str, ...]
+    final_points: tuple[str, ...]
+    changed: tuple[bool, ...]
+    self_total: str | None  # in the last table only
+    total: str | None
+    rank: str | None
+
+
+@dataclass(frozen=True)
+class AnnexTable:
+    groups: tuple[AnnexGroup, ...]
+    columns: tuple[AnnexColumn, ...]
+    rows: tuple[AnnexRow, ...]
+    last: bool
+
+
+@dataclass(frozen=True)
+class Annex:
+    tables: tuple[AnnexTable, ...]
+    legend: tuple[str, ...]  # "1.1. Mức hoàn thành … (tối đa 30 điểm)"
+
+
+def _chunks(table: m.ScoringTableFile) -> list[list[tuple[m.Group, m.Criterion]]]:
+    """The criteria in tables of at most :data:`ANNEX_COLUMNS`, a group not split unless it
+    is larger than a table."""
+    chunks: list[list[tuple[m.Group, m.Criterion]]] = [[]]
+    for group in table.groups:
+        items = [(group, c) for c in group.criteria]
+        if chunks[-1] and len(chunks[-1]) + len(items) > ANNEX_COLUMNS:
+            chunks.append([])
+        for item in items:
+            if len(chunks[-1]) >= ANNEX_COLUMNS:
+                chunks.append([])
+            chunks[-1].append(item)
+    return chunks
+
+
+def _annex(result: YearResult) -> Annex:
+    data = result.data
+    chunks = _chunks(data.table)
+    member_rows = [result.row(member_id) for member_id in result.scores]
+    # One pass over every member's criteria: (self, final, changed) per criterion id.
+    cells: list[dict[str, tuple[str, str, bool]]] = []
+    for row in member_rows:
+        mine: dict[str, tuple[str, str, bool]] = {}
+        for c in row.score.criteria:
+            line = _notice_line(c)
+            self_shown = "" if line.self_points == "chưa có" else line.self_points
+            mine[c.criterion.id] = (self_shown, line.final_points, line.changed)
+        cells.append(mine)
+    tables: list[AnnexTable] = []
+    for index, chunk in enumerate(chunks):
+        last = index == len(chunks) - 1
+        groups: list[AnnexGroup] = []
+        for group, _ in chunk:
+            if groups and groups[-1].number == group.id:
+                groups[-1] = replace(groups[-1], span=groups[-1].span + 1)
+            else:
+                top = _pts(group.maximum) if group.maximum is not None else None
+                groups.append(AnnexGroup(group.id, top, 1))
+        ids = [c.id for _, c in chunk]
+        rows = []
+        for number, (row, mine) in enumerate(zip(member_rows, cells, strict=True), start=1):
+            score = row.score
+            rows.append(
+                AnnexRow(
+                    number=number,
+                    name=row.member.name,
+                    self_points=tuple(mine[i][0] for i in ids),
+                    final_points=tuple(mine[i][1] for i in ids),
+                    changed=tuple(mine[i][2] for i in ids),
+                    self_total=_pts(score.self_total_exact) if last else None,
+                    total=_pts(score.total_exact) if last else None,
+                    rank=(f"{row.rank}{' (đồng hạng)' if row.shared else ''}" if last else None),
+                )
+            )
+        tables.append(
+            AnnexTable(
+                groups=tuple(groups),
+                columns=tuple(AnnexColumn(c.id, _pts(c.maximum)) for _, c in chunk),
+                rows=tuple(rows),
+                last=last,
+            )
+        )
+    legend = tuple(
+        f"{c.id}. {c.name} (tối đa {_pts(c.maximum)} điểm"
+        + ("; điểm trừ, ghi số âm" if c.kind is m.CriterionKind.DEDUCTION else "")
+        + ")"
+        for group in data.table.groups
+        for c in group.criteria
+    )
+    return Annex(tables=tuple(tables), legend=legend)
+
+
+# --- the context ------------------------------------------------------------------------------
+
+
+def _ballot_definitions(result: YearResult) -> list[m.Ballot]:
+    ballots = result.data.ballots
+    return list(ballots.ballots) if ballots is not None else []
+
+
+def kit_context(
+    result: YearResult,
+    doc: Doc,
+    base: Mapping[str, Any],
+    *,
+    member: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """What ``doc`` adds to the context ``base`` (:func:`thidua.present.context.build_context`).
+
+    ``member``: the notice of that member only (a member id of the year); by default every
+    member's notice, in member-list order.
+    """
+    data = result.data
+    draft = not data.final
+    out: dict[str, Any] = {"draft": draft}
+    cluster = data.cluster
+    if doc is Doc.COUNT:
+        out["heading"] = Heading("Ban kiểm phiếu", _issuer(result), cluster.place)
+        out["committee"] = _committee(result)
+        out["signature_rows"] = _rows_of(out["committee"], SIGNATURES_PER_ROW)
+        out["counts"] = _count_minutes(result, base["ballots"], draft)
+    elif doc is Doc.PAPERS:
+        out["papers"] = [_paper(ballot, result) for ballot in _ballot_definitions(result)]
+        out["issuer"] = _issuer(result)
+    elif doc is Doc.NOTICE:
+        out["heading"] = Heading(_issuer(result), cluster.parent_body, cluster.place)
+        # Sent after the appraisal, before the conference: dated when it is issued
+        # (SOURCE_DATE_EPOCH), else a blank date to fill by hand.
+        info: DocInfo = replace(base["doc"], date=today)
+        rows = list(result.rows) if member is None else [result.row(member)]
+        order = {member_id: i for i, member_id in enumerate(data.member_ids)}
+        rows.sort(key=lambda row: order.get(row.member.id, len(order)))
+        out["notices"] = [_notice(result, row, info, draft) for row in rows]
+    elif doc is Doc.ANNEX:
+        out["annex"] = _annex(result)
+    return out
+
+
+def _rows_of(items: Iterable[Seat], size: int) -> list[list[Seat]]:
+    rows: list[list[Seat]] = []
+    for item in items:
+        if not rows or len(rows[-1]) >= size:
+            rows.append([])
+        rows[-1].append(item)
+    return rows
