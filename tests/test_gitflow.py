@@ -316,14 +316,15 @@ def test_new_year_carries_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert lines[4:] == [
         "  - quy-che.yaml, tieu-chi.yaml: chép từ năm 2020, đã đổi năm; mã cuộc bầu: "
         "truong-khoi-2021 → truong-khoi-2022;",
-        "  - diem/: 3 tệp điểm trống.",
+        "  - diem/: 3 tệp điểm trống;",
+        "  - van-ban.yaml: các phần lời văn báo cáo để trống, chờ Văn phòng Khối viết.",
         "Việc tiếp theo: xem lại quy-che.yaml và tieu-chi.yaml, ghi nhiem-vu.yaml, "
         "rồi chạy: thidua check 2021",
     ]
     folder = tmp_path / "data" / "2021"
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == [
         "diem", "diem/A.yaml", "diem/B.yaml", "diem/C.yaml", "khoi.yaml", "quy-che.yaml",
-        "tieu-chi.yaml",
+        "tieu-chi.yaml", "van-ban.yaml",
     ]  # fmt: skip
     expected_khoi = (
         "# yaml-language-server: $schema=../../schema/khoi.json\n"
@@ -668,9 +669,11 @@ def test_init_creates_a_repository(
     assert made == [
         ".gitattributes", ".pre-commit-config.yaml", ".vscode/settings.json", "README.md",
         "data/2025/khoi.yaml", "data/2025/quy-che.yaml", "data/2025/tieu-chi.yaml",
+        "data/2025/van-ban.yaml",
         "schema/diem.json", "schema/hoi-nghi.json", "schema/khoa-so.json", "schema/khoi.json",
         "schema/nhiem-vu.json",
         "schema/phieu-bau.json", "schema/quy-che.json", "schema/tieu-chi.json",
+        "schema/van-ban.json",
     ]  # fmt: skip
     top = Repo(repo).git("rev-parse", "--show-toplevel").strip()
     assert Path(top).resolve() == repo.resolve()
@@ -701,9 +704,9 @@ def test_init_skeleton_explains_what_to_fill(
     assert lines[:7] == [
         f"data/2025/khoi.yaml:7:5: {blank('ten')}",
         f"data/2025/khoi.yaml:11:9: {blank('dia_ban')}",
-        f"data/2025/khoi.yaml:23:8: {blank('ma')}",
-        f"data/2025/khoi.yaml:24:14: {blank('ten_ngan')}",
-        f"data/2025/khoi.yaml:25:9: {blank('ten')}",
+        f"data/2025/khoi.yaml:25:8: {blank('ma')}",
+        f"data/2025/khoi.yaml:26:14: {blank('ten_ngan')}",
+        f"data/2025/khoi.yaml:27:9: {blank('ten')}",
         f"data/2025/tieu-chi.yaml:20:9: {blank('ten')}",  # group name
         f"data/2025/tieu-chi.yaml:25:13: {blank('ten')}",  # criterion name
     ]
@@ -747,7 +750,7 @@ def test_init_filled_skeleton_checks_and_is_canonical(
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["fmt", "--check"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Mọi tệp đã đúng định dạng (3 tệp).\n"
+    assert result.stdout == "Mọi tệp đã đúng định dạng (4 tệp).\n"
 
 
 def test_init_refuses_a_folder_with_content(
@@ -845,7 +848,7 @@ def test_pre_commit_runs_the_hooks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     Repo(repo).git("add", "-A")
     failed = run_hooks()
     assert failed.returncode == 1
-    assert 'data/2025/khoi.yaml:24:5: lỗi: khóa "sai" không có trong mẫu dữ liệu' in failed.stdout
+    assert 'data/2025/khoi.yaml:26:5: lỗi: khóa "sai" không có trong mẫu dữ liệu' in failed.stdout
 
 
 def test_hook_manifest() -> None:

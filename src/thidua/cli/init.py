@@ -32,14 +32,30 @@ def init(
             show_default=False,
         ),
     ] = None,
+    members: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--don-vi",
+            "-t",
+            metavar="MÃ:TÊN",
+            help=(
+                "Một đơn vị thành viên: mã và tên đầy đủ, ví dụ "
+                '"NHNN:Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình"; ghi mỗi đơn vị '
+                "một lần. Mỗi đơn vị được ghi vào khoi.yaml và có sẵn một tệp điểm."
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Tạo kho dữ liệu cho một Khối mới: git, mẫu tệp năm đầu, README, móc pre-commit, lược đồ."""
     from thidua.repo.scaffold import init as create
-    from thidua.repo.scaffold import init_year
+    from thidua.repo.scaffold import init_year, parse_members
 
     def action() -> None:
+        listed = parse_members(members or [])
         epoch = source_date_epoch()
-        for line in create(folder, year if year is not None else init_year(epoch)):
+        chosen = year if year is not None else init_year(epoch)
+        for line in create(folder, chosen, listed):
             echo(line)
 
     run(action)

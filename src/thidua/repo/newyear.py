@@ -18,7 +18,12 @@ What the new folder ``data/<YEAR>/`` holds:
 - ``diem/<ID>.yaml``: an empty score file (``diem: {}``) for every member, its comment
   showing how to score the table's first criterion in the form its kind asks for
   (:func:`score_example`);
-- no ``phieu-bau.yaml``, ``hoi-nghi.yaml`` or ``nhiem-vu.yaml``: those belong to the year.
+- ``van-ban.yaml``: every report section present and empty, commented; the previous
+  year's issuer name, signer and addressing carried over, the narrative not
+  (:mod:`thidua.repo.documents_file`); a signer's post and name only while the leader
+  unit stays the same;
+- no ``phieu-bau.yaml``, ``hoi-nghi.yaml`` (so no ballot-counting committee) or
+  ``nhiem-vu.yaml``: those belong to the year.
 
 Every file starts with the ``yaml-language-server`` schema comment pointing to
 ``schema/<kind>.json`` beside the data folder (``thidua schema -o schema`` writes them), and
@@ -39,8 +44,9 @@ from thidua import models as m
 from thidua.compute.ranking import rank_year
 from thidua.errors import DataError, ThiduaError
 from thidua.read.load import display_path
+from thidua.repo.documents_file import carried, documents_text
 from thidua.repo.years import open_year, open_year_or_raise
-from thidua.year import CLUSTER, REGULATION, SCORES_DIR, TABLE, TASKS
+from thidua.year import CLUSTER, DOCUMENTS, REGULATION, SCORES_DIR, TABLE, TASKS
 
 __all__ = [
     "NewYear",
@@ -163,6 +169,13 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
     for member in members:
         texts[f"{SCORES_DIR}/{member.id}.yaml"] = score_file(member, year, first)
 
+    # van-ban.yaml: a signer's post and name belong to the leader unit's head.
+    same_leader = leader.member is not None and leader.member.id == data.cluster.leader
+    carry = None
+    if data.documents is not None:
+        carry = carried(prev, data.documents, same_leader)
+    texts[DOCUMENTS] = documents_text(year, carry)
+
     for name, text in texts.items():
         model = model_for(name)
         assert model is not None
@@ -179,11 +192,32 @@ def build(data_dir: Path, year: int, prev: int | None) -> NewYear:
             plan.report.append(f"    {office}: {election.how};")
         else:
             plan.report.append(f"    {office}: {who.id} ({who.short_name}) — {election.how};")
-    carried = f"  - {REGULATION}, {TABLE}: chép từ năm {prev}, đã đổi năm"
+    copied = f"  - {REGULATION}, {TABLE}: chép từ năm {prev}, đã đổi năm"
     if renamed:
-        carried += "; mã cuộc bầu: " + ", ".join(renamed)
-    plan.report.append(carried + ";")
-    plan.report.append(f"  - {SCORES_DIR}/: {len(members)} tệp điểm trống.")
+        copied += "; mã cuộc bầu: " + ", ".join(renamed)
+    plan.report.append(copied + ";")
+    plan.report.append(f"  - {SCORES_DIR}/: {len(members)} tệp điểm trống;")
+    blank = "các phần lời văn báo cáo để trống"
+    if carry is None or not carry.parts:
+        plan.report.append(f"  - {DOCUMENTS}: {blank}, chờ Văn phòng Khối viết.")
+    else:
+        end = ";" if carry.dropped_person else "."
+        plan.report.append(
+            f"  - {DOCUMENTS}: {', '.join(carry.parts)} chép từ năm {prev}; {blank}{end}"
+        )
+    if carry is not None and carry.dropped_person:
+        if leader.member is None:
+            why = f"chưa xác định Trưởng khối năm {year}"
+        elif data.cluster.leader is None:
+            why = f"năm {prev} không ghi Trưởng khối"
+        else:
+            why = (
+                f"Trưởng khối năm {year} là {leader.member.id}, không còn là {data.cluster.leader}"
+            )
+        plan.report.append(
+            f"    Người ký: không chép chức vụ, họ tên vì {why}; để trống thì ký là thủ "
+            f"trưởng đơn vị Trưởng khối ghi trong {CLUSTER}."
+        )
     if data.cluster.state is m.YearState.IN_PROGRESS:
         plan.report.append(
             f"Lưu ý: năm {prev} chưa kết thúc (trang_thai: dang_dien_ra), "
@@ -272,13 +306,22 @@ def score_example(criterion: m.Criterion) -> str:
     return f"{half}  # điểm trừ, ghi số dương, từ 0 đến {_number(criterion.maximum)}"
 
 
-def score_file(member: m.Member, year: int, first: m.Criterion) -> str:
-    """An empty score file of ``member``, its comment showing how to score ``first``."""
+def score_file(member: m.Member, year: int, first: m.Criterion | None) -> str:
+    """An empty score file of ``member``, its comment showing how to score ``first``.
+
+    ``first`` is None while the table is not written yet (``thidua init``): the example is
+    then criterion "1.1" scored with a number, its bounds left to the table.
+    """
+    example = (
+        "9.5  # điểm tự chấm, từ 0 đến điểm tối đa của tiêu chí"
+        if first is None
+        else score_example(first)
+    )
     return (
         f"# Điểm năm {year} của {member.name} ({member.id}).\n"
         '# Đơn vị tự chấm vào mục "diem", theo mã tiêu chí trong tieu-chi.yaml, ví dụ:\n'
-        f'#   "{first.id}":\n'
-        f"#     tu_cham: {score_example(first)}\n"
+        f'#   "{first.id if first is not None else "1.1"}":\n'
+        f"#     tu_cham: {example}\n"
         "#     minh_chung: Báo cáo kết quả thực hiện nhiệm vụ năm\n"
         f"nam: {year}\n"
         f"don_vi: {member.id}\n"

@@ -8,6 +8,12 @@ What it creates, all inside ``DIR`` (which must not exist or be empty):
   commented in Vietnamese, the blanks left empty so that ``thidua check`` points at each
   one (file, line, column); YEAR is the one given (the CLI's default: :func:`init_year`, the
   year of ``SOURCE_DATE_EPOCH`` when set, for reproducible builds and tests, else this year);
+  ``van-ban.yaml`` with every report section present and empty
+  (:mod:`thidua.repo.documents_file`);
+- the members, when given (``--don-vi MA:Tên đầy đủ``, :func:`parse_members`): listed in
+  ``khoi.yaml`` (short name left blank to fill) with one empty score file
+  ``diem/<MA>.yaml`` each; otherwise one blank member, and the next steps say how to add
+  members and their score files;
 - ``README.md`` for the secretariat: the yearly workflow with git and thidua;
 - ``.pre-commit-config.yaml``: thidua's ``fmt`` and ``check`` as pre-commit hooks, run
   with the thidua installed on the machine (``repo: local``, ``language: system``);
@@ -24,17 +30,25 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
-from thidua.errors import ThiduaError
+from pydantic import TypeAdapter, ValidationError
+
+from thidua import models as m
+from thidua.errors import ThiduaError, UsageError
 from thidua.read.load import display_path
 from thidua.repo.atomic import WriteError, create_dir_atomic
+from thidua.repo.documents_file import documents_text
 from thidua.repo.git import run_git
-from thidua.repo.newyear import schema_comment
+from thidua.repo.newyear import schema_comment, score_file
 from thidua.repo.schema import KINDS, render_all
-from thidua.year import CLUSTER, REGULATION, TABLE
+from thidua.year import CLUSTER, DOCUMENTS, REGULATION, SCORES_DIR, TABLE
 
-__all__ = ["files", "init", "init_year"]
+__all__ = ["MEMBER_OPTION", "files", "init", "init_year", "parse_members"]
+
+MEMBER_OPTION = "--don-vi"
 
 
 def init_year(epoch: dt.datetime | None) -> int:
@@ -66,10 +80,16 @@ pho_khoi:
 # Mỗi đơn vị thành viên một mục (chép thêm các dòng "- ma: ..." cho đủ). "ma" là mã
 # ngắn không dấu, không có dấu cách, ví dụ NHNN; điểm của đơn vị ghi trong tệp
 # diem/<ma>.yaml. "ten_ngan" dùng trong bảng, "ten" là tên đầy đủ trên văn bản.
+# "chuc_danh_thu_truong" (ví dụ Giám đốc) và "ho_ten_thu_truong" của đơn vị Trưởng khối
+# được in ở chỗ ký văn bản của Khối; có thể để trống.
 thanh_vien:
-  - ma:
+{members}"""
+
+BLANK_MEMBER = """  - ma:
     ten_ngan:
     ten:
+    chuc_danh_thu_truong:
+    ho_ten_thu_truong:
 """
 
 QUY_CHE = """\
@@ -156,6 +176,7 @@ data/{year}/nhiem-vu.yaml    nhiệm vụ trọng tâm, phong trào thi đua (n�
 data/{year}/diem/<MA>.yaml   điểm của một đơn vị (mỗi đơn vị một tệp)
 data/{year}/phieu-bau.yaml   kết quả bỏ phiếu kín (chỉ ghi tổng số, không ghi ai bầu ai)
 data/{year}/hoi-nghi.yaml    hội nghị tổng kết: ngày, giờ, địa điểm, thành phần, kết luận
+data/{year}/van-ban.yaml     lời văn báo cáo tổng kết, người ký, nơi gửi các văn bản
 schema/                      lược đồ JSON để trình soạn thảo gợi ý và kiểm tra khi gõ
 ```
 
@@ -164,7 +185,9 @@ schema/                      lược đồ JSON để trình soạn thảo gợi
 1. Điền `data/{year}/khoi.yaml`, `quy-che.yaml`, `tieu-chi.yaml` (các chú thích trong tệp
    hướng dẫn từng mục).
 2. Chạy `thidua check {year}`: mỗi chỗ còn thiếu hoặc sai được chỉ ra kèm tệp, dòng, cột.
-3. Tạo cho mỗi đơn vị một tệp `data/{year}/diem/<MA>.yaml`, ví dụ `diem/NHNN.yaml`:
+3. Mỗi đơn vị thành viên cần một mục trong `thanh_vien` của `khoi.yaml` và một tệp điểm
+   `data/{year}/diem/<MA>.yaml` (`thidua init --don-vi` tạo sẵn cả hai). Đơn vị thêm sau
+   thì tạo tệp điểm như sau, ví dụ `diem/NHNN.yaml`:
 
    ```yaml
    nam: {year}
@@ -187,7 +210,8 @@ git commit -am "NHNN tự chấm điểm năm {year}"
 
 Vì mỗi đơn vị một tệp, git gộp (merge) công việc của các đơn vị mà không xung đột. Văn
 phòng Khối thẩm định bằng cách ghi `tham_dinh` và `ly_do` (khi khác điểm tự chấm) vào
-tệp của từng đơn vị.
+tệp của từng đơn vị, và ghi dần lời văn báo cáo tổng kết (tình hình, kết quả các phong
+trào, ưu điểm, hạn chế, …) vào `data/{year}/van-ban.yaml` để báo cáo lập ra có sẵn lời văn.
 
 ## Các lệnh thường dùng
 
@@ -284,8 +308,75 @@ def _vscode_settings() -> str:
     return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
 
 
-def files(year: int) -> dict[str, bytes]:
+def parse_members(specs: Sequence[str]) -> list[m.Member]:
+    """The members given as ``MA:Tên đầy đủ`` (``--don-vi``), in the order given.
+
+    The code follows the one rule for unit codes (the models' ``Id``); two codes may not
+    differ only by letter case (they name one score file on Windows and macOS), nor be a
+    name Windows reserves. The name is the full name, in NFC; the short name is left for
+    the secretariat to fill. Anything else is a usage error (exit 2).
+    """
+    from thidua.compute.checks import _DEVICE_NAME  # the rule check applies to khoi.yaml
+
+    members: list[m.Member] = []
+    seen: dict[str, str] = {}
+    for spec in specs:
+        hidden = next((c for c in spec if unicodedata.category(c)[0] == "C"), None)
+        if hidden is not None:
+            raise UsageError(
+                f"{MEMBER_OPTION} có ký tự điều khiển hoặc ký tự vô hình U+{ord(hidden):04X}; "
+                "hãy gõ lại mã và tên đơn vị"
+            )
+        code, colon, name = spec.partition(":")
+        code, name = code.strip(), unicodedata.normalize("NFC", name.strip())
+        if not colon or not code or not name:
+            raise UsageError(
+                f'{MEMBER_OPTION} "{spec}": cần viết MÃ:Tên đầy đủ, ví dụ {MEMBER_OPTION} '
+                '"NHNN:Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình"'
+            )
+        try:
+            _ID.validate_python(code)
+        except ValidationError:
+            raise UsageError(
+                f'mã đơn vị "{code}" không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số và '
+                'các dấu ". _ -", bắt đầu bằng chữ hoặc số, tối đa 64 ký tự (ví dụ NHNN)'
+            ) from None
+        if _DEVICE_NAME.fullmatch(code):
+            raise UsageError(
+                f'mã đơn vị "{code}" trùng tên thiết bị dành riêng của Windows (CON, PRN, '
+                "AUX, NUL, COM1–COM9, LPT1–LPT9) nên không tạo được tệp điểm "
+                f"{SCORES_DIR}/{code}.yaml trên Windows; hãy đặt mã khác"
+            )
+        other = seen.get(code.casefold())
+        if other == code:
+            raise UsageError(f'mã đơn vị "{code}" được ghi hai lần; mỗi đơn vị ghi một lần')
+        if other is not None:
+            raise UsageError(
+                f'mã đơn vị "{code}" chỉ khác mã "{other}" ở chữ hoa, chữ thường; trên '
+                f"Windows và macOS hai tệp điểm {SCORES_DIR}/{other}.yaml và "
+                f"{SCORES_DIR}/{code}.yaml là một, nên hãy đặt hai mã khác hẳn nhau"
+            )
+        seen[code.casefold()] = code
+        members.append(m.Member.model_validate({"ma": code, "ten_ngan": name, "ten": name}))
+    return members
+
+
+_ID: TypeAdapter[str] = TypeAdapter(m.Id)
+
+
+def _member_entry(member: m.Member) -> str:
+    return (
+        f"  - ma: {json.dumps(member.id)}\n"
+        "    ten_ngan:\n"
+        f"    ten: {json.dumps(member.name, ensure_ascii=False)}\n"
+        "    chuc_danh_thu_truong:\n"
+        "    ho_ten_thu_truong:\n"
+    )
+
+
+def files(year: int, members: Sequence[m.Member] = ()) -> dict[str, bytes]:
     """Every file ``init`` writes, by path relative to the new folder."""
+    from thidua.repo.fmt import format_source, model_for
 
     fill = {"year": year, "next_year": year + 1}
     out: dict[str, str] = {
@@ -294,15 +385,28 @@ def files(year: int) -> dict[str, bytes]:
         ".gitattributes": GITATTRIBUTES,
         ".vscode/settings.json": _vscode_settings(),
     }
-    for name, template in ((CLUSTER, KHOI), (REGULATION, QUY_CHE), (TABLE, TIEU_CHI)):
-        out[f"data/{year}/{name}"] = schema_comment(name) + "\n" + template.format(**fill)
+    entries = "".join(_member_entry(member) for member in members) or BLANK_MEMBER
+    texts = {
+        CLUSTER: KHOI.format(**fill, members=entries),
+        REGULATION: QUY_CHE.format(**fill),
+        TABLE: TIEU_CHI.format(**fill),
+        DOCUMENTS: documents_text(year),
+    }
+    for member in members:
+        texts[f"{SCORES_DIR}/{member.id}.yaml"] = score_file(member, year, None)
+    for name, text in texts.items():
+        model = model_for(name)
+        assert model is not None
+        text = schema_comment(name) + "\n" + text
+        out[f"data/{year}/{name}"] = format_source(text.encode("utf-8"), model, name).decode()
     for name, text in render_all().items():
         out[f"schema/{name}"] = text
     return {name: text.encode("utf-8") for name, text in out.items()}
 
 
-def init(target: Path, year: int) -> list[str]:
-    """Create the repository in ``target``; return the lines to tell the user."""
+def init(target: Path, year: int, members: Sequence[m.Member] = ()) -> list[str]:
+    """Create the repository in ``target`` with ``members`` (see :func:`parse_members`);
+    return the lines to tell the user."""
 
     shown = display_path(target)
     taken = ThiduaError(
@@ -327,7 +431,7 @@ def init(target: Path, year: int) -> list[str]:
             raise ThiduaError(f"git init không thành công: {detail}")
 
     try:
-        create_dir_atomic(target, files(chosen), git_init)
+        create_dir_atomic(target, files(chosen, members), git_init)
     except BaseException as exc:
         if was_empty_dir:  # leave the folder as it was found
             with contextlib.suppress(OSError):
@@ -335,12 +439,34 @@ def init(target: Path, year: int) -> list[str]:
         if isinstance(exc, FileExistsError):  # appeared meanwhile
             raise taken from None
         raise
-    return [
-        f"Đã tạo kho dữ liệu thi đua tại {shown} (năm {chosen}).",
-        "Việc tiếp theo:",
-        f"  1. điền {shown}/data/{chosen}/khoi.yaml, quy-che.yaml, tieu-chi.yaml;",
-        f"  2. chạy: thidua check {chosen} (trong thư mục {shown});",
-        "  3. cài móc kiểm tra: pip install pre-commit && pre-commit install;",
-        '  4. ghi lần đầu: git add . && git commit -m "Khởi tạo dữ liệu".',
-        "Xem hướng dẫn trong README.md.",
+    return _next_steps(shown, chosen, members)
+
+
+def _next_steps(shown: str, year: int, members: Sequence[m.Member]) -> list[str]:
+    folder = f"{shown}/data/{year}"
+    head = [f"Đã tạo kho dữ liệu thi đua tại {shown} (năm {year})."]
+    if members:
+        codes = ", ".join(member.id for member in members)
+        head.append(
+            f"Thành viên: {len(members)} đơn vị ({codes}), mỗi đơn vị một tệp điểm trong "
+            f"{folder}/{SCORES_DIR}/."
+        )
+        steps = [
+            f"điền {folder}/{CLUSTER} (tên ngắn các đơn vị, Trưởng khối, Phó khối, …), "
+            f"{REGULATION}, {TABLE};"
+        ]
+    else:
+        steps = [
+            f"điền {folder}/{CLUSTER}, {REGULATION}, {TABLE};",
+            f'thêm các đơn vị thành viên: mỗi đơn vị một mục "- ma: …" trong thanh_vien '
+            f"của {CLUSTER} và một tệp điểm {folder}/{SCORES_DIR}/<MÃ>.yaml (mẫu trong "
+            f"README.md); hoặc xóa thư mục {shown} rồi tạo lại kèm các đơn vị: thidua init "
+            f'{shown} {MEMBER_OPTION} "MÃ:Tên đầy đủ" (mỗi đơn vị một lần {MEMBER_OPTION});',
+        ]
+    steps += [
+        f"chạy: thidua check {year} (trong thư mục {shown});",
+        "cài móc kiểm tra: pip install pre-commit && pre-commit install;",
+        'ghi lần đầu: git add . && git commit -m "Khởi tạo dữ liệu".',
     ]
+    numbered = [f"  {i}. {step}" for i, step in enumerate(steps, 1)]
+    return [*head, "Việc tiếp theo:", *numbered, "Xem hướng dẫn trong README.md."]
