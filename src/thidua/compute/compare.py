@@ -11,6 +11,9 @@ its problems shown as ``REV:path:line:col``. Then, per section:
   votes of each option as tallied (so anonymous papers count as totals do);
 - **Hội nghị**, **Khối**, **Quy chế**, **Bảng tiêu chí**, **Nhiệm vụ**: each top-level
   fact that differs (long lists are summarised);
+- **Văn bản** (``van-ban.yaml``): the issuer's name, each line of a signer, and per
+  document its addressing and each report section that differs, named in words (a
+  section's text shown by its opening words);
 - **Tổng điểm và thứ hạng**: each member whose final total or rank moved (from
   :func:`thidua.compute.ranking.rank_year` on both sides);
 - **Kết quả**: the leading unit, proposed awards, next year's leader and deputy.
@@ -51,6 +54,7 @@ SECTIONS = {
     "quy_che": "Quy chế",
     "tieu_chi": "Bảng tiêu chí",
     "nhiem_vu": "Nhiệm vụ",
+    "van_ban": "Văn bản",
     "ket_qua": "Kết quả",
 }
 
@@ -183,6 +187,9 @@ def show(value: object) -> str | None:
         return f"{text} ({value.member})" if value.member else text
     if isinstance(value, m.Attendance):
         return value.member
+    if isinstance(value, m.CommitteeMember):
+        about = ", ".join(p for p in (value.role, value.title, value.member) if p)
+        return f"{value.name} ({about})" if about else value.name
     if isinstance(value, m.MinutesVote):
         return f"{value.agreed}/{value.present} tán thành"
     if isinstance(value, m.Member):
@@ -192,7 +199,7 @@ def show(value: object) -> str | None:
     if isinstance(value, m.Ranking):
         return ", ".join(value.keys)
     if isinstance(value, list):
-        simple = all(isinstance(v, (str, m.Member, m.Attendance)) for v in value)
+        simple = all(isinstance(v, (str, m.Member, m.Attendance, m.CommitteeMember)) for v in value)
         if simple and len(value) <= 5:
             return "; ".join(show(v) or "" for v in value)
         return f"{len(value)} mục"
@@ -275,8 +282,109 @@ def compare(a: YearResult, b: YearResult, label_a: str, label_b: str) -> YearDif
     changes += _table_changes(da.table, db.table)
     if da.tasks is not None or db.tasks is not None:
         changes += _field_changes("nhiem_vu", "", da.tasks, db.tasks)
+    changes += _documents_changes(da.documents, db.documents)
     changes += _outcome_changes(a, b)
     return YearDiff(da.year, label_a, label_b, tuple(changes), tuple(_moves(a, b)))
+
+
+# --------------------------------------------------------------------------- van-ban.yaml
+
+# The documents of van-ban.yaml with an addressing of their own: key -> model field, label.
+DOCUMENT_PARTS = {
+    "bao_cao": ("report", "báo cáo tổng kết"),
+    "to_trinh": ("proposal", "tờ trình đề nghị khen thưởng"),
+    "bien_ban": ("minutes", "biên bản hội nghị"),
+    "xep_hang": ("ranking", "kết quả xếp hạng"),
+    "thong_bao": ("notice", "thông báo kết quả thẩm định"),
+}
+DOCUMENT_LABELS = {
+    "ten_co_quan": "tên cơ quan ban hành",
+    "kinh_gui": "kính gửi",
+    "noi_nhan": "nơi nhận",
+    "ho_so_kem_theo": "hồ sơ kèm theo",
+    "thay_mat": "người ký: thay mặt",
+    "chuc_danh": "người ký: chức danh",
+    "chuc_vu": "người ký: chức vụ",
+    "ho_ten": "người ký: họ tên",
+}
+_EXCERPT = 60  # characters of a section's text shown in a change
+
+
+def _documents_changes(a: m.DocumentsFile | None, b: m.DocumentsFile | None) -> Iterator[Change]:
+    """Changes of ``van-ban.yaml``: file-level facts, the common signer, each document."""
+    if a is None and b is None:
+        return
+    skip = ("nguoi_ky", *DOCUMENT_PARTS)
+    for change in _field_changes("van_ban", "", a, b, skip=skip):
+        label = DOCUMENT_LABELS.get(change.key, change.field)
+        yield Change("van_ban", "", label, change.key, change.old, change.new)
+    yield from _signer_changes("", "nguoi_ky", _get(a, "signer"), _get(b, "signer"))
+    for key, (name, label) in DOCUMENT_PARTS.items():
+        yield from _document_changes(key, label, _get(a, name), _get(b, name))
+
+
+def _get(model: BaseModel | None, name: str) -> Any:
+    return getattr(model, name) if model is not None else None
+
+
+def _document_changes(
+    key: str, subject: str, a: m.Addressing | None, b: m.Addressing | None
+) -> Iterator[Change]:
+    present = b if b is not None else a
+    if present is None:
+        return
+    for name, info in type(present).model_fields.items():
+        field = info.alias or name
+        va, vb = _get(a, name), _get(b, name)
+        if field == "nguoi_ky":
+            yield from _signer_changes(subject, f"{key}.nguoi_ky", va, vb)
+            continue
+        if va == vb or (_blank(va) and _blank(vb)):
+            continue
+        if field in m.REPORT_SECTIONS:
+            label = f"phần {m.REPORT_SECTIONS[field]}"
+            sa, sb = _excerpts(va, vb)
+        else:
+            label = DOCUMENT_LABELS.get(field, field)
+            sa, sb = (None if _blank(v) else show(v) for v in (va, vb))
+        if sa == sb:
+            sa, sb = "(trước khi sửa)", "(đã sửa)"
+        yield Change("van_ban", subject, label, f"{key}.{field}", sa, sb)
+
+
+def _signer_changes(
+    subject: str, key: str, a: m.Signer | None, b: m.Signer | None
+) -> Iterator[Change]:
+    for name, info in m.Signer.model_fields.items():
+        field = info.alias or name
+        va, vb = _get(a, name), _get(b, name)
+        if va != vb:
+            sa, sb = (None if v is None else v or "(không in)" for v in (va, vb))
+            yield Change("van_ban", subject, DOCUMENT_LABELS[field], f"{key}.{field}", sa, sb)
+
+
+def _excerpts(a: str | None, b: str | None) -> tuple[str | None, str | None]:
+    """Two texts of a report section on one line each, from where they first differ.
+
+    Their opening words when those differ; else from a few words before the first
+    difference, with a leading "…". Texts that differ only in line breaks say so.
+    """
+    fa, fb = (" ".join(t.split()) if t is not None and t.strip() else None for t in (a, b))
+    if fa is None or fb is None or _cut(fa) != _cut(fb):
+        return _cut(fa), _cut(fb)
+    if fa == fb:
+        return "(trước khi sửa)", "(đã sửa cách ngắt đoạn, xuống dòng)"
+    wa, wb = fa.split(" "), fb.split(" ")
+    same = next((i for i, (x, y) in enumerate(zip(wa, wb, strict=False)) if x != y), None)
+    start = max(0, (same if same is not None else min(len(wa), len(wb))) - 3)
+    return "…" + str(_cut(" ".join(wa[start:]))), "…" + str(_cut(" ".join(wb[start:])))
+
+
+def _cut(flat: str | None) -> str | None:
+    """``flat`` up to about ``_EXCERPT`` characters, cut at a word with "…"."""
+    if flat is None or len(flat) <= _EXCERPT:
+        return flat
+    return flat[:_EXCERPT].rsplit(" ", 1)[0] + "…"
 
 
 def _ordered(first: Iterable[str], second: Iterable[str]) -> list[str]:
