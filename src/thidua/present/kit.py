@@ -8,8 +8,9 @@ appraisal notices and the per-criterion score annex show (issue 12, DOMAIN.md §
   minutes), and ``committee`` (:class:`Seat`, blank seats when the data names nobody);
 - ``phieu-bau``: ``papers``, one :class:`PaperSheet` per ballot defined in the year's
   ballot file (the papers need only the definition, not the result);
-- ``thong-bao``: ``notices``, one :class:`Notice` per member (or only the member asked for);
-- ``phu-luc-diem``: ``annex`` (:class:`Annex`).
+- ``thong-bao``: ``notices``, one :class:`~thidua.present.kit_scores.Notice` per member (or
+  only the member asked for);
+- ``phu-luc-diem``: ``annex`` (:class:`~thidua.present.kit_scores.Annex`).
 
 Every document also gets ``draft`` (the year is not final: the document shows "DỰ THẢO" and
 results are "kết quả tạm tính") and ``heading`` (:class:`Heading`, what the header macro
@@ -25,31 +26,21 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.collate import sort_key
 from thidua.compute.results import rule_text
 from thidua.compute.voting import YES, max_choices, meets, options_of
-from thidua.numbers import count, percent, points
+from thidua.numbers import count, percent
 from thidua.present.documents import Doc
+from thidua.present.kit_scores import annex, issuer, notice
 
 if TYPE_CHECKING:
-    from thidua.compute.results import Row, YearResult
-    from thidua.compute.scoring import CriterionResult
+    from thidua.compute.results import YearResult
     from thidua.present.context import BallotRow, BallotView, DocInfo
 
-__all__ = [
-    "Annex",
-    "CountMinutes",
-    "Heading",
-    "Notice",
-    "PaperSheet",
-    "Seat",
-    "kit_context",
-]
+__all__ = ["CountMinutes", "Heading", "PaperSheet", "Seat", "kit_context"]
 
 # A committee the data does not name: a head and two members, names left blank.
 BLANK_COMMITTEE = ("Trưởng ban", "Thành viên", "Thành viên")
@@ -65,8 +56,6 @@ ROW_PT = 21
 DRAFT_PT = 16
 NAME_CHARS = 60  # a longer name wraps in the candidates' column
 MAX_PAPERS_PER_PAGE = 4
-# Criteria per table of the annex (a landscape page holds about this many pairs of columns).
-ANNEX_COLUMNS = 12
 
 
 # --- shared -----------------------------------------------------------------------------------
@@ -79,20 +68,6 @@ class Heading:
     name: str
     parent_body: str | None
     place: str
-
-
-def _issuer(result: YearResult) -> str:
-    """The cluster's printed name, short form first (``van-ban.yaml`` ``ten_co_quan``)."""
-    data = result.data
-    documents = data.documents
-    if documents is not None and documents.issuer:
-        return documents.issuer
-    return data.cluster.short_name or data.cluster.name
-
-
-def _pts(value: Decimal | Fraction) -> str:
-    """Points as ``thidua explain`` prints them: ``84,5``, ``≈26,67``, ``-1``."""
-    return points(value, approx=True)
 
 
 # --- biên bản kiểm phiếu ----------------------------------------------------------------------
@@ -168,9 +143,8 @@ def _reworded(reason: str, names: Mapping[str, str]) -> str | None:
     if not names:
         return reason
     pattern = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
-    return re.sub(
-        rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], reason
-    ).replace("quá số tối đa", "quá số được chọn, tối đa")
+    named = re.sub(rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], reason)
+    return re.sub(r"quá số tối đa (\d+)", r"quá số đơn vị được chọn (tối đa \1)", named)
 
 
 def _invalid_reasons(view: BallotView, names: Mapping[str, str]) -> tuple[list[str], int]:
@@ -385,297 +359,6 @@ def _paper(ballot: m.Ballot, result: YearResult) -> PaperSheet:
     )
 
 
-# --- thông báo kết quả thẩm định -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoticeLine:
-    """One criterion of the notice. Points are signed: a deduction reads ``-1``."""
-
-    number: str  # "1.1"
-    name: str
-    maximum: str
-    self_points: str  # "chưa có" when the member gave none
-    final_points: str
-    changed: bool
-    reason: str | None  # why the points changed; None when they did not
-    explanation: str | None  # the member's giải trình, when recorded
-
-
-@dataclass(frozen=True)
-class NoticeGroup:
-    number: str
-    name: str
-    maximum: str | None
-    lines: tuple[NoticeLine, ...]
-    self_total: str
-    total: str
-
-
-@dataclass(frozen=True)
-class Signer:
-    """The signature block of a document issued in the cluster's name."""
-
-    office: tuple[str, ...]  # "TM. KHỐI THI ĐUA …", "TRƯỞNG KHỐI", the post
-    name: str | None
-
-
-@dataclass(frozen=True)
-class Notice:
-    """The appraisal notice to one member."""
-
-    member: m.Member
-    doc: DocInfo
-    groups: tuple[NoticeGroup, ...]
-    self_total: str
-    total: str
-    bonus: str
-    deductions: str
-    totals_line: str  # "Tổng điểm tự chấm: 89 điểm; tổng điểm sau thẩm định: 88 điểm (…)."
-    rank_line: str  # "Thứ hạng: 2/7 đơn vị."
-    status: str | None  # no score file, not appraised
-    exclusion: str | None
-    changes: int  # criteria whose points changed
-    deductions_shown: bool  # the table has a deduction criterion (its points read -1)
-    explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
-    to: tuple[str, ...]
-    recipients: tuple[str, ...]
-    signer: Signer
-
-
-RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
-
-
-def _notice_line(c: CriterionResult) -> NoticeLine:
-    sign = -1 if c.deduction else 1
-    entry = c.entry
-    self_exact = c.self_exact
-    final_exact = c.final_exact
-    changed = not c.missing and (self_exact is None or self_exact != final_exact)
-    reason: str | None = None
-    if changed:
-        if c.appraised_points is not None:
-            reason = entry.reason if entry is not None and entry.reason else ""
-        else:
-            reason = RECALCULATED
-    return NoticeLine(
-        number=c.criterion.id,
-        name=c.criterion.name,
-        maximum=_pts(c.criterion.maximum),
-        self_points="chưa có" if self_exact is None else _pts(sign * self_exact),
-        final_points=_pts(sign * final_exact),
-        changed=changed,
-        reason=reason,
-        explanation=entry.explanation if entry is not None else None,
-    )
-
-
-def _signer(result: YearResult, addressing: m.Addressing | None) -> Signer:
-    """``TM. <cluster>`` / ``TRƯỞNG KHỐI`` / the post / the name: the document's own signer,
-    else the year's, each part defaulting to the leader unit (:class:`thidua.models.Signer`)."""
-    data = result.data
-    cluster = data.cluster
-    documents = data.documents
-    own = addressing.signer if addressing is not None else None
-    common = documents.signer if documents is not None else None
-
-    def pick(attr: str) -> str | None:
-        for signer in (own, common):
-            value = getattr(signer, attr) if signer is not None else None
-            if value is not None:
-                return str(value)
-        return None
-
-    leader = next((x for x in cluster.members if x.id == cluster.leader), None)
-    on_behalf = pick("on_behalf")
-    if on_behalf is None:
-        on_behalf = f"TM. {_issuer(result).upper()}"
-    capacity = pick("capacity") or "TRƯỞNG KHỐI"
-    post = pick("post")
-    if post is None and leader is not None and leader.head_title:
-        post = f"{leader.head_title} {leader.name}".upper()
-    name = pick("name") or (leader.head_name if leader is not None else None)
-    office = tuple(line for line in (on_behalf, capacity, post) if line)
-    return Signer(office, name)
-
-
-def _notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
-    data = result.data
-    score = row.score
-    member = row.member
-    by_group: dict[str, list[CriterionResult]] = {}
-    for c in score.criteria:
-        by_group.setdefault(c.group.id, []).append(c)
-    groups = tuple(
-        NoticeGroup(
-            number=group.id,
-            name=group.name,
-            maximum=_pts(group.maximum) if group.maximum is not None else None,
-            lines=tuple(_notice_line(c) for c in by_group.get(group.id, [])),
-            self_total=_pts(score.self_groups_exact[group.id]),
-            total=_pts(score.groups_exact[group.id]),
-        )
-        for group in data.table.groups
-    )
-    lines = [line for group in groups for line in group.lines]
-    status = None
-    if not score.has_file:
-        status = "Đơn vị chưa gửi bảng tự chấm điểm: mọi tiêu chí tính 0 điểm."
-    elif not score.appraised:
-        status = "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm."
-    provisional = " (kết quả tạm tính)" if draft else ""
-    totals_line = (
-        f"Tổng điểm tự chấm: {_pts(score.self_total_exact)} điểm; tổng điểm sau thẩm định: "
-        f"{_pts(score.total_exact)} điểm (điểm cộng {points(score.bonus)}, điểm trừ "
-        f"{points(score.deductions)}){provisional}."
-    )
-    shared = ", đồng hạng" if row.shared else ""
-    rank_line = f"Thứ hạng: {row.rank}/{len(result.rows)} đơn vị{shared}{provisional}."
-    documents = data.documents
-    addressing = documents.notice if documents is not None else None
-    to = tuple(addressing.to) if addressing is not None and addressing.to else (member.name,)
-    recipients = (
-        tuple(addressing.recipients)
-        if addressing is not None and addressing.recipients
-        else ("Như trên", "Lưu: VT")
-    )
-    return Notice(
-        member=member,
-        doc=doc,
-        groups=groups,
-        self_total=_pts(score.self_total_exact),
-        total=_pts(score.total_exact),
-        bonus=points(score.bonus),
-        deductions=points(score.deductions),
-        totals_line=totals_line,
-        rank_line=rank_line,
-        status=status,
-        exclusion=row.exclusion if not row.eligible else None,
-        changes=sum(1 for line in lines if line.changed),
-        deductions_shown=any(c.deduction for c in score.criteria),
-        explained=tuple(
-            (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
-        ),
-        to=to,
-        recipients=recipients,
-        signer=_signer(result, addressing),
-    )
-
-
-# --- phụ lục điểm chi tiết --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnnexGroup:
-    number: str
-    maximum: str | None
-    span: int  # criteria of the group in this table
-
-
-@dataclass(frozen=True)
-class AnnexColumn:
-    number: str
-    maximum: str
-
-
-@dataclass(frozen=True)
-class AnnexRow:
-    number: int
-    name: str
-    self_points: tuple[str, ...]
-    final_points: tuple[str, ...]
-    changed: tuple[bool, ...]
-    self_total: str | None  # in the last table only
-    total: str | None
-    rank: str | None
-
-
-@dataclass(frozen=True)
-class AnnexTable:
-    groups: tuple[AnnexGroup, ...]
-    columns: tuple[AnnexColumn, ...]
-    rows: tuple[AnnexRow, ...]
-    last: bool
-
-
-@dataclass(frozen=True)
-class Annex:
-    tables: tuple[AnnexTable, ...]
-    legend: tuple[str, ...]  # "1.1. Mức hoàn thành … (tối đa 30 điểm)"
-
-
-def _chunks(table: m.ScoringTableFile) -> list[list[tuple[m.Group, m.Criterion]]]:
-    """The criteria in tables of at most :data:`ANNEX_COLUMNS`, a group not split unless it
-    is larger than a table."""
-    chunks: list[list[tuple[m.Group, m.Criterion]]] = [[]]
-    for group in table.groups:
-        items = [(group, c) for c in group.criteria]
-        if chunks[-1] and len(chunks[-1]) + len(items) > ANNEX_COLUMNS:
-            chunks.append([])
-        for item in items:
-            if len(chunks[-1]) >= ANNEX_COLUMNS:
-                chunks.append([])
-            chunks[-1].append(item)
-    return chunks
-
-
-def _annex(result: YearResult) -> Annex:
-    data = result.data
-    chunks = _chunks(data.table)
-    member_rows = [result.row(member_id) for member_id in result.scores]
-    # One pass over every member's criteria: (self, final, changed) per criterion id.
-    cells: list[dict[str, tuple[str, str, bool]]] = []
-    for row in member_rows:
-        mine: dict[str, tuple[str, str, bool]] = {}
-        for c in row.score.criteria:
-            line = _notice_line(c)
-            self_shown = "" if line.self_points == "chưa có" else line.self_points
-            mine[c.criterion.id] = (self_shown, line.final_points, line.changed)
-        cells.append(mine)
-    tables: list[AnnexTable] = []
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        groups: list[AnnexGroup] = []
-        for group, _ in chunk:
-            if groups and groups[-1].number == group.id:
-                groups[-1] = replace(groups[-1], span=groups[-1].span + 1)
-            else:
-                top = _pts(group.maximum) if group.maximum is not None else None
-                groups.append(AnnexGroup(group.id, top, 1))
-        ids = [c.id for _, c in chunk]
-        rows = []
-        for number, (row, mine) in enumerate(zip(member_rows, cells, strict=True), start=1):
-            score = row.score
-            rows.append(
-                AnnexRow(
-                    number=number,
-                    name=row.member.name,
-                    self_points=tuple(mine[i][0] for i in ids),
-                    final_points=tuple(mine[i][1] for i in ids),
-                    changed=tuple(mine[i][2] for i in ids),
-                    self_total=_pts(score.self_total_exact) if last else None,
-                    total=_pts(score.total_exact) if last else None,
-                    rank=(f"{row.rank}{' (đồng hạng)' if row.shared else ''}" if last else None),
-                )
-            )
-        tables.append(
-            AnnexTable(
-                groups=tuple(groups),
-                columns=tuple(AnnexColumn(c.id, _pts(c.maximum)) for _, c in chunk),
-                rows=tuple(rows),
-                last=last,
-            )
-        )
-    legend = tuple(
-        f"{c.id}. {c.name} (tối đa {_pts(c.maximum)} điểm"
-        + ("; điểm trừ, ghi số âm" if c.kind is m.CriterionKind.DEDUCTION else "")
-        + ")"
-        for group in data.table.groups
-        for c in group.criteria
-    )
-    return Annex(tables=tuple(tables), legend=legend)
-
-
 # --- the context ------------------------------------------------------------------------------
 
 
@@ -702,24 +385,24 @@ def kit_context(
     out: dict[str, Any] = {"draft": draft}
     cluster = data.cluster
     if doc is Doc.COUNT:
-        out["heading"] = Heading("Ban kiểm phiếu", _issuer(result), cluster.place)
+        out["heading"] = Heading("Ban kiểm phiếu", issuer(result), cluster.place)
         out["committee"] = _committee(result)
         out["signature_rows"] = _rows_of(out["committee"], SIGNATURES_PER_ROW)
         out["counts"] = _count_minutes(result, base["ballots"], draft)
     elif doc is Doc.PAPERS:
         out["papers"] = [_paper(ballot, result) for ballot in _ballot_definitions(result)]
-        out["issuer"] = _issuer(result)
+        out["issuer"] = issuer(result)
     elif doc is Doc.NOTICE:
-        out["heading"] = Heading(_issuer(result), cluster.parent_body, cluster.place)
+        out["heading"] = Heading(issuer(result), cluster.parent_body, cluster.place)
         # Sent after the appraisal, before the conference: dated when it is issued
         # (SOURCE_DATE_EPOCH), else a blank date to fill by hand.
         info: DocInfo = replace(base["doc"], date=today)
         rows = list(result.rows) if member is None else [result.row(member)]
         order = {member_id: i for i, member_id in enumerate(data.member_ids)}
         rows.sort(key=lambda row: order.get(row.member.id, len(order)))
-        out["notices"] = [_notice(result, row, info, draft) for row in rows]
+        out["notices"] = [notice(result, row, info, draft) for row in rows]
     elif doc is Doc.ANNEX:
-        out["annex"] = _annex(result)
+        out["annex"] = annex(result)
     return out
 
 
