@@ -499,14 +499,14 @@ def test_proposal_needs_award_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_minutes_without_ballots_say_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No ballots: the ballot section says so in words, and blanks stand for the unknown."""
+    """No ballots: the ballot section is lines to fill by hand, and blanks stand for the
+    unknown; no file is named."""
     result = small(tmp_path, {"hoi-nghi.yaml": CONFERENCE})
     monkeypatch.chdir(tmp_path)
     out = render_document(result, Doc.MINUTES, Format.MD)
-    assert (
-        "Chưa có kết quả bỏ phiếu kín: dữ liệu kết quả bỏ phiếu chưa được ghi vào tệp "
-        "data/2020/phieu-bau.yaml."
-    ) in out
+    blank = "…" * 26
+    assert f"## 4. Kết quả bỏ phiếu kín\n\n{blank}\n\n{blank}\n\n{blank}\n\n## 5." in out
+    assert "phieu-bau" not in out
     assert "**Thời gian bắt đầu:** … giờ …, ngày 30 tháng 12 năm 2020." in out
     assert "**Chủ trì (chủ tọa):** ……………." in out
     assert "Cuộc họp kết thúc vào … giờ …, ngày 30 tháng 12 năm 2020./." in out
@@ -593,7 +593,7 @@ cuoc_bau:
 
 
 def test_minutes_ballots_papers_ties_and_borda(tmp_path: Path) -> None:
-    """Counted papers show each invalid one with its reason; Borda points have no %; ties say so.
+    """Counted papers show each invalid one with its reason; ranked points have no %; ties say so.
 
     By hand: A 18+10 = 28, B 18+10 = 28 (shared rank 1), C 12. Approval: A gets 2 of 2 valid
     papers (100 %), the third paper names two members. Borda over 3 candidates gives 2, 1, 0
@@ -627,7 +627,7 @@ def test_minutes_ballots_papers_ties_and_borda(tmp_path: Path) -> None:
         "| 3 | Đơn vị thử nghiệm C | 0 | 0 % |\n"
     ) in out
     assert (
-        "| STT | Đơn vị | Điểm xếp thứ tự (Borda) |\n"
+        "| STT | Đơn vị | Tổng điểm xếp thứ tự |\n"
         "| :---: | :--- | ---: |\n"
         "| 1 | Đơn vị thử nghiệm A | 3 |\n"
         "| 2 | Đơn vị thử nghiệm B | 3 |\n"
@@ -647,7 +647,7 @@ def test_no_document_prints_none(bundled: YearResult) -> None:
 def test_illustrative_data_is_labelled(bundled: YearResult, tmp_path: Path) -> None:
     """Documents from illustrative data carry a visible note; real data carries none."""
     for doc in Doc:
-        assert "**Lưu ý:** văn bản này được lập từ dữ liệu có phần minh họa" in render_document(
+        assert "**Lưu ý:** văn bản này được lập từ số liệu có phần minh họa" in render_document(
             bundled, doc, Format.MD
         )
         assert "<strong>Lưu ý:</strong>" in render_document(bundled, doc, Format.HTML)
@@ -667,7 +667,11 @@ def test_bundled_minutes_leave_blanks_for_unknown_facts(bundled: YearResult) -> 
 def test_report_next_year_directions(bundled: YearResult, tmp_path: Path) -> None:
     """The report lists next year's tasks from data/<year+1>/nhiem-vu.yaml, else blanks."""
     out = render_document(bundled, Doc.REPORT, Format.MD, next_tasks=load_next_tasks(bundled.data))
-    assert "Khối đề ra 9 nhiệm vụ trọng tâm, trong đó có 5 nhiệm vụ đã ghi nhận" in out
+    assert "Khối đề ra 9 nhiệm vụ trọng tâm:\n\n- Phấn đấu hoàn thành xuất sắc" in out
+    # The four tasks the data does not name are lines to fill, with no note to the office.
+    section = out.split("## IV.")[1].split("### 2.")[0]
+    assert section.count("- " + "…" * 26) == 4
+    assert "ghi nhận" not in out
     assert "- Thi đua chung sức xây dựng nông thôn mới." in out
     result = small(tmp_path)
     assert load_next_tasks(result.data) is None

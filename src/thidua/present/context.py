@@ -1,23 +1,38 @@
-"""What a document shows: :func:`build_context`, the view model the templates read
-(see :mod:`thidua.present.render` for the names a template can use), and the documents
-and formats there are. No Jinja2 here: building the context needs no template engine.
+"""What a document shows: :func:`build_context`, the view model the templates read (see
+:mod:`thidua.present.render` for the names a template can use). The parts written in words
+(heading, signature, addressing, the report's own text, outcomes, notes) are built by
+:mod:`thidua.present.docparts`. No Jinja2 here: building the context needs no template engine.
+
+Nothing in the context is a path, a setting name or a command: a document shows only what an
+official writes (the member ids stay inside the model objects, for lookups).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
-from thidua.compute.results import rule_text
+from thidua.compute.results import over_text, rule_text
+from thidua.present.docparts import (
+    Heading,
+    Signature,
+    addressing,
+    curly,
+    heading,
+    outcomes,
+    paragraphs,
+    province,
+    ranking_notes,
+    signature,
+    task_list,
+)
 from thidua.present.documents import Doc, Format
-from thidua.year import BALLOTS, CONFERENCE, TASKS
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
@@ -44,6 +59,11 @@ class DocInfo:
     number: str | None  # "…/BB-…" or the number given in hoi-nghi.yaml (so_van_ban)
     date: dt.date | None  # the date of the place-and-date line (None: blanks)
     format: str  # "md" or "html"
+    draft: bool = False  # the year is not final: "DỰ THẢO", results "tạm tính"
+    heading: Heading | None = None  # the issuing body (the header macro's first argument)
+    signature: Signature = field(default_factory=lambda: Signature((), None))
+    to: tuple[str, ...] = ()  # "Kính gửi"
+    recipients: tuple[str, ...] = ()  # "Nơi nhận"
 
 
 @dataclass(frozen=True)
@@ -72,24 +92,30 @@ class BallotView:
     rows: tuple[BallotRow, ...]
     denominator_label: str  # "số phiếu hợp lệ"
     denominator: int | None
-    rules: tuple[str, ...]  # "Đơn vị dẫn đầu: cần trên 50 % số phiếu hợp lệ"
+    rules: tuple[str, ...]  # "đơn vị dẫn đầu phải đạt trên 50 % số phiếu hợp lệ"
     invalid_reasons: tuple[str, ...]  # "Phiếu thứ 3: chọn 3 đơn vị, quá số tối đa 1"
 
 
 @dataclass(frozen=True)
 class MinutesVote:
-    """The vote on the minutes, and whether it adopts them: more than half of those present."""
+    """The vote on the minutes, and whether it adopts them: more than half of those present.
+
+    ``voters`` is who is counted: "đơn vị" when no more voted than the cluster has members
+    (member units vote, one voice each), else "đại biểu" (the delegates voted).
+    """
 
     agreed: int
     present: int
     adopted: bool
+    voters: str = "đơn vị"
 
 
-def _minutes_vote(conference: m.ConferenceFile | None) -> MinutesVote | None:
+def _minutes_vote(conference: m.ConferenceFile | None, members: int) -> MinutesVote | None:
     vote = conference.minutes_vote if conference is not None else None
     if vote is None:
         return None
-    return MinutesVote(vote.agreed, vote.present, adopted=2 * vote.agreed > vote.present)
+    voters = "đơn vị" if vote.present <= members else "đại biểu"
+    return MinutesVote(vote.agreed, vote.present, 2 * vote.agreed > vote.present, voters)
 
 
 @dataclass(frozen=True)
@@ -102,10 +128,11 @@ class Adjustment:
     self_points: Decimal | None  # negative for a deduction criterion (points taken off)
     appraised_points: Decimal | None  # likewise
     reason: str | None
+    number: str = ""  # the criterion's number as documents print it ("1.2")
 
 
 _RULE_LABELS = {
-    "leading": "Đơn vị dẫn đầu",
+    "leading": "đơn vị dẫn đầu",
     "leader_election": "Trưởng khối",
     "deputy_election": "Phó khối",
 }
@@ -121,12 +148,21 @@ def _rules_of(regulation: m.RegulationFile) -> list[tuple[str, m.VoteRule]]:
 
 
 def _rule_text(label: str, rule: m.VoteRule) -> str:
-    """``Đơn vị dẫn đầu: cần trên 50 % số phiếu hợp lệ`` (the wording of ``rule_text``)."""
-    return f"{label}: cần {rule_text(rule)}"
+    """``đơn vị dẫn đầu phải đạt trên 50 % số phiếu hợp lệ`` (the wording of ``rule_text``)."""
+    return f"{label} phải đạt {rule_text(rule)}"
+
+
+def _by_name(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with each member id standing alone replaced by the member's name."""
+    if not names:
+        return text
+    pattern = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], text)
 
 
 def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:
     members = {member.id: member for member in data.cluster.members}
+    names = {member.id: member.name for member in data.cluster.members}
     n = len(members)
     rules = _rules_of(data.regulation)
     views: list[BallotView] = []
@@ -147,7 +183,7 @@ def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotVi
             share = None if ranked else tally.share(option, which, n)
             rows.append(BallotRow(label, member, votes, share))
         reasons = tuple(
-            f"Phiếu thứ {paper.index + 1}: {paper.reason}"
+            curly(_by_name(f"Phiếu thứ {paper.index + 1}: {paper.reason}", names))
             for paper in tally.papers
             if not paper.valid and paper.reason
         )
@@ -165,7 +201,7 @@ def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotVi
                 valid=tally.valid,
                 invalid=tally.invalid,
                 rows=tuple(rows),
-                denominator_label=which.label,
+                denominator_label=over_text(which),
                 denominator=tally.denominator(which, n),
                 rules=tuple(_rule_text(label, rule) for label, rule in own),
                 invalid_reasons=reasons,
@@ -174,7 +210,7 @@ def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotVi
     return views
 
 
-def _adjustments(result: YearResult) -> list[Adjustment]:
+def _adjustments(result: YearResult, numbers: Mapping[str, str]) -> list[Adjustment]:
     out: list[Adjustment] = []
     for score in result.scores.values():
         for crit in score.criteria:
@@ -193,18 +229,11 @@ def _adjustments(result: YearResult) -> list[Adjustment]:
                     appraised_points=(
                         None if crit.appraised_points is None else sign * crit.appraised_points
                     ),
-                    reason=entry.reason,
+                    reason=curly(entry.reason) if entry.reason else None,
+                    number=numbers.get(crit.criterion.id, ""),
                 )
             )
     return out
-
-
-def _province(cluster: m.ClusterFile) -> str:
-    """``tỉnh Hòa Bình`` when the cluster's name says so, else the place as written."""
-    for prefix in ("tỉnh", "thành phố"):
-        if f"{prefix} {cluster.place}".lower() in cluster.name.lower():
-            return f"{prefix} {cluster.place}"
-    return cluster.place
 
 
 def _document_number(doc: Doc, conference: m.ConferenceFile | None) -> str | None:
@@ -231,16 +260,44 @@ def _document_date(
     return today
 
 
-def repository_path(folder: Path, year: int, name: str) -> str:
-    """Where file ``name`` of ``year`` sits in the data repository: ``data/2021/nhiem-vu.yaml``.
+@dataclass(frozen=True)
+class GroupView:
+    """A group of the scoring table as documents show it: ``label`` is its number ("I")."""
 
-    Made of the data folder's name (the parent of the year ``folder`` the CLI opened), the
-    year and the file name, so a document says the same whatever folder the command runs in.
-    """
-    data_name = folder.parent.name
-    if data_name in ("", ".", ".."):  # --data . or --data ..: the name of that folder
-        data_name = PurePath(os.path.normpath(folder.parent.absolute())).name
-    return PurePath(data_name, str(year), name).as_posix()
+    id: str
+    label: str
+    name: str
+    maximum: Decimal | None
+
+
+# An id that already reads as the table's own numbering ("I", "B", "1.2") is printed as it
+# is; any other id (a code such as "chinh-tri") is replaced by the position ("II", "2.1").
+_NUMBERING = re.compile(r"^(?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)$")
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def numbering(table: m.ScoringTableFile) -> tuple[list[GroupView], dict[str, str]]:
+    """The groups as documents show them, and each criterion's printed number (by id)."""
+    groups: list[GroupView] = []
+    numbers: dict[str, str] = {}
+    for gi, group in enumerate(table.groups, start=1):
+        label = group.id if _NUMBERING.match(group.id) else _roman(gi)
+        groups.append(GroupView(group.id, label, group.name, group.maximum))
+        for ci, crit in enumerate(group.criteria, start=1):
+            numbers[crit.id] = crit.id if _NUMBERING.match(crit.id) else f"{gi}.{ci}"
+    return groups, numbers
 
 
 def build_context(
@@ -252,7 +309,7 @@ def build_context(
     today: dt.date | None = None,
     fingerprint: Fingerprint | None = None,
 ) -> dict[str, Any]:
-    """Everything a template may use (documented in the module docstring).
+    """Everything a template may use (documented in :mod:`thidua.present.render`).
 
     ``fingerprint`` is the data's fingerprint the CLI computed (content digest, and the git
     commit when the year folder was clean); thidua adds it to the rendered document itself.
@@ -261,7 +318,12 @@ def build_context(
     cluster = data.cluster
     members = {member.id: member for member in cluster.members}
     conference = data.conference
-    folder = data.folder
+    documents = data.documents
+    report = documents.report if documents is not None else None
+    draft = not data.final
+    to, recipients = addressing(data, doc)
+    groups, criterion_numbers = numbering(data.table)
+    tasks = data.tasks
     # Lookups are built here, once: filtering a list inside a loop of the template would
     # make rendering quadratic in the number of members.
     row_by_id = {row.member.id: row for row in result.rows}
@@ -273,7 +335,14 @@ def build_context(
             number=_document_number(doc, conference),
             date=_document_date(doc, conference, today),
             format=fmt.value,
+            draft=draft,
+            heading=heading(data),
+            signature=signature(data, doc),
+            to=to,
+            recipients=recipients,
         ),
+        "draft": draft,
+        "heading": heading(data),
         "year": data.year,
         "next_year": data.year + 1,
         "result": result,
@@ -281,10 +350,25 @@ def build_context(
         "cluster": cluster,
         "regulation": data.regulation,
         "table": data.table,
-        "groups": data.table.groups,
-        "tasks": data.tasks,
+        "groups": groups,
+        "criterion_numbers": criterion_numbers,
+        "tasks": tasks,
         "next_tasks": next_tasks,
+        "focus_tasks": task_list(tasks.tasks, tasks.declared_tasks) if tasks else task_list([]),
+        "movements": task_list(tasks.movements if tasks else []),
+        "next_focus_tasks": (
+            task_list(next_tasks.tasks, next_tasks.declared_tasks) if next_tasks else task_list([])
+        ),
+        "next_movements": task_list(next_tasks.movements if next_tasks else []),
+        "report_text": {
+            name: paragraphs(getattr(report, name) if report is not None else None)
+            for name, info in m.ReportText.model_fields.items()
+            if info.alias in m.REPORT_SECTIONS
+        },
         "conference": conference,
+        "agenda": [curly(item) for item in conference.agenda] if conference else [],
+        "discussion": [curly(item) for item in conference.discussion] if conference else [],
+        "committee": _committee(conference, members),
         "members": list(cluster.members),
         "member_by_id": members,
         "leader": members.get(cluster.leader) if cluster.leader else None,
@@ -292,19 +376,38 @@ def build_context(
         "rows": list(result.rows),
         "row_by_id": row_by_id,
         "member_rows": [row_by_id[member_id] for member_id in result.scores],
-        "minutes_vote": _minutes_vote(conference),
+        "votes_column": result.vote_ballot is not None and result.vote_ballot in result.tallies,
+        "outcome": outcomes(result, conference.conclusions if conference else ()),
+        "ranking_notes": ranking_notes(result),
+        "key_labels": _key_labels(result, groups),
+        "minutes_vote": _minutes_vote(conference, len(members)),
         "ballots": _ballot_views(data, result.tallies),
-        "adjustments": _adjustments(result),
-        "province": _province(cluster),
+        "adjustments": _adjustments(result, criterion_numbers),
+        "province": province(cluster),
         "today": today,
-        "files": {
-            "conference": repository_path(folder, data.year, CONFERENCE),
-            "ballots": repository_path(folder, data.year, BALLOTS),
-            "tasks": repository_path(folder, data.year, TASKS),
-            "next_tasks": repository_path(folder, data.year + 1, TASKS),
-        },
         "illustrative": data.illustrative,
         "fingerprint": fingerprint,
         "blank": BLANK,
         "long_blank": LONG_BLANK,
     }
+
+
+def _key_labels(result: YearResult, groups: list[GroupView]) -> list[str]:
+    """The regulation's ranking order in words; a group by its printed number."""
+    label = {g.id: g.label for g in groups}
+    out: list[str] = []
+    for key in result.keys:
+        kind, _, ref = key.key.partition(":")
+        out.append(f"điểm nhóm {label.get(ref, ref)}" if kind == "nhom" else curly(key.label))
+    return out
+
+
+def _committee(conference: m.ConferenceFile | None, members: Mapping[str, m.Member]) -> list[str]:
+    """The ballot-counting committee, one line each: ``Trưởng ban: Nguyễn Văn A, Chánh Văn
+    phòng, Cục Thống kê tỉnh Hòa Bình``; the role only when the data gives it."""
+    lines: list[str] = []
+    for person in conference.count_committee if conference is not None else []:
+        unit = members[person.member].name if person.member and person.member in members else None
+        who = ", ".join(part for part in (person.name, person.title, unit) if part)
+        lines.append(f"{person.role}: {who}" if person.role else who)
+    return lines
