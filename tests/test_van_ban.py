@@ -88,7 +88,10 @@ def test_skeleton_comments_work_as_written(tmp_path: Path) -> None:
     blank line, "- " items; the signer and another document's addressing."""
     text = documents_text(2020)
     lines = text.splitlines()
-    assert "#   - giữa hai đoạn văn để một dòng trống;" in lines
+    assert (
+        "#   - một đoạn văn viết trên một hay nhiều dòng đều được; giữa hai đoạn để một dòng "
+        "trống;"
+    ) in lines
     assert '#   - mỗi ý liệt kê là một dòng bắt đầu bằng "- ".' in lines
 
     def uncomment(first: str, count: int) -> str:

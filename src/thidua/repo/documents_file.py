@@ -56,7 +56,7 @@ HEADER = """\
 # Lời văn mỗi phần của báo cáo (trong bao_cao) viết như văn bản thường:
 #   - sau tên phần ghi dấu "|", lời văn bắt đầu từ dòng dưới, lùi vào hai dấu cách so
 #     với tên phần;
-#   - giữa hai đoạn văn để một dòng trống;
+#   - một đoạn văn viết trên một hay nhiều dòng đều được; giữa hai đoạn để một dòng trống;
 #   - mỗi ý liệt kê là một dòng bắt đầu bằng "- ".
 # Ví dụ:
 #   uu_diem: |
@@ -70,8 +70,8 @@ nam: {year}
 """
 
 ISSUER = """\
-# Tên cơ quan ban hành in ở đầu văn bản, viết hoa, ngắn gọn trên một dòng; để trống thì
-# in tên Khối ghi trong khoi.yaml. Ví dụ:
+# Tên cơ quan ban hành in ở đầu văn bản, ngắn gọn trên một dòng; để trống thì in tên ngắn
+# của Khối (ten_ngan trong khoi.yaml), không có thì tên đầy đủ. Ví dụ:
 # ten_co_quan: KHỐI THI ĐUA KINH TẾ - THỐNG KÊ
 """
 
