@@ -9,18 +9,32 @@ elements are laid out as Word paragraphs and tables with python-docx. The conver
 understands the vocabulary of the built-in templates (``templates/_base.html``): the
 Decree 30 header table (``table.header``: ``issuer``, ``rule``, ``number``, ``nation``,
 ``motto``, ``place-date``), ``h1``-``h3``, ``subtitle``, paragraphs, ``ul.dash`` and ``ol``
-lists, data tables (``table.data``, with ``thead``, ``rowspan``/``colspan``), signature
-blocks (``table.sign``: ``office``, ``hint``, ``space``, ``signer``), ``recipients`` (Nơi
-nhận), ``note`` and ``section.appendix`` (a new page). Anything else becomes a plain
-paragraph of its text, so no content is lost.
+lists, data tables (``table.data``, with ``thead``, ``rowspan``/``colspan``, blocks and
+tables inside cells), signature blocks (``table.sign``: ``office``, ``hint``, ``space``,
+``signer``, and ``recipients`` in a column of its own), ``recipients`` (Nơi nhận),
+``note``, ``section.appendix`` (a new page) and ``section.landscape`` (landscape pages).
+A few properties of an element's own ``style`` attribute are honoured, as the browser
+would: font size and margins of paragraphs, ``text-indent: 0``, ``text-align``; a table's
+font size and ``break-inside``; a cell's ``width``, ``height``, ``padding`` and dashed
+``border``. Anything else becomes a plain paragraph of its text, so no content is lost.
 
-Layout (Decree 30/2020/NĐ-CP): A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm,
-right 15 mm; Times New Roman in every script slot (``w:rFonts`` ascii, hAnsi, cs and
-eastAsia, theme fonts removed) of the document defaults and of every style, so that
-Vietnamese never falls back to another font; body 14 pt, tables and header 13 pt;
-language vi-VN; page numbers centred at the top from page 2. Data tables repeat their
-header rows on every page (``w:tblHeader``) and no row splits across pages
-(``w:cantSplit``).
+Layout (Decree 30/2020/NĐ-CP), as the HTML prints in a browser:
+
+- A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm. A
+  ``section.landscape`` is a Word section of its own on landscape A4 (section breaks before
+  and after, width and height swapped, the same margins as the page is read).
+- Times New Roman in every script slot (``w:rFonts`` ascii, hAnsi, cs and eastAsia, theme
+  fonts removed) of the document defaults and of every style, so that Vietnamese never
+  falls back to another font; body 14 pt, tables and header 13 pt; language vi-VN.
+- Page numbers centred in the top margin from page 2 on (a PAGE field in the header, the
+  first page of the document without: ``w:titlePg``), numbered on through landscape parts.
+- The header: the national name and motto on one line each in a right column of 92 mm (half
+  the width on a landscape page), the issuing body in the rest; a dash inside its name
+  never starts a line.
+- Data tables repeat their header rows on every page (``w:tblHeader``) and no row splits
+  across pages (``w:cantSplit``); a table of at most :data:`SHORT_TABLE_ROWS` body rows is
+  kept on one page (every row but the last keeps with the next) and the paragraph before a
+  table or a signature block (a heading, "… như sau:") stays with it.
 
 A user's own Word template: ``templates/<doc>.docx`` (``minutes.docx``, ``report.docx``,
 ``proposal.docx`` ...) in the data repository's templates folder replaces the built-in
@@ -39,6 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,31 +66,48 @@ from thidua.present.word_parts import (
     _BLOCK_TAGS,
     BODY_PT,
     BREAK,
+    LANDSCAPE_TEXT_MM,
     TABLE_PT,
     TEXT_MM,
     HtmlElement,
     _box,
     _classes,
-    _column_widths,
-    _fixed_widths,
+    _drop_empty_last_section,
     _format,
-    _grid,
-    _grid_borders,
     _has_blocks,
-    _no_borders,
-    _row_props,
+    _inline,
+    _length_mm,
+    _length_pt,
+    _margins_pt,
     _rule,
     _runs,
+    _section_break,
+    _section_is_empty,
     _segments,
     _set_fonts,
     _set_page,
+    _spacer,
     _Style,
     _Writer,
+)
+from thidua.present.word_tables import (
+    CELL_PAD_MM,
+    _cell_frame,
+    _cell_margins,
+    _cell_padding,
+    _column_widths,
+    _fixed_widths,
+    _grid,
+    _grid_borders,
+    _min_row_height,
+    _no_borders,
+    _row_props,
 )
 from thidua.read.load import display_path
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.text.paragraph import Paragraph
 
     from thidua import models as m
     from thidua.compute.results import YearResult
@@ -83,6 +115,12 @@ if TYPE_CHECKING:
     from thidua.present.fingerprint import Fingerprint
 
 FINGERPRINT_PT = 9
+# The header's right column holds "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 88 mm)
+# on one line; the issuing body's name gets the rest of the width (73 mm on A4 portrait).
+HEADER_RIGHT_MM = 92.0
+HEADER_PAD_MM = 1.0
+# A data table of at most this many body rows is kept on one page.
+SHORT_TABLE_ROWS = 10
 
 
 def _blocks(w: _Writer, el: HtmlElement, container: Any) -> None:
@@ -92,7 +130,7 @@ def _blocks(w: _Writer, el: HtmlElement, container: Any) -> None:
     def flush() -> None:
         if any(t.strip() for t, _ in loose if t != BREAK):
             par = w.paragraph(container)
-            _runs(par, loose)
+            _runs(par, loose, size=w.pt)
             _format(par, indent=True)
         loose.clear()
 
@@ -127,50 +165,81 @@ def _block(w: _Writer, el: HtmlElement, container: Any) -> None:
             _data_table(w, el, container)
         return
     if tag == "section":
-        if "appendix" in cls:
-            w.page_break = True
+        if "landscape" in cls and container is w.document:
+            _landscape(w, el)
+            return
+        if "appendix" in cls and not (container is w.document and _section_is_empty(w.document)):
+            w.page_break = True  # a new section (after a landscape part) starts a page already
         _blocks(w, el, container)
-        return
-    if tag in ("h1", "h2", "h3", "h4"):
-        par = w.paragraph(container)
-        _runs(par, list(_segments(el, _Style(bold=True, italic=tag in ("h3", "h4")))))
-        if tag == "h1":
-            _format(par, align="center", before=12, after=0, keep_next=True)
-        else:
-            _format(par, indent=True, before=6, after=3, keep_next=True)
         return
     if tag in ("ul", "ol"):
         _list(w, el, container, numbered=tag == "ol")
         return
-    if tag == "li":
-        par = w.paragraph(container)
-        _runs(par, list(_segments(el, _Style())), prefix="- ")
-        _format(par, indent=True, after=3)
-        return
     if "recipients" in cls:
         _recipients(w, el, container)
-        return
-    if "subtitle" in cls:
-        par = w.paragraph(container)
-        plain = "plain" in cls
-        _runs(par, list(_segments(el, _Style(bold=not plain, italic=plain))))
-        _format(par, align="center", after=12, keep_next=True)
-        return
-    if "note" in cls:
-        par = w.paragraph(container)
-        _runs(par, list(_segments(el, _Style(italic=True))), size=12)
-        _format(par, after=10)
-        _box(par)
         return
     if tag in ("div", "blockquote", "article", "header", "footer", "main") and _has_blocks(el):
         _blocks(w, el, container)
         return
-    par = w.paragraph(container)
-    _runs(par, list(_segments(el, _Style())))
-    if "to" in cls:
-        _format(par, align="center", after=10)
+    _paragraph(w, el, container)
+
+
+def _paragraph(w: _Writer, el: HtmlElement, container: Any) -> None:
+    """A heading, subtitle, note, list item or paragraph; its own ``style`` attribute may
+    set the font size, the margins (space before and after), ``text-indent: 0`` and
+    ``text-align``."""
+    tag = el.tag
+    cls = _classes(el)
+    style = _inline(el)
+    size = _length_pt(style.get("font-size")) or w.pt
+    heading = tag in ("h1", "h2", "h3", "h4")
+    if heading:
+        base = _Style(bold=True, italic=tag in ("h3", "h4"))
+        size = _length_pt(style.get("font-size"))  # headings are 14 pt wherever they stand
+    elif "subtitle" in cls:
+        base = _Style(bold="plain" not in cls, italic="plain" in cls)
     else:
-        _format(par, indent=True)
+        base = _Style(italic="note" in cls)
+    par = w.paragraph(container)
+    prefix = "- " if tag == "li" else ""
+    _runs(par, list(_segments(el, base)), size=12 if "note" in cls else size, prefix=prefix)
+    if tag == "h1":
+        fmt: dict[str, Any] = {"align": "center", "before": 12, "after": 0, "keep_next": True}
+    elif heading:
+        fmt = {"indent": True, "before": 6, "after": 3, "keep_next": True}
+    elif "subtitle" in cls:
+        fmt = {"align": "center", "after": 12, "keep_next": True}
+    elif "note" in cls:
+        fmt = {"after": 10}
+    elif tag == "li":
+        fmt = {"indent": True, "after": 3}
+    elif "to" in cls:
+        fmt = {"align": "center", "after": 10}
+    else:
+        fmt = {"indent": True}
+    before, after = _margins_pt(style)
+    if before is not None:
+        fmt["before"] = before
+    if after is not None:
+        fmt["after"] = after
+    if _length_mm(style.get("text-indent")) == 0:
+        fmt["indent"] = False
+    if style.get("text-align") in ("left", "center", "right", "justify"):
+        fmt["align"] = style["text-align"]
+    _format(par, **fmt)
+    if "note" in cls:
+        _box(par)
+
+
+def _landscape(w: _Writer, el: HtmlElement) -> None:
+    """``section.landscape``: its own landscape section, then portrait again."""
+    _section_break(w.document, landscape=True)
+    w.page_break = False  # the section starts a page anyway
+    w.text_mm = LANDSCAPE_TEXT_MM
+    _blocks(w, el, w.document)
+    _section_break(w.document, landscape=False)
+    w.page_break = False
+    w.text_mm = TEXT_MM
 
 
 def _list(w: _Writer, el: HtmlElement, container: Any, *, numbered: bool) -> None:
@@ -178,11 +247,11 @@ def _list(w: _Writer, el: HtmlElement, container: Any, *, numbered: bool) -> Non
     for number, li in enumerate(items, start=1):
         par = w.paragraph(container)
         prefix = f"{number}. " if numbered else "- "
-        _runs(par, list(_segments(li, _Style())), prefix=prefix)
+        _runs(par, list(_segments(li, _Style())), prefix=prefix, size=w.pt)
         _format(par, indent=True, after=3)
 
 
-def _recipients(w: _Writer, el: HtmlElement, container: Any) -> None:
+def _recipients(w: _Writer, el: HtmlElement, container: Any, *, first_before: float = 14) -> None:
     first = True
     for child in el:
         if not isinstance(child.tag, str):
@@ -196,7 +265,7 @@ def _recipients(w: _Writer, el: HtmlElement, container: Any) -> None:
             continue
         par = w.paragraph(container)
         _runs(par, list(_segments(child, _Style(bold=True, italic=True))), size=12)
-        _format(par, align="left", before=14 if first else 0, after=0, keep_next=True)
+        _format(par, align="left", before=first_before if first else 0, after=0, keep_next=True)
         first = False
 
 
@@ -205,15 +274,18 @@ def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     from docx.shared import Pt
 
     cells = list(el.iter("td"))
+    text_mm = w.text_mm
+    right = max(HEADER_RIGHT_MM, text_mm / 2)  # halves on a landscape page
     widths = (
-        [TEXT_MM * 0.4, TEXT_MM * 0.6]
-        if len(cells) == 2
-        else [TEXT_MM / max(1, len(cells))] * len(cells)
+        [text_mm - right, right] if len(cells) == 2 else [text_mm / max(1, len(cells))] * len(cells)
     )
     table = container.add_table(rows=1, cols=max(1, len(cells)))
     _no_borders(table)
     _fixed_widths(table, widths)
-    for td, cell, width in zip(cells, table.rows[0].cells, widths, strict=False):
+    _cell_margins(table, HEADER_PAD_MM)
+    for column, (td, cell, width) in enumerate(
+        zip(cells, table.rows[0].cells, widths, strict=False)
+    ):
         for div in td:
             if not isinstance(div.tag, str):
                 continue
@@ -224,7 +296,8 @@ def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
                 continue
             style = _Style().with_(div.tag, cls)
             size = 12 if "nation" in cls else BODY_PT if "place-date" in cls else TABLE_PT
-            _runs(par, list(_segments(div, style)), size=size)
+            segments = list(_segments(div, style))
+            _runs(par, _dash_on_line(segments) if column == 0 else segments, size=size)
             motto = "motto" in cls or any(
                 isinstance(c.tag, str) and "motto" in _classes(c) for c in div
             )
@@ -239,24 +312,36 @@ def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     spacer.paragraph_format.space_after = Pt(6)
 
 
+def _dash_on_line(segments: Iterable[tuple[str, _Style]]) -> list[tuple[str, _Style]]:
+    """No line of a name starts with its dash: "KINH TẾ - THỐNG KÊ" breaks after the dash."""
+    return [(text.replace(" - ", "\u00a0- "), style) for text, style in segments]
+
+
 def _sign_table(w: _Writer, el: HtmlElement, container: Any) -> None:
-    """Signature columns (THƯ KÝ / CHỦ TỌA, TRƯỞNG KHỐI …) without borders, kept together."""
+    """Signature columns (THƯ KÝ / CHỦ TỌA, TRƯỞNG KHỐI …) without borders, kept together
+    and with the paragraph before them; "Nơi nhận" may stand in a column of its own."""
     from docx.shared import Pt
 
     cells = list(el.iter("td"))
     n = max(1, len(cells))
+    previous = _last_paragraph(container)
+    if previous is not None:
+        previous.paragraph_format.keep_with_next = True
     spacer = w.paragraph(container)
     spacer.paragraph_format.space_before = Pt(14)
     spacer.paragraph_format.keep_with_next = True
     table = container.add_table(rows=1, cols=n)
     _no_borders(table)
-    _fixed_widths(table, [TEXT_MM / n] * n)
+    _fixed_widths(table, [w.text_mm / n] * n)
     _row_props(table, 0)
     for td, cell in zip(cells, table.rows[0].cells, strict=False):
         for div in td:
             if not isinstance(div.tag, str):
                 continue
             cls = _classes(div)
+            if "recipients" in cls:
+                _recipients(w, div, cell, first_before=0)
+                continue
             if "space" in cls:
                 for _ in range(3):
                     blank = w.paragraph(cell)
@@ -270,12 +355,20 @@ def _sign_table(w: _Writer, el: HtmlElement, container: Any) -> None:
 
 
 def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
+    """A bordered table; its ``style`` may set ``font-size`` and ``break-inside`` (``avoid``:
+    kept on one page, ``auto``: may break; else kept when it has at most
+    :data:`SHORT_TABLE_ROWS` body rows), a cell's ``width``, ``font-size``, ``height``,
+    ``text-align`` and a dashed ``border``. A cell may hold blocks, a table among them."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
+    style = _inline(el)
+    pt = _length_pt(style.get("font-size")) or TABLE_PT
     caption = el.find("caption")
     if caption is not None:
         par = w.paragraph(container)
-        _runs(par, list(_segments(caption, _Style(italic=True))), size=TABLE_PT)
+        _runs(par, list(_segments(caption, _Style(italic=True))), size=pt)
         _format(par, align="left", after=2, keep_next=True)
     slots, nrows, ncols, header_rows = _grid(el)
     if nrows == 0 or ncols == 0:
@@ -284,8 +377,10 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     if pending_break:  # a table cannot carry a page break: give it a paragraph
         w.paragraph(container)
     table = container.add_table(rows=nrows, cols=ncols)
+    _keep_previous_with(table)
     _grid_borders(table)
-    _fixed_widths(table, _column_widths(slots, ncols))
+    widths = _column_widths(slots, ncols, w.text_mm, pt)
+    _fixed_widths(table, widths)
     _row_props(table, header_rows)
     for slot in slots:
         cell = table.cell(slot.row, slot.col)
@@ -293,19 +388,75 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
             cell = cell.merge(table.cell(slot.row + slot.rows - 1, slot.col + slot.cols - 1))
         head = slot.header or slot.el.tag == "th"
         cls = _classes(slot.el) | _classes(slot.el.getparent())
-        style = _Style(bold=head or "total" in cls)
+        own = _inline(slot.el)
+        size = _length_pt(own.get("font-size")) or pt
         if _has_blocks(slot.el):
+            width = sum(widths[slot.col : slot.col + slot.cols]) - CELL_PAD_MM
+            outer = (w.text_mm, w.pt)
+            w.text_mm, w.pt = width, size
             _blocks(w, slot.el, cell)
+            w.text_mm, w.pt = outer
+            w.take(cell)
         else:
-            _runs(w.paragraph(cell), list(_segments(slot.el, style)), size=TABLE_PT)
-        align = "center" if head or "c" in cls else "right" if "n" in cls else "left"
-        for p in cell.paragraphs:
-            _format(p, align=align, after=0)
+            style_ = _Style(bold=head or "total" in cls)
+            _runs(w.paragraph(cell), list(_segments(slot.el, style_)), size=size)
+            align = "center" if head or "c" in cls else "right" if "n" in cls else "left"
+            if own.get("text-align") in ("left", "center", "right", "justify"):
+                align = own["text-align"]
+            for p in cell.paragraphs:
+                _format(p, align=align, after=0)
         cell.vertical_alignment = (
             WD_CELL_VERTICAL_ALIGNMENT.CENTER if head else WD_CELL_VERTICAL_ALIGNMENT.TOP
         )
-    after = w.paragraph(container)
-    _format(after, after=4)
+        if "dashed" in own.get("border", "").split():
+            _cell_frame(cell, "dashed")
+        if "padding" in own:
+            _cell_padding(cell, own["padding"])
+        height = _length_pt(own.get("height"))
+        if height:
+            _min_row_height(table, slot.row, height)
+    keep = style.get("break-inside")
+    if keep == "avoid" or (keep != "auto" and nrows - header_rows <= SHORT_TABLE_ROWS):
+        _keep_rows_together(table)
+    # Word needs a paragraph after a table; it is the table's bottom margin (10 pt).
+    # (python-docx adds one after a table in a cell: that one).
+    _, margin = _margins_pt(style)
+    follows = table._tbl.getnext()
+    if follows is not None and follows.tag == qn("w:p"):
+        spacer = Paragraph(follows, container)
+    else:
+        spacer = w.paragraph(container)
+    _spacer(spacer, 10 if margin is None else margin)
+
+
+def _last_paragraph(container: Any) -> Paragraph | None:
+    """The last block of ``container`` if it is a paragraph (not a table)."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    element = container._element
+    blocks = [c for c in element if c.tag in (qn("w:p"), qn("w:tbl"))]
+    if blocks and blocks[-1].tag == qn("w:p"):
+        return Paragraph(blocks[-1], container)
+    return None
+
+
+def _keep_previous_with(table: Any) -> None:
+    """The paragraph just before ``table`` (a heading, "Kết quả như sau:") stays with it."""
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    previous = table._tbl.getprevious()
+    if previous is not None and previous.tag == qn("w:p"):
+        Paragraph(previous, table._parent).paragraph_format.keep_with_next = True
+
+
+def _keep_rows_together(table: Any) -> None:
+    """Every row but the last keeps with the next (Word's way to keep a table on one page)."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = True
 
 
 def html_to_docx(
@@ -327,6 +478,7 @@ def html_to_docx(
     # The default template starts with no paragraph; the writer adds all of them.
     writer = _Writer(document)
     _blocks(writer, body, document)
+    _drop_empty_last_section(document)
     props = document.core_properties
     props.title = title
     props.author = "thidua"

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
-    from docx.table import Table, _Cell
+    from docx.section import Section
+    from docx.table import _Cell
     from docx.text.paragraph import Paragraph
 
 
@@ -26,6 +27,8 @@ TABLE_PT = 13
 PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 TEXT_MM = PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]  # 165 mm
+# A landscape page keeps the margins as the page is read: 297 - 30 - 15 = 252 mm of text.
+LANDSCAPE_TEXT_MM = PAGE_MM[1] - MARGINS_MM["left"] - MARGINS_MM["right"]
 INDENT_MM = 10
 
 
@@ -81,12 +84,7 @@ def _set_page(document: DocxDocument) -> None:
     from docx.shared import Mm
 
     section = document.sections[0]
-    section.page_width = Mm(PAGE_MM[0])
-    section.page_height = Mm(PAGE_MM[1])
-    section.top_margin = Mm(MARGINS_MM["top"])
-    section.bottom_margin = Mm(MARGINS_MM["bottom"])
-    section.left_margin = Mm(MARGINS_MM["left"])
-    section.right_margin = Mm(MARGINS_MM["right"])
+    _orient(section, landscape=False)
     section.header_distance = Mm(10)
     section.footer_distance = Mm(10)
     # Decree 30: page numbers centred in the top margin, from the second page on.
@@ -96,6 +94,82 @@ def _set_page(document: DocxDocument) -> None:
 
     par.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(par, "PAGE", "2")
+
+
+def _orient(section: Section, *, landscape: bool) -> None:
+    """A4 portrait or landscape, with the Decree 30 margins as the page is read."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    short, long = PAGE_MM
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width = Mm(long if landscape else short)
+    section.page_height = Mm(short if landscape else long)
+    section.top_margin = Mm(MARGINS_MM["top"])
+    section.bottom_margin = Mm(MARGINS_MM["bottom"])
+    section.left_margin = Mm(MARGINS_MM["left"])
+    section.right_margin = Mm(MARGINS_MM["right"])
+
+
+def _inner_sectpr(par: Any) -> Any:
+    """The section break a paragraph carries (``w:pPr/w:sectPr``), or None."""
+    from docx.oxml.ns import qn
+
+    ppr = par.find(qn("w:pPr"))
+    return None if ppr is None else ppr.find(qn("w:sectPr"))
+
+
+def _section_is_empty(document: DocxDocument) -> bool:
+    """Nothing in the body yet after the last section break (or at all)."""
+    from docx.oxml.ns import qn
+
+    last = document.element.body.sectPr.getprevious()
+    return last is None or (last.tag == qn("w:p") and _inner_sectpr(last) is not None)
+
+
+def _section_break(document: DocxDocument, *, landscape: bool) -> None:
+    """End the section at the body's last paragraph; what follows is a new section on a
+    new page, ``landscape`` or portrait, with the page numbers of the first section.
+
+    The break sits in the last paragraph (a new empty one only after a table), so that no
+    paragraph of its own can spill onto a blank page. An empty section is only turned.
+    """
+    import copy
+
+    from docx.enum.section import WD_SECTION
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    final = body.sectPr
+    if not _section_is_empty(document):
+        last = final.getprevious()
+        if last.tag != qn("w:p"):
+            last = body.add_p()
+        last.get_or_add_pPr().append(copy.deepcopy(final))
+        for ref in final.findall(qn("w:headerReference")) + final.findall(qn("w:footerReference")):
+            final.remove(ref)  # the new section shows the headers and footers of the one before
+    section = document.sections[-1]
+    section.start_type = WD_SECTION.NEW_PAGE
+    # Only the document's first page goes without a number.
+    section.different_first_page_header_footer = len(document.sections) == 1
+    _orient(section, landscape=landscape)
+
+
+def _drop_empty_last_section(document: DocxDocument) -> None:
+    """A break at the very end (after a landscape part) would leave a blank page: the last
+    section break becomes the end of the document."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    final = body.sectPr
+    last = final.getprevious()
+    if last is None or last.tag != qn("w:p"):
+        return
+    inner = _inner_sectpr(last)
+    if inner is None:
+        return
+    inner.getparent().remove(inner)
+    body.replace(final, inner)
 
 
 def _field(par: Paragraph, instr: str, shown: str) -> None:
@@ -198,6 +272,8 @@ class _Writer:
 
     document: DocxDocument
     page_break: bool = False
+    text_mm: float = TEXT_MM  # the width of the current container: section or cell
+    pt: float | None = None  # the font size the current container gives (None: the body's)
     # The w:tc elements whose initial empty paragraph is taken. The elements themselves
     # are kept (not their id()): lxml hands out the same proxy only while one is alive.
     used_cells: set[Any] = field(default_factory=set)
@@ -281,6 +357,62 @@ def _format(
         pf.keep_with_next = True
 
 
+def _inline(el: HtmlElement) -> dict[str, str]:
+    """The element's own ``style`` attribute as {property: value}, lower case."""
+    out: dict[str, str] = {}
+    for decl in (el.get("style") or "").split(";"):
+        name, colon, value = decl.partition(":")
+        if colon:
+            out[name.strip().lower()] = value.strip().lower()
+    return out
+
+
+_UNIT_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "px": 25.4 / 96}
+_LENGTH = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(mm|cm|in|pt|px|%)?")
+
+
+def _length_mm(value: str | None, whole_mm: float = 0.0) -> float | None:
+    """A CSS length (``12mm``, ``1cm``, ``6pt``, ``50%`` of ``whole_mm``, ``0``) in mm."""
+    found = _LENGTH.fullmatch((value or "").strip())
+    if found is None:
+        return None
+    number, unit = float(found.group(1)), found.group(2)
+    if unit == "%":
+        return number * whole_mm / 100
+    if unit is None:
+        return 0.0 if number == 0 else None
+    return number * _UNIT_MM[unit]
+
+
+def _length_pt(value: str | None) -> float | None:
+    mm = _length_mm(value)
+    return None if mm is None else round(mm * 72 / 25.4, 1)
+
+
+def _margins_pt(style: dict[str, str]) -> tuple[float | None, float | None]:
+    """Space before and after from ``margin``, ``margin-top``, ``margin-bottom`` in pt."""
+    parts = style.get("margin", "").split()
+    top = _length_pt(parts[0]) if parts else None
+    bottom = _length_pt(parts[2] if len(parts) > 2 else parts[0]) if parts else None
+    if "margin-top" in style:
+        top = _length_pt(style["margin-top"])
+    if "margin-bottom" in style:
+        bottom = _length_pt(style["margin-bottom"])
+    return top, bottom
+
+
+def _spacer(par: Paragraph, pt: float) -> None:
+    """An empty paragraph exactly ``pt`` points high (at least 1)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    pf = par.paragraph_format
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(max(1.0, pt))
+
+
 def _has_blocks(el: HtmlElement) -> bool:
     return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in el)
 
@@ -345,162 +477,3 @@ def _rule(par: Paragraph, width_mm: float, cell_mm: float) -> None:
     top.set(qn("w:color"), "000000")
     borders.append(top)
     _insert_ppr_child(ppr, borders)
-
-
-def _no_borders(table: Table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "nil")
-        borders.append(line)
-    _replace_child(tblpr, borders)
-
-
-def _grid_borders(table: Table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), "4")
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "000000")
-        borders.append(line)
-    _replace_child(tblpr, borders)
-
-
-# Order of w:tblPr children (ECMA-376 CT_TblPrBase sequence).
-_TBLPR_ORDER = [
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
-    "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd",
-    "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
-]  # fmt: skip
-
-
-def _replace_child(tblpr: Any, child: Any) -> None:
-    name = child.tag.rsplit("}", 1)[1]
-    for existing in list(tblpr):
-        if existing.tag == child.tag:
-            tblpr.remove(existing)
-    rank = _TBLPR_ORDER.index(name)
-    for i, existing in enumerate(tblpr):
-        tag = existing.tag.rsplit("}", 1)[1]
-        if tag in _TBLPR_ORDER and _TBLPR_ORDER.index(tag) > rank:
-            tblpr.insert(i, child)
-            return
-    tblpr.append(child)
-
-
-def _fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
-    """Column widths for Word (tcW) and LibreOffice (tblGrid), fixed layout, full width."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Mm
-
-    table.autofit = False
-    tbl = table._tbl
-    tblw = OxmlElement("w:tblW")
-    tblw.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
-    tblw.set(qn("w:type"), "dxa")
-    _replace_child(tbl.tblPr, tblw)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    _replace_child(tbl.tblPr, layout)
-    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
-        col.set(qn("w:w"), str(int(Mm(width).twips)))
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
-            if i < len(widths_mm):
-                cell.width = Mm(widths_mm[i])
-
-
-def _row_props(table: Table, header_rows: int) -> None:
-    """Header rows repeat on each page; no row splits across a page break."""
-    from docx.oxml import OxmlElement
-
-    for i, row in enumerate(table.rows):
-        trpr = row._tr.get_or_add_trPr()
-        trpr.append(OxmlElement("w:cantSplit"))
-        if i < header_rows:
-            trpr.append(OxmlElement("w:tblHeader"))
-
-
-@dataclass
-class _Slot:
-    el: HtmlElement
-    row: int
-    col: int
-    rows: int
-    cols: int
-    header: bool
-
-
-def _grid(el: HtmlElement) -> tuple[list[_Slot], int, int, int]:
-    """Cells of an HTML table on a grid (rowspan, colspan): slots, rows, columns, header rows."""
-    rows: list[tuple[HtmlElement, bool]] = []
-    for part in el:
-        if not isinstance(part.tag, str):
-            continue
-        if part.tag == "tr":
-            rows.append((part, False))
-        elif part.tag in ("thead", "tbody", "tfoot"):
-            rows.extend((tr, part.tag == "thead") for tr in part if tr.tag == "tr")
-    taken: set[tuple[int, int]] = set()
-    slots: list[_Slot] = []
-    ncols = 0
-    for r, (tr, in_head) in enumerate(rows):
-        c = 0
-        for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
-                continue
-            while (r, c) in taken:
-                c += 1
-            rs = max(1, int(td.get("rowspan", "1") or 1))
-            cs = max(1, int(td.get("colspan", "1") or 1))
-            rs = min(rs, len(rows) - r)
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken.add((r + dr, c + dc))
-            slots.append(_Slot(td, r, c, rs, cs, in_head))
-            c += cs
-            ncols = max(ncols, c)
-    header_rows = sum(1 for _, head in rows if head)
-    return slots, len(rows), ncols, header_rows
-
-
-def _column_widths(slots: Sequence[_Slot], ncols: int) -> list[float]:
-    """Widths in mm that add up to the text width.
-
-    Each column needs at least its longest word (about 2.8 mm a character at 13 pt, plus
-    padding of 5 mm) and would like its longest text on one line (a header on up to three);
-    columns give up their wish in proportion to what they can spare.
-    """
-    minimum = [8.0] * ncols
-    desired = [8.0] * ncols
-    for slot in slots:
-        if slot.cols != 1:
-            continue
-        text = "".join(t for t, _ in _segments(slot.el, _Style()))  # <br> as a line break
-        lines = [" ".join(line.split()) for line in text.split(BREAK)]
-        longest = max((len(word) for line in lines for word in line.split()), default=1)
-        head = slot.header or slot.el.tag == "th"
-        low = longest * 2.8 + 5
-        wish = max(len(line) for line in lines) * 2.4 / (2.6 if head else 1.0) + 5
-        minimum[slot.col] = max(minimum[slot.col], low)
-        desired[slot.col] = max(desired[slot.col], min(wish, 90.0), low)
-    total = float(TEXT_MM)
-    if sum(minimum) >= total:
-        return [total * x / sum(minimum) for x in minimum]
-    if sum(desired) <= total:
-        return [total * x / sum(desired) for x in desired]
-    need = sum(desired) - total
-    slack = [d - m for d, m in zip(desired, minimum, strict=True)]
-    spare = sum(slack)
-    return [d - need * s / spare for d, s in zip(desired, slack, strict=True)]
