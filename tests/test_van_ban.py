@@ -89,8 +89,7 @@ def test_skeleton_comments_work_as_written(tmp_path: Path) -> None:
     text = documents_text(2020)
     lines = text.splitlines()
     assert (
-        "#   - một đoạn văn viết trên một hay nhiều dòng đều được; giữa hai đoạn để một dòng "
-        "trống;"
+        "#   - một đoạn văn viết trên một hay nhiều dòng đều được; giữa hai đoạn để một dòng trống;"
     ) in lines
     assert '#   - mỗi ý liệt kê là một dòng bắt đầu bằng "- ".' in lines
 
@@ -325,3 +324,19 @@ def test_seal_message_names_a_van_ban_change(git_repo: Repo) -> None:
     result = runner.invoke(app, ["check", "2020"])
     assert result.exit_code == 1
     assert "  - Văn bản: báo cáo tổng kết, phần ưu điểm: (trống) → Làm tốt." in result.stderr
+
+
+def test_diff_names_committee_members(git_repo: Repo) -> None:
+    """A change to the ballot-counting committee lists its people by name and role."""
+    root = git_repo.root
+    write_year(root, {"hoi-nghi.yaml": COMMITTEE})
+    git_repo.commit_all("năm 2020")
+    write_year(root, {"hoi-nghi.yaml": COMMITTEE + "  - Trần Thị Bình\n"})
+    result = runner.invoke(app, ["diff", "2020"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "So sánh dữ liệu năm 2020: HEAD → thư mục làm việc\n"
+        "\n"
+        "Hội nghị:\n"
+        "  ban kiểm phiếu: Lê Văn Cường (Trưởng ban) → Lê Văn Cường (Trưởng ban); Trần Thị Bình\n"
+    )

@@ -30,7 +30,8 @@ def new_year(
     ] = None,
     data: DataDir = Path(DEFAULT_DATA),
 ) -> None:
-    """Bắt đầu năm mới: chép thành viên, quy chế, bảng tiêu chí; chọn Trưởng, Phó khối."""
+    """Bắt đầu năm mới: chép thành viên, quy chế, bảng tiêu chí, người ký và nơi nhận văn bản;
+    chọn Trưởng, Phó khối."""
     from thidua.read.load import display_path
     from thidua.repo.atomic import create_dir_atomic
     from thidua.repo.newyear import build, check_folder

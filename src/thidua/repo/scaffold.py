@@ -223,7 +223,7 @@ trào, ưu điểm, hạn chế, …) vào `data/{year}/van-ban.yaml` để báo
 | `thidua diff {year} HEAD~3 HEAD` | so sánh hai phiên bản bất kỳ |
 | `thidua rank {year}` | bảng xếp hạng, đơn vị dẫn đầu, đề nghị khen thưởng |
 | `thidua explain {year} NHNN` | giải thích điểm và thứ hạng của một đơn vị |
-| `thidua new-year {next_year}` | sang năm mới: chép thành viên, quy chế, bảng tiêu chí |
+| `thidua new-year {next_year}` | sang năm mới: chép thành viên, quy chế, bảng tiêu chí, người ký |
 | `thidua history` | thứ hạng, điểm, khen thưởng của các đơn vị qua các năm |
 | `thidua schema -o schema` | tạo lại lược đồ JSON trong thư mục `schema/` |
 
