@@ -5,6 +5,7 @@ official's words. Exact strings: the signature blocks, headers and sentences are
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -12,7 +13,7 @@ import pytest
 
 from thidua.compute.ranking import rank_year
 from thidua.compute.results import YearResult
-from thidua.present.documents import Doc, Format
+from thidua.present.documents import Doc, Format, RenderError
 from thidua.present.render import render_document
 from thidua.read.load import load_next_tasks
 from thidua.repo.years import open_year_or_raise
@@ -423,3 +424,27 @@ def test_wide_tables_sit_in_landscape_sections(bundled: YearResult) -> None:
     report = html(bundled, Doc.REPORT)
     (annex,) = report.find_class("landscape")
     assert texts(annex.findall(".//h1")) == ["PHỤ LỤC 1"]
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+NESTED = re.compile(r"\([^()]*\(")
+
+
+@pytest.mark.parametrize("which", [2020, 2021])
+def test_no_nested_brackets_straight_quotes_or_double_colons(which: int) -> None:
+    """Read as printed: no "(… (…))", no straight quotes beside curly ones, no "a: b: c"."""
+    data, _ = open_year_or_raise(BUNDLED, which)
+    result = rank_year(data)
+    for doc in SIGNED:
+        for fmt in Format:
+            try:
+                text = render_document(result, doc, fmt, next_tasks=load_next_tasks(result.data))
+            except RenderError:
+                continue  # 2021 has no conference and no award yet
+            if fmt is Format.HTML:
+                text = lxml.html.document_fromstring(text).find("body").text_content()
+            for line in text.splitlines():
+                assert not NESTED.search(line), (doc, line)
+                assert '"' not in line, (doc, line)
+                assert not re.search(r": [^:;|.]+: ", line), (doc, line)
