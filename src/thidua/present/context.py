@@ -309,7 +309,27 @@ def build_context(
     today: dt.date | None = None,
     fingerprint: Fingerprint | None = None,
 ) -> dict[str, Any]:
-    """Everything a template may use (documented in :mod:`thidua.present.render`).
+    """Everything a template may use (see also :mod:`thidua.present.render`).
+
+    Besides the data (``cluster``, ``regulation``, ``table``, ``tasks``, ``conference``,
+    ``members``, ``rows`` ...), the words of a signed document:
+
+    - ``doc`` (:class:`DocInfo`): number, date, ``draft``, ``heading``, ``signature``,
+      ``to`` ("Kính gửi") and ``recipients`` ("Nơi nhận") of this document;
+    - ``draft``: the year is not final (DỰ THẢO, "kết quả tạm tính"); ``heading``: the
+      issuing body (the header macro's first argument);
+    - ``groups`` (:class:`GroupView`, with the printed ``label``), ``criterion_numbers``;
+    - ``report_text``: the report's sections from ``van-ban.yaml`` by field name
+      (``situation``, ``direction``, ``movements``, ``focus_tasks``, ``covenant``,
+      ``awards_received``, ``strengths``, ``shortcomings``, ``lessons``,
+      ``recommendations``), each a tuple of :class:`~thidua.present.docparts.Paragraph`
+      (empty: lines to fill by hand);
+    - ``focus_tasks``, ``movements``, ``next_focus_tasks``, ``next_movements``
+      (:class:`~thidua.present.docparts.TaskList`); ``agenda``, ``discussion`` and
+      ``committee`` (lines of the minutes);
+    - ``outcome`` (:class:`~thidua.present.docparts.Outcomes`), ``ranking_notes``,
+      ``key_labels`` (the ranking order in words), ``votes_column`` (a ballot's votes to
+      show beside the ranking), ``minutes_vote``, ``ballots``, ``adjustments``.
 
     ``fingerprint`` is the data's fingerprint the CLI computed (content digest, and the git
     commit when the year folder was clean); thidua adds it to the rendered document itself.
