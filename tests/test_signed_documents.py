@@ -322,7 +322,7 @@ def test_nothing_proposed_before_the_deciding_ballot(tmp_path: Path) -> None:
     )
     out = md(result, Doc.REPORT)
     assert (
-        "a) Đơn vị dẫn đầu Khối thi đua năm 2020: chưa xác định. Chưa có kết quả bỏ phiếu "
+        "a) Đơn vị dẫn đầu Khối thi đua năm 2020: chưa xác định, do chưa có kết quả bỏ phiếu "
         "bình chọn đơn vị dẫn đầu.\n\n"
         "b) Đề nghị khen thưởng: chưa xét, do chưa có kết quả bỏ phiếu bình chọn đơn vị dẫn "
         "đầu.\n"

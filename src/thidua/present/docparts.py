@@ -271,7 +271,9 @@ class Outcomes:
     leading: m.Member | None
     leading_rest: str | None  # the reason after the unit's name, when it starts with it
     leading_reason: str
-    undecided: str  # "chưa xác định" (results pending) or "không có", when no leading unit
+    # With no leading unit, what follows "Đơn vị dẫn đầu …:": "chưa xác định, do …" while
+    # scores or the deciding ballot are missing, else "không có." and the reason.
+    undecided: str
     awards: tuple[AwardLine, ...]
     awards_pending: str | None  # why no award is proposed yet ("chưa có kết quả …")
     award_notes: tuple[str, ...]  # what the regulation allows, when a count or limit is passed
@@ -330,7 +332,7 @@ def outcomes(result: YearResult, conclusions: Sequence[str] = ()) -> Outcomes:
         leading=leading,
         leading_rest=rest,
         leading_reason=reason,
-        undecided="chưa xác định" if pending else "không có",
+        undecided=f"chưa xác định, do {pending}." if pending else f"không có. {reason}",
         awards=tuple(AwardLine(name, tuple(units)) for name, units in by_name.items()),
         awards_pending=pending if not result.awards and result.data.regulation.awards else None,
         award_notes=tuple(curly(note) for note in result.award_notes),
