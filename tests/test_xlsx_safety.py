@@ -342,7 +342,7 @@ def test_edited_hidden_sheet_is_refused_in_plain_words(ref: str, value: object) 
 
 
 @pytest.mark.parametrize("value", HOSTILE_META, ids=repr)
-@pytest.mark.parametrize("ref", ["C7", "D7", "C8", "D8"])
+@pytest.mark.parametrize("ref", ["C8", "D8", "C9", "D9"])
 def test_edited_kind_or_maximum_is_a_table_change(ref: str, value: object) -> None:
     """A criterion's kind or maximum in the hidden sheet edited, and the table fingerprint
     (B5) no longer matching: the form is refused as made from another table, in words."""
@@ -456,14 +456,14 @@ def test_score_file_edited_meanwhile_is_not_overwritten(monkeypatch: pytest.Monk
     from thidua.repo.importer import ImportPlan
 
     path = _form_with_19()
-    real = importer.plan_import
+    real = importer.plan_form_import
 
     def plan_then_edit(*args: object, **kwargs: object) -> ImportPlan:
         plan = real(*args, **kwargs)  # type: ignore[arg-type]
         path.write_text(path.read_text(encoding="utf-8") + "# sửa tay\n", encoding="utf-8")
         return plan
 
-    monkeypatch.setattr(importer, "plan_import", plan_then_edit)
+    monkeypatch.setattr(importer, "plan_form_import", plan_then_edit)
     code, _, err = invoke("import", "2020", "A", "a2.xlsx")
     assert code == 1
     assert err == (
@@ -486,14 +486,14 @@ def test_new_score_file_created_meanwhile_is_not_overwritten(
     wb = load_workbook("c.xlsx")
     wb["Điểm"]["D8"] = 5
     wb.save("c2.xlsx")
-    real = importer.plan_import
+    real = importer.plan_form_import
 
     def plan_then_create(*args: object, **kwargs: object) -> ImportPlan:
         plan = real(*args, **kwargs)  # type: ignore[arg-type]
         (folder / "diem" / "C.yaml").write_text("# người khác\n", encoding="utf-8")
         return plan
 
-    monkeypatch.setattr(importer, "plan_import", plan_then_create)
+    monkeypatch.setattr(importer, "plan_form_import", plan_then_create)
     code, _, err = invoke("import", "2020", "C", "c2.xlsx")
     assert code == 1
     assert "đã được sửa trong lúc thidua đang chạy" in err

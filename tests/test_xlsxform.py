@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,7 @@ diem: {}
 
 ROW = {"1.1": 8, "1.2": 9, "1.3": 10, "1.4": 11, "2.1": 13, "2.2": 14}
 runner = CliRunner()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_year(root: Path, year: int = 2020, files: dict[str, str | None] | None = None) -> Path:
@@ -211,13 +213,13 @@ def test_sheet_has_a_signature_block() -> None:
     make_year(Path.cwd())
     sheet(2020, "A", "a.xlsx")
     ws = load_workbook("a.xlsx")["Điểm"]
-    assert [ws[f"F{r}"].value for r in (23, 24, 25)] == [
+    assert [ws[f"F{r}"].value for r in (24, 25, 26)] == [
         "Ngày ..... tháng ..... năm ..........",
         "THỦ TRƯỞNG ĐƠN VỊ",
         "(Ký, ghi rõ họ tên, đóng dấu)",
     ]
-    assert "F24:H24" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["F24"].protection.locked
+    assert "F25:I25" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["F25"].protection.locked
 
 
 def test_signature_block_uses_the_head_title() -> None:
@@ -232,11 +234,12 @@ def test_signature_block_uses_the_head_title() -> None:
         encoding="utf-8",
     )
     sheet(2020, "A", "a.xlsx")
-    assert load_workbook("a.xlsx")["Điểm"]["F24"].value == "GIÁM ĐỐC"
+    assert load_workbook("a.xlsx")["Điểm"]["F25"].value == "GIÁM ĐỐC"
 
 
 def test_sheet_locks_all_but_input_cells() -> None:
-    """Sheet protection is on (no password); only D, H (and E for quantitative) are unlocked."""
+    """Sheet protection is on (no password); only D, H, I (and E for quantitative) are
+    unlocked."""
     make_year(Path.cwd())
     sheet(2020, "A", "a.xlsx")
     wb = load_workbook("a.xlsx")
@@ -245,28 +248,33 @@ def test_sheet_locks_all_but_input_cells() -> None:
     assert not ws.protection.password
     assert wb.security is not None and wb.security.lockStructure
     unlocked = {
-        f"{c}{r}" for r in range(1, 21) for c in "ABCDEFGH" if not ws[f"{c}{r}"].protection.locked
+        f"{c}{r}"
+        for r in range(1, 30)
+        for c in "ABCDEFGHIJK"
+        if not ws[f"{c}{r}"].protection.locked
     }
-    expected = {f"D{r}" for r in ROW.values()} | {f"H{r}" for r in ROW.values()} | {"E8"}
+    expected = {f"{c}{r}" for r in ROW.values() for c in "DHI"} | {"E8"}
     assert unlocked == expected
     meta = wb["_thidua"]
     assert meta.sheet_state == "hidden"
-    assert [meta[f"A{r}"].value for r in range(1, 7)] == [
+    assert [meta[f"A{r}"].value for r in range(1, 8)] == [
         "thidua",
         "phien_ban",
         "nam",
         "don_vi",
         "bang_tieu_chi",
+        "giai_trinh",
         "tieu_chi",
     ]
-    assert [meta[f"B{r}"].value for r in range(1, 5)] == [
+    assert [meta[f"B{r}"].value for r in (1, 2, 3, 4, 6)] == [
         "thidua: phiếu tự chấm điểm",
-        "1",
+        "2",
         "2020",
         "A",
+        "I",
     ]
     assert re.fullmatch(r"[0-9a-f]{64}", meta["B5"].value)
-    assert {meta[f"A{r}"].value: meta[f"B{r}"].value for r in range(7, 13)} == {
+    assert {meta[f"A{r}"].value: meta[f"B{r}"].value for r in range(8, 14)} == {
         cid: str(row) for cid, row in ROW.items()
     }
 
@@ -535,6 +543,184 @@ def test_import_keeps_crlf_and_bom() -> None:
     ).replace("\n", "\r\n")
 
 
+# --- the explanation (giải trình) and the appraisal ---------------------------------------------
+
+APPRAISED_A = """\
+# Điểm của đơn vị A, đã thẩm định.
+nam: 2020
+don_vi: A
+diem:
+  "1.1":
+    tu_cham: {thuc_hien: 110, chi_tieu: 100}
+  "1.2":
+    tu_cham: 9.50
+    tham_dinh: 8
+    ly_do: Thiếu biên bản kiểm tra
+    giai_trinh: Đã bổ sung biên bản
+  "1.3":
+    tu_cham: đạt
+    tham_dinh: đạt
+  "2.1":
+    tu_cham: 0
+  "2.2":
+    tu_cham: 0
+"""
+
+
+def test_form_has_an_explanation_column() -> None:
+    """Column I: "Giải trình của đơn vị", open for each criterion, with the file's text."""
+    make_year(
+        Path.cwd(),
+        files={
+            "diem/A.yaml": SCORES_A.replace(
+                "    tu_cham: 9.50\n", "    tu_cham: 9.50\n    giai_trinh: Chấm theo biên bản\n"
+            )
+        },
+    )
+    sheet(2020, "A", "a.xlsx")
+    ws = load_workbook("a.xlsx")["Điểm"]
+    assert [ws[f"{c}6"].value for c in "HIJ"] == ["Minh chứng", "Giải trình của đơn vị", None]
+    assert [ws[f"I{r}"].value for r in range(7, 16)] == [
+        None, None, "Chấm theo biên bản", None, None, None, None, None, None
+    ]  # fmt: skip
+    assert ws["I9"].fill.fgColor.rgb == "00FFF2CC" and not ws["I9"].protection.locked
+    assert ws["I7"].protection.locked and ws["I15"].protection.locked
+    assert ws["A4"].value == (
+        "Chỉ nhập vào các ô nền vàng: cột D (điểm tự chấm; với tiêu chí định lượng là số thực "
+        "hiện), cột E (chỉ tiêu, chỉ với tiêu chí định lượng), cột H (minh chứng) và cột I "
+        "(giải trình, nếu có). Các ô khác đã khóa (không đặt mật khẩu)."
+    )
+    assert ws["A22"].value == "- Cột I: ý kiến giải trình của đơn vị về điểm của tiêu chí (nếu có)."
+
+
+def test_import_writes_the_explanation() -> None:
+    """A typed explanation lands as giai_trinh, after the criterion's other keys; an emptied
+    one is removed; a multi-line one is a literal block."""
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"I9": "Đã có biên bản kiểm tra", "I8": "Theo báo cáo\nnăm 2020"})
+    code, out, err = do_import(2020, "A", "f.xlsx")
+    assert (code, err) == (0, "")
+    assert out == "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 2 tiêu chí thay đổi.\n"
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == SCORES_A.replace(
+        "    minh_chung: Báo cáo số 5/BC\n",
+        "    minh_chung: Báo cáo số 5/BC\n    giai_trinh: |-\n      Theo báo cáo\n      năm 2020\n",
+    ).replace("    tu_cham: 9.50\n", "    tu_cham: 9.50\n    giai_trinh: Đã có biên bản kiểm tra\n")
+    sheet(2020, "A", "b.xlsx")
+    fill("b.xlsx", "g.xlsx", {"I8": None, "I9": " "})
+    assert do_import(2020, "A", "g.xlsx")[:3:2] == (0, "")
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == SCORES_A
+
+
+def test_appraised_member_sees_the_appraisal_read_only() -> None:
+    """I: points after the appraisal (bold where it changed the self-score; group sums and
+    total), J: its reason, both locked; K: the explanation, open."""
+    make_year(Path.cwd(), files={"diem/A.yaml": APPRAISED_A})
+    sheet(2020, "A", "a.xlsx")
+    wb = load_workbook("a.xlsx")
+    ws = wb["Điểm"]
+    assert [ws[f"{c}6"].value for c in "GHIJK"] == [
+        "Điểm theo số liệu hiện có",
+        "Minh chứng",
+        "Điểm sau thẩm định",
+        "Lý do thẩm định",
+        "Giải trình của đơn vị",
+    ]
+    rows = [[ws[f"{c}{r}"].value for c in "GIJK"] for r in range(7, 16)]
+    assert rows == [
+        [39.5, 38, None, None],
+        [20, 20, None, None],
+        [9.5, 8, "Thiếu biên bản kiểm tra", "Đã bổ sung biên bản"],
+        [10, 10, None, None],
+        [None, None, None, None],
+        [0, 0, None, None],
+        [0, 0, None, None],
+        [0, 0, None, None],
+        [39.5, 38, None, None],
+    ]
+    assert [ws[f"I{r}"].font.b for r in (8, 9, 10)] == [False, True, False]
+    unlocked = {
+        f"{c}{r}"
+        for r in range(1, 30)
+        for c in "ABCDEFGHIJKL"
+        if not ws[f"{c}{r}"].protection.locked
+    }
+    assert unlocked == {f"{c}{r}" for r in ROW.values() for c in "DHK"} | {"E8"}
+    assert ws.protection.sheet
+    assert wb["_thidua"]["B6"].value == "K"
+    assert ws["A22"].value == (
+        "- Cột I, J: điểm sau thẩm định và lý do thẩm định, chỉ để xem (đã khóa); nhập biểu "
+        "mẫu không làm thay đổi kết quả thẩm định. Đơn vị không nhất trí thì ghi ý kiến vào "
+        "cột K."
+    )
+    assert [ws[f"I{r}"].value for r in (24, 25, 26)] == [
+        "Ngày ..... tháng ..... năm ..........",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "(Ký, ghi rõ họ tên, đóng dấu)",
+    ]
+
+
+def test_import_never_changes_the_appraisal() -> None:
+    """The unit answers in K; appraisal cells edited on an unprotected sheet are not read."""
+    make_year(Path.cwd(), files={"diem/A.yaml": APPRAISED_A})
+    sheet(2020, "A", "a.xlsx")
+    fill(
+        "a.xlsx",
+        "f.xlsx",
+        {"K9": "Biên bản đã gửi ngày 05/12", "I9": 10, "J9": "Sửa tay", "I10": 0},
+    )
+    code, out, err = do_import(2020, "A", "f.xlsx")
+    assert code == 0
+    assert out == "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 1 tiêu chí thay đổi.\n"
+    assert err == (
+        "Cảnh báo: đơn vị A đã được thẩm định; điểm thẩm định được giữ nguyên, biểu mẫu chỉ "
+        "đổi điểm tự chấm, minh chứng và giải trình.\n"
+    )
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == APPRAISED_A.replace(
+        "Đã bổ sung biên bản", "Biên bản đã gửi ngày 05/12"
+    )
+
+
+def _as_layout_1(src: str, dst: str) -> None:
+    """``src`` as thidua made forms before the explanation column (layout 1)."""
+    wb = load_workbook(src)
+    meta = wb["_thidua"]
+    meta.delete_rows(6)
+    meta["B2"] = "1"
+    ws = wb["Điểm"]
+    for row in range(6, 16):
+        ws[f"I{row}"] = None
+    wb.save(dst)
+
+
+def test_form_of_layout_1_imports_and_keeps_the_explanation() -> None:
+    """A form sent before the explanation column: its scores import, the file's giai_trinh
+    stays, and nothing typed right of the table is read."""
+    make_year(Path.cwd(), files={"diem/A.yaml": APPRAISED_A})
+    sheet(2020, "A", "a.xlsx")
+    _as_layout_1("a.xlsx", "old.xlsx")
+    fill("old.xlsx", "f.xlsx", {"H9": "Biên bản số 7", "K9": "Không đọc"})
+    code, out, _ = do_import(2020, "A", "f.xlsx")
+    assert (code, out) == (
+        0,
+        "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 1 tiêu chí thay đổi.\n",
+    )
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == APPRAISED_A.replace(
+        "    tu_cham: 9.50\n", "    tu_cham: 9.50\n    minh_chung: Biên bản số 7\n"
+    )
+
+
+def test_explanation_that_is_not_text_is_refused() -> None:
+    make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"I9": True})
+    assert refused("f.xlsx") == (
+        "Điểm!I9: cần một đoạn văn bản giải trình, nhưng ô chứa giá trị đúng/sai (TRUE/FALSE) "
+        '(tiêu chí "1.2")\n'
+        "Không nhập biểu mẫu f.xlsx: 1 lỗi; tệp điểm được giữ nguyên.\n"
+    )
+
+
 # --- import: refusals --------------------------------------------------------------------------
 
 
@@ -666,6 +852,41 @@ def test_every_bad_cell_is_reported_at_once() -> None:
         'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa chữ "có" (tiêu chí "1.3")\n'
         'Điểm!D14: điểm 9 ngoài giới hạn; cần từ 0 đến 5 (tiêu chí "2.2")\n'
         "Không nhập biểu mẫu bad.xlsx: 3 lỗi; tệp điểm được giữ nguyên.\n"
+    )
+
+
+def test_import_takes_unit_codes_by_the_one_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import 2020 a` is A, as `sheet` takes it; the year is read once."""
+    import thidua.repo.importer as importer
+
+    make_year(Path.cwd())
+    sheet(2020, "a", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"D9": 8.5})
+    real = importer.open_year
+    opened: list[Path] = []
+
+    def counted(data_dir: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(data_dir)
+        return real(data_dir, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "open_year", counted)
+    code, out, err = do_import(2020, "a", "f.xlsx")
+    assert (code, err) == (0, "")
+    assert out == "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 1 tiêu chí thay đổi.\n"
+    # The data folder once; then the result is validated in a temporary copy (before, after).
+    assert opened[0] == Path("data") and Path("data") not in opened[1:]
+    assert "tu_cham: 8.5" in Path("data/2020/diem/A.yaml").read_text(encoding="utf-8")
+
+
+def test_import_suggests_a_unit_code(tmp_path: Path) -> None:
+    """An unknown code: a usage error (exit 2) with a suggestion, before the form is read."""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    Path("f.xlsx").write_bytes(b"not read")
+    code, out, err = do_import(2021, "QLT", "f.xlsx")
+    assert (code, out) == (2, "")
+    assert err == (
+        'Lỗi: không có đơn vị "QLT" trong Khối năm 2021 (có phải ý bạn là QLTT?); các mã có: '
+        "QLTT, NHNN, CTK, KBNN, THUE, BHXH, HQ\n"
     )
 
 

@@ -7,6 +7,10 @@ load openpyxl or ruamel.yaml). Files are written atomically (:mod:`thidua.repo.a
 
 Exit codes: 0 done, 1 a refused form, problems in the data or a closed year, 2 wrong usage.
 
+Both commands read a unit code by the one command-line rule
+(:func:`thidua.cli.common.member_code`: exactly, else ignoring case, else a suggestion), in
+the year they opened, once.
+
 A closed year takes no import: the refusal says since when and by whom it is closed, and
 how to reopen it. ``--dry-run`` on a closed year still prints the diff, then says the form
 could not be imported (exit 1). Importing for a member already appraised warns that the
@@ -131,15 +135,17 @@ def import_form(
     """Nhập điểm tự chấm và minh chứng từ biểu mẫu Excel vào tệp điểm của đơn vị."""
     from thidua.present.form_read import FormError
     from thidua.read.load import display_path
-    from thidua.repo.importer import YearClosed, plan_import, read_form_file
+    from thidua.repo.importer import YearClosed, open_for_import, plan_form_import, read_form_file
 
     def action() -> int:
         if not file.is_file():
             raise UsageError(f"không tìm thấy tệp {display_path(file)}")
         shown = display_path(file)
         try:
+            loaded, problems = open_for_import(data, year)
+            code = member_code(loaded, unit)  # a usage error (exit 2) is not caught here
             content = read_form_file(file)
-            plan = plan_import(data, year, unit, content, file.name, closed_ok=dry_run)
+            plan = plan_form_import(loaded, problems, code, content, file.name, closed_ok=dry_run)
         except YearClosed as exc:
             echo(f"Không nhập biểu mẫu {shown}: {exc.reason}; tệp điểm được giữ nguyên.", err=True)
             echo(exc.hint, err=True)

@@ -1,21 +1,29 @@
 """A member's scoring form in Excel: out with ``thidua sheet``, back in with ``thidua import``.
 
 The form is one visible sheet, ``Điểm``: the scoring table (groups, criteria, kind, maxima)
-with the member's current self-scores and evidence. Only the input cells are unlocked —
-column D (the self-score, or the actual result of a quantitative criterion), column E (the
-target of a quantitative criterion) and column H (evidence) — and each input cell carries
-Excel's own data validation for its kind. The sheet and the workbook structure are
-protected **without a password** (anyone may lift it with Review → Unprotect Sheet; the
-protection guards against slips, not against intent, and the import re-checks every value).
-Column G shows the points thidua computed from the data when the form was made, and the
-totals, as values: the form holds no formula at all, and every text cell is written as
-text (a unit name or evidence starting with ``=`` never becomes a live formula, see
-:func:`thidua.present.xlsx_safety.put`). The import reads nothing but the input cells, and
-refuses an input cell holding a formula.
+with the member's current self-scores, evidence and explanations. Only the input cells are
+unlocked — column D (the self-score, or the actual result of a quantitative criterion),
+column E (the target of a quantitative criterion), column H (evidence) and the last column
+(the member's explanation, ``giai_trinh``) — and the score cells carry Excel's own data
+validation for their kind (:mod:`thidua.present.form_rules`). The sheet and the workbook
+structure are protected **without a password** (anyone may lift it with Review → Unprotect
+Sheet; the protection guards against slips, not against intent, and the import re-checks
+every value). Column G shows the points thidua computed from the data when the form was
+made, and the totals, as values: the form holds no formula at all, and every text cell is
+written as text (a unit name or evidence starting with ``=`` never becomes a live formula,
+see :func:`thidua.present.xlsx_safety.put`). The import reads nothing but the input cells,
+and refuses an input cell holding a formula.
+
+A member with appraised scores (``tham_dinh``) gets two more columns before the
+explanation, locked: each criterion's points after the appraisal (bold where the appraisal
+changed the self-score, with the group and total sums) and the appraisal's reason, so that
+the unit can answer the appraisal on the same form. The import never reads them.
 
 A hidden sheet, ``_thidua``, identifies the form: a marker, the layout version, the year,
-the member and a fingerprint (SHA-256) of the scoring table, then the row of each criterion.
-The import refuses a form of another year or member, or made from a different scoring table.
+the member, a fingerprint (SHA-256) of the scoring table and the explanation's column, then
+the row, kind and maximum of each criterion. The import refuses a form of another year or
+member, or made from a scoring table whose ids, kinds or maxima changed. A form of layout 1
+(made before the explanation column) is still read, without explanations.
 
 Exactness: Excel stores numbers as binary doubles. A number cell is read as the shortest
 decimal that round-trips that double (``repr``), i.e. the number Excel itself shows, and
@@ -39,6 +47,7 @@ from thidua import models as m
 from thidua.compute.scoring import CriterionResult, score_year
 from thidua.errors import UsageError
 from thidua.numbers import exact, round_half_up
+from thidua.present.form_rules import plain_number, validations
 from thidua.present.ooxml import freeze_zip, row_height
 from thidua.present.xlsx_safety import put
 from thidua.year import TABLE, YearData
@@ -62,16 +71,22 @@ __all__ = [
 FORM_SHEET = "Điểm"
 META_SHEET = "_thidua"
 MARKER = "thidua: phiếu tự chấm điểm"
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
+# Forms of layout 1 (before the explanation column) are still read: their criteria list
+# starts a row earlier and they have no explanation, which the import then leaves alone.
+OLD_LAYOUTS = {"1": 7}
 
-# Columns of the form sheet.
+# Columns of the form sheet; then, when the member was appraised, the points after the
+# appraisal and its reason (read-only), and last the member's explanation (giải trình).
 COL_ID, COL_NAME, COL_KIND, COL_VALUE, COL_TARGET, COL_MAX, COL_POINTS, COL_EVIDENCE = "ABCDEFGH"
+COL_APPRAISED, COL_REASON, COL_EXPLANATION_APPRAISED = "IJK"
 HEADER_ROW = 6
 FIRST_ROW = HEADER_ROW + 1
 
 # Rows of the metadata sheet (column B holds the value).
 META_MARKER, META_VERSION, META_YEAR, META_MEMBER, META_TABLE = 1, 2, 3, 4, 5
-META_FIRST_CRITERION = 7
+META_EXPLANATION = 6  # the column of the explanation
+META_FIRST_CRITERION = 8  # after the line "tieu_chi, dong"
 
 FONT = "Times New Roman"
 INPUT_FILL = "FFF2CC"  # pale yellow: "type here"
@@ -87,13 +102,6 @@ def form_file_name(year: int, member_id: str) -> str:
 # --- the scoring table's fingerprint ---------------------------------------------------------
 
 
-def _num(value: Decimal | None) -> str:
-    """A decimal as plain text without exponent or trailing zeros: 10, 9.5 (None: empty)."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f")
-
-
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
@@ -106,17 +114,17 @@ def table_fingerprint(table: m.ScoringTableFile) -> str:
     """
     lines = []
     for group in table.groups:
-        lines.append("\t".join(("G", group.id, _nfc(group.name), _num(group.maximum))))
+        lines.append("\t".join(("G", group.id, _nfc(group.name), plain_number(group.maximum))))
         for crit in group.criteria:
             fields = (
                 "C",
                 crit.id,
                 _nfc(crit.name),
                 crit.kind.value,
-                _num(crit.maximum),
+                plain_number(crit.maximum),
                 crit.qualitative_mode.value if crit.qualitative_mode else "",
                 crit.quantitative_mode.value if crit.quantitative_mode else "",
-                _num(crit.points_each),
+                plain_number(crit.points_each),
             )
             lines.append("\t".join(fields))
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -128,17 +136,11 @@ def table_fingerprint(table: m.ScoringTableFile) -> str:
 def criterion_spec(crit: m.Criterion) -> tuple[str, str]:
     """What an entered score means for a criterion, in words: its kind (with the way it is
     scored) and its maximum. Forms stay valid while these (and the ids) are unchanged."""
-    return kind_text(crit), _num(crit.maximum)
+    return kind_text(crit), plain_number(crit.maximum)
 
 
 # Kinds whose blank self-score cell is read as 0 (no bonus, no deduction), not "not scored".
 BLANK_IS_ZERO = frozenset({m.CriterionKind.BONUS, m.CriterionKind.DEDUCTION})
-
-
-def _is_met(crit: m.Criterion) -> bool:
-    return (
-        crit.kind is m.CriterionKind.QUALITATIVE and crit.qualitative_mode is m.QualitativeMode.MET
-    )
 
 
 def kind_text(crit: m.Criterion) -> str:
@@ -168,9 +170,20 @@ class _Layout:
     rows: dict[str, int]  # criterion id -> row
     group_rows: dict[str, int]  # group id -> row
     total_row: int
+    appraised: bool = False  # the appraisal columns are shown
+
+    @property
+    def explanation(self) -> str:
+        """The column of the member's explanation (giải trình)."""
+        return COL_EXPLANATION_APPRAISED if self.appraised else COL_APPRAISED
+
+    @property
+    def columns(self) -> str:
+        """Every column of the form, A to the explanation."""
+        return "ABCDEFGH" + ("IJK" if self.appraised else "I")
 
 
-def _layout(table: m.ScoringTableFile) -> _Layout:
+def _layout(table: m.ScoringTableFile, appraised: bool = False) -> _Layout:
     rows: dict[str, int] = {}
     group_rows: dict[str, int] = {}
     row = FIRST_ROW
@@ -180,14 +193,14 @@ def _layout(table: m.ScoringTableFile) -> _Layout:
         for crit in group.criteria:
             rows[crit.id] = row
             row += 1
-    return _Layout(rows, group_rows, row)
+    return _Layout(rows, group_rows, row, appraised)
 
 
 def _cell_number(value: Decimal) -> int | Decimal:
     """A decimal in the form Excel writes best: an int when whole, else plain notation."""
     if value == value.to_integral_value():
         return int(value)
-    return Decimal(_num(value))
+    return Decimal(plain_number(value))
 
 
 def number_format(value: Decimal | int, places: int) -> str:
@@ -203,22 +216,9 @@ def number_format(value: Decimal | int, places: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
-def _prompt(crit: m.Criterion) -> tuple[str, str]:
-    """Excel's input message for the self-score cell (title ≤ 32, text ≤ 255 characters)."""
-    title = f"Tiêu chí {crit.id}"[:32]
-    top = exact(crit.maximum)
-    kind = crit.kind
-    if kind is m.CriterionKind.QUANTITATIVE:
-        return title, "Cột D: số thực hiện (≥ 0); cột E: chỉ tiêu được giao (> 0)."
-    if _is_met(crit):
-        return title, f"Chọn đạt ({top} điểm) hoặc không đạt (0 điểm)."
-    if kind is m.CriterionKind.PER_COUNT:
-        return title, "Nhập số lần (số nguyên ≥ 0)."
-    if kind is m.CriterionKind.DEDUCTION:
-        return title, f"Nhập số điểm bị trừ, số dương từ 0 đến {top}; để trống là 0 điểm."
-    if kind is m.CriterionKind.BONUS:
-        return title, f"Nhập điểm cộng từ 0 đến {top}; để trống là 0 điểm."
-    return title, f"Nhập điểm từ 0 đến {top}."
+def _is_appraised(score: m.ScoreFile | None) -> bool:
+    """The member has an appraised score: its form shows the appraisal."""
+    return score is not None and any(e.appraised is not None for e in score.scores.values())
 
 
 def build_form(data: YearData, member_id: str) -> Workbook:
@@ -230,10 +230,12 @@ def build_form(data: YearData, member_id: str) -> Workbook:
 
     member = _member(data, member_id)
     table = data.table
-    layout = _layout(table)
     score = data.scores.get(member_id)
+    layout = _layout(table, _is_appraised(score))
     points = score_year(data)[member_id]
     results = {c.criterion.id: c for c in points.criteria}
+    cols = layout.columns
+    last = cols[-1]
 
     wb = Workbook()
     ws = wb.active
@@ -242,6 +244,7 @@ def build_form(data: YearData, member_id: str) -> Workbook:
 
     font = Font(name=FONT, size=12)
     bold = Font(name=FONT, size=12, bold=True)
+    italic = Font(name=FONT, size=12, italic=True)
     thin = Side(style="thin", color="808080")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -249,16 +252,21 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     unlocked = Protection(locked=False)
     input_fill = PatternFill("solid", fgColor=INPUT_FILL)
 
-    widths = {"A": 8, "B": 58, "C": 30, "D": 13, "E": 13, "F": 9, "G": 13, "H": 42}
+    widths = {"A": 8, "B": 50, "C": 26, "D": 13, "E": 13, "F": 9, "G": 13, "H": 36}
+    if layout.appraised:
+        widths |= {COL_APPRAISED: 13, COL_REASON: 32}
+    widths[layout.explanation] = 36
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
+    full = sum(widths.values())
 
     def title(row: int, text: str, *, strong: bool = False, size: int = 12) -> None:
-        ws.merge_cells(f"A{row}:H{row}")
+        ws.merge_cells(f"A{row}:{last}{row}")
         cell = ws[f"A{row}"]
         put(cell, text, f"{FORM_SHEET}!A{row}")
         cell.font = Font(name=FONT, size=size, bold=strong)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.row_dimensions[row].height = row_height([(text, full)]) * (1.25 if size > 12 else 1)
 
     title(1, f"PHIẾU TỰ CHẤM ĐIỂM THI ĐUA NĂM {data.year}", strong=True, size=14)
     title(2, data.cluster.name)
@@ -266,11 +274,10 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     title(
         4,
         "Chỉ nhập vào các ô nền vàng: cột D (điểm tự chấm; với tiêu chí định lượng là số "
-        "thực hiện), cột E (chỉ tiêu, chỉ với tiêu chí định lượng) và cột H (minh chứng). "
-        "Các ô khác đã khóa (không đặt mật khẩu).",
+        "thực hiện), cột E (chỉ tiêu, chỉ với tiêu chí định lượng), cột H (minh chứng) và "
+        f"cột {layout.explanation} (giải trình, nếu có). Các ô khác đã khóa (không đặt mật "
+        "khẩu).",
     )
-    ws.row_dimensions[2].height = 32
-    ws.row_dimensions[4].height = 32
 
     headers = {
         COL_ID: "Mã",
@@ -282,6 +289,9 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         COL_POINTS: "Điểm theo số liệu hiện có",
         COL_EVIDENCE: "Minh chứng",
     }
+    if layout.appraised:
+        headers |= {COL_APPRAISED: "Điểm sau thẩm định", COL_REASON: "Lý do thẩm định"}
+    headers[layout.explanation] = "Giải trình của đơn vị"
     for col, text in headers.items():
         cell = ws[f"{col}{HEADER_ROW}"]
         put(cell, text, f"{FORM_SHEET}!{col}{HEADER_ROW}")
@@ -300,98 +310,95 @@ def build_form(data: YearData, member_id: str) -> Workbook:
         cell.alignment = align
         cell.border = box
 
-    validations: list[DataValidation] = []
+    dvs: list[DataValidation] = []
     for gi, group in enumerate(table.groups):
         grow = layout.group_rows[group.id]
         fill = PatternFill("solid", fgColor=GROUP_FILL)
-        for col in "ABCDEFGH":
+        for col in cols:
+            styled(f"{col}{grow}", None)
             ws[f"{col}{grow}"].fill = fill
         styled(f"A{grow}", group.id, f=bold, align=center)
         styled(f"B{grow}", group.name, f=bold)
-        styled(f"C{grow}", None)
-        styled(f"D{grow}", None)
-        styled(f"E{grow}", None)
-        styled(
-            f"F{grow}",
-            _cell_number(group.maximum) if group.maximum is not None else None,
-            f=bold,
-            align=center,
-        )
+        top = _cell_number(group.maximum) if group.maximum is not None else None
+        styled(f"F{grow}", top, f=bold, align=center)
         styled(f"G{grow}", _cell_number(points.self_groups[group.id]), f=bold, align=center)
-        styled(f"H{grow}", None)
         _show_points(ws[f"G{grow}"])
+        if layout.appraised:
+            final = _cell_number(points.groups[group.id])
+            styled(f"{COL_APPRAISED}{grow}", final, f=bold, align=center)
+            _show_points(ws[f"{COL_APPRAISED}{grow}"])
         for ci, crit in enumerate(group.criteria):
             row = layout.rows[crit.id]
             entry = score.scores.get(crit.id) if score is not None else None
             where = str(data.pos(TABLE, ("nhom", gi, "tieu_chi", ci)))
             _criterion_row(data, member_id, crit, row, entry, results[crit.id], styled, where)
             _show_points(ws[f"{COL_POINTS}{row}"])
-            for col in (COL_VALUE, COL_EVIDENCE) + (
-                (COL_TARGET,) if crit.kind is m.CriterionKind.QUANTITATIVE else ()
-            ):
+            if layout.appraised:
+                _appraisal_cells(ws, row, entry, results[crit.id], styled, bold)
+            file = data.score_files.get(member_id, "")
+            at = str(data.pos(file, ("diem", crit.id, "giai_trinh")))
+            styled(
+                f"{layout.explanation}{row}",
+                entry.explanation if entry is not None else None,
+                where=at,
+            )
+            quantitative = crit.kind is m.CriterionKind.QUANTITATIVE
+            inputs = (COL_VALUE, COL_EVIDENCE, layout.explanation)
+            for col in inputs + ((COL_TARGET,) if quantitative else ()):
                 cell = ws[f"{col}{row}"]
                 cell.protection = unlocked
                 cell.fill = input_fill
-            validations.extend(_validations(crit, row))
+            dvs.extend(validations(crit, f"{COL_VALUE}{row}", f"{COL_TARGET}{row}"))
 
     # Programs do not agree on fitting row heights to wrapped text: set them.
+    texts = (COL_NAME, COL_KIND, COL_EVIDENCE, layout.explanation) + (
+        (COL_REASON,) if layout.appraised else ()
+    )
     for row in range(FIRST_ROW, layout.total_row):
         ws.row_dimensions[row].height = row_height(
-            [(ws[f"{col}{row}"].value, widths[col]) for col in (COL_NAME, COL_KIND, COL_EVIDENCE)]
+            [(ws[f"{col}{row}"].value, widths[col]) for col in texts]
         )
 
     total = layout.total_row
-    styled(f"A{total}", None)
-    styled(f"B{total}", "TỔNG CỘNG", f=bold)
-    for col in "CDE":
+    for col in cols:
         styled(f"{col}{total}", None)
-    styled(
-        f"F{total}",
-        _cell_number(table.total) if table.total is not None else None,
-        f=bold,
-        align=center,
-    )
+    styled(f"B{total}", "TỔNG CỘNG", f=bold)
+    top = _cell_number(table.total) if table.total is not None else None
+    styled(f"F{total}", top, f=bold, align=center)
     styled(f"G{total}", _cell_number(points.self_total), f=bold, align=center)
     _show_points(ws[f"G{total}"])
-    styled(f"H{total}", None)
+    if layout.appraised:
+        styled(f"{COL_APPRAISED}{total}", _cell_number(points.total), f=bold, align=center)
+        _show_points(ws[f"{COL_APPRAISED}{total}"])
 
-    notes = [
-        "Ghi chú:",
-        "- Cột G và dòng tổng: điểm tính theo số liệu đã có khi lập biểu mẫu, không tự tính "
-        "lại khi sửa; thidua tính lại điểm khi nhập biểu mẫu (thidua import) và khi xếp hạng.",
-        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì điểm phụ thuộc "
-        "kết quả của các đơn vị khác.",
-        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ. Ô điểm cộng, "
-        "điểm trừ để trống được nhập là 0 điểm.",
-        "- Số thập phân nhập theo cách Excel của máy (ví dụ 9,5). Không dùng công thức trong "
-        "các ô nhập.",
-    ]
+    notes = _notes(layout)
     for i, text in enumerate(notes, start=total + 2):
-        ws.merge_cells(f"A{i}:H{i}")
+        ws.merge_cells(f"A{i}:{last}{i}")
         cell = ws[f"A{i}"]
         put(cell, text, f"{FORM_SHEET}!A{i}")
         cell.font = bold if i == total + 2 else font
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.row_dimensions[i].height = 30 if i > total + 2 else 16
+        ws.row_dimensions[i].height = row_height([(text, full)])
 
     # The head of the unit signs the filled form before it is sent.
     sign = total + 2 + len(notes) + 1
     head = (member.head_title or "Thủ trưởng đơn vị").upper()
+    block = cols[-3] if layout.appraised else "F"
     for i, (text, style) in enumerate(
         (
-            ("Ngày ..... tháng ..... năm ..........", Font(name=FONT, size=12, italic=True)),
+            ("Ngày ..... tháng ..... năm ..........", italic),
             (head, bold),
-            ("(Ký, ghi rõ họ tên, đóng dấu)", Font(name=FONT, size=12, italic=True)),
+            ("(Ký, ghi rõ họ tên, đóng dấu)", italic),
         ),
         start=sign,
     ):
-        ws.merge_cells(f"F{i}:H{i}")
-        cell = ws[f"F{i}"]
-        put(cell, text, f"{FORM_SHEET}!F{i}")
+        ws.merge_cells(f"{block}{i}:{last}{i}")
+        cell = ws[f"{block}{i}"]
+        put(cell, text, f"{FORM_SHEET}!{block}{i}")
         cell.font = style
         cell.alignment = Alignment(horizontal="center", vertical="top", wrap_text=True)
 
-    for dv in validations:
+    for dv in dvs:
         ws.add_data_validation(dv)
 
     ws.freeze_panes = f"A{FIRST_ROW}"
@@ -411,6 +418,57 @@ def build_form(data: YearData, member_id: str) -> Workbook:
     _metadata_sheet(wb, data, member, layout)
     wb.security = WorkbookProtection(lockStructure=True)
     return wb
+
+
+def _notes(layout: _Layout) -> list[str]:
+    """The notes under the table."""
+    notes = [
+        "Ghi chú:",
+        "- Cột G và dòng tổng: điểm tính theo số liệu đã có khi lập biểu mẫu, không tự tính "
+        "lại khi sửa; điểm được tính lại khi Văn phòng Khối nhập biểu mẫu và khi xếp hạng.",
+        "- Tiêu chí định lượng so với đơn vị cao nhất Khối: vượt chỉ tiêu thì điểm phụ thuộc "
+        "kết quả của các đơn vị khác.",
+        "- Điểm trừ ghi số dương ở cột D; cột G ghi số âm và tổng cộng đã trừ. Ô điểm cộng, "
+        "điểm trừ để trống được nhập là 0 điểm.",
+        "- Số thập phân nhập theo cách Excel của máy (ví dụ 9,5). Không dùng công thức trong "
+        "các ô nhập.",
+    ]
+    if layout.appraised:
+        notes.append(
+            f"- Cột {COL_APPRAISED}, {COL_REASON}: điểm sau thẩm định và lý do thẩm định, chỉ "
+            "để xem (đã khóa); nhập biểu mẫu không làm thay đổi kết quả thẩm định. Đơn vị "
+            f"không nhất trí thì ghi ý kiến vào cột {layout.explanation}."
+        )
+    else:
+        notes.append(
+            f"- Cột {layout.explanation}: ý kiến giải trình của đơn vị về điểm của tiêu chí "
+            "(nếu có)."
+        )
+    return notes
+
+
+def _appraisal_cells(
+    ws: Any,
+    row: int,
+    entry: m.ScoreEntry | None,
+    result: CriterionResult,
+    styled: Any,
+    bold: Any,
+) -> None:
+    """The criterion's points after the appraisal and the appraisal's reason (read-only);
+    in bold where the appraisal changed the self-score."""
+    from openpyxl.styles import Alignment
+
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    changed = entry is not None and entry.appraised not in (None, entry.self_score)
+    final = None if result.missing else _cell_number(result.signed_points)
+    ref = f"{COL_APPRAISED}{row}"
+    if changed:
+        styled(ref, final, f=bold, align=center)
+    else:
+        styled(ref, final, align=center)
+    _show_points(ws[ref])
+    styled(f"{COL_REASON}{row}", entry.reason if entry is not None else None)
 
 
 def _show_points(cell: Any) -> None:
@@ -458,74 +516,6 @@ def _criterion_row(
     styled(f"{COL_EVIDENCE}{row}", entry.evidence if entry is not None else None, where=at)
 
 
-def _validations(crit: m.Criterion, row: int) -> list[Any]:
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    title, prompt = _prompt(crit)
-    common: dict[str, Any] = {
-        "allow_blank": True,
-        "showErrorMessage": True,
-        "showInputMessage": True,
-        "promptTitle": title,
-        "prompt": prompt,
-        "errorTitle": "Giá trị không hợp lệ",
-        "errorStyle": "stop",
-    }
-    value_ref = f"{COL_VALUE}{row}"
-    top = _num(crit.maximum)
-    kind = crit.kind
-    out: list[DataValidation] = []
-    if kind is m.CriterionKind.QUANTITATIVE:
-        actual = DataValidation(
-            type="decimal",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            error="Số thực hiện phải là một số không âm.",
-            **common,
-        )
-        actual.add(value_ref)
-        target = DataValidation(
-            type="decimal",
-            operator="greaterThan",
-            formula1="0",
-            error="Chỉ tiêu phải là một số lớn hơn 0.",
-            **common,
-        )
-        target.add(f"{COL_TARGET}{row}")
-        out += [actual, target]
-    elif _is_met(crit):
-        dv = DataValidation(
-            type="list",
-            formula1='"đạt,không đạt"',
-            error="Chỉ chọn đạt hoặc không đạt.",
-            **common,
-        )
-        dv.add(value_ref)
-        out.append(dv)
-    elif kind is m.CriterionKind.PER_COUNT:
-        dv = DataValidation(
-            type="whole",
-            operator="greaterThanOrEqual",
-            formula1="0",
-            error="Số lần phải là số nguyên không âm.",
-            **common,
-        )
-        dv.add(value_ref)
-        out.append(dv)
-    else:
-        dv = DataValidation(
-            type="decimal",
-            operator="between",
-            formula1="0",
-            formula2=top,
-            error=f"Điểm phải từ 0 đến {exact(crit.maximum)}.",
-            **common,
-        )
-        dv.add(value_ref)
-        out.append(dv)
-    return out
-
-
 def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Layout) -> None:
     meta = wb.create_sheet(META_SHEET)
     rows: list[tuple[str, str]] = [
@@ -534,6 +524,7 @@ def _metadata_sheet(wb: Workbook, data: YearData, member: m.Member, layout: _Lay
         ("nam", str(data.year)),
         ("don_vi", member.id),
         ("bang_tieu_chi", table_fingerprint(data.table)),
+        ("giai_trinh", layout.explanation),
         ("tieu_chi", "dong"),
     ]
     specs = {c.id: criterion_spec(c) for g in data.table.groups for c in g.criteria}

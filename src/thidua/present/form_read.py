@@ -24,13 +24,16 @@ from thidua import models as m
 from thidua.numbers import exact
 from thidua.present.form import (
     BLANK_IS_ZERO,
+    COL_APPRAISED,
     COL_EVIDENCE,
+    COL_EXPLANATION_APPRAISED,
     COL_ID,
     COL_TARGET,
     COL_VALUE,
     FORM_SHEET,
     LAYOUT_VERSION,
     MARKER,
+    META_EXPLANATION,
     META_FIRST_CRITERION,
     META_MARKER,
     META_MEMBER,
@@ -38,14 +41,14 @@ from thidua.present.form import (
     META_TABLE,
     META_VERSION,
     META_YEAR,
-    _is_met,
+    OLD_LAYOUTS,
     _layout,
     _member,
     _nfc,
-    _num,
     criterion_spec,
     table_fingerprint,
 )
+from thidua.present.form_rules import is_met, plain_number
 from thidua.present.xlsx_safety import (
     EXCEL_CELL_MAX,
     EXCEL_CELL_TEXT,
@@ -72,11 +75,24 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FormValue:
-    """What the form says for one criterion: the self-score and the evidence (None: empty)."""
+    """What the form says for one criterion: the self-score, the evidence and the member's
+    explanation (None: empty). ``explained`` is False for a form without an explanation
+    column (layout 1), whose import leaves the explanation in the score file as it is."""
 
     criterion: m.Criterion
     self_score: Decimal | m.Met | m.Quantity | None
     evidence: str | None
+    explanation: str | None = None
+    explained: bool = True
+
+
+@dataclass(frozen=True)
+class _Meta:
+    """What the hidden sheet says about the layout: the row of its first criterion and the
+    explanation's column (None: layout 1, no explanation)."""
+
+    first: int
+    explanation: str | None
 
 
 def _open_workbook(content: bytes, name: str) -> Workbook:
@@ -119,8 +135,8 @@ def _formula_text(cell: Any) -> str:
     return str(text if text is not None else value)
 
 
-def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None:
-    """Check the form's identity (hidden sheet); raises FormError."""
+def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> _Meta:
+    """Check the form's identity (hidden sheet); raises FormError. Returns its layout."""
     from openpyxl.worksheet.worksheet import Worksheet
 
     command = f"thidua sheet {data.year} {member_id}"
@@ -149,8 +165,18 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
                 f'"{MARKER}"); hãy lập biểu mẫu bằng lệnh {command}'
             ]
         )
-    if value(META_VERSION) != LAYOUT_VERSION:
+    version = value(META_VERSION)
+    if version == LAYOUT_VERSION:
+        explanation: str | None = value(META_EXPLANATION)
+        allowed = (COL_APPRAISED, COL_EXPLANATION_APPRAISED)
+        if value(META_EXPLANATION, 1) != "giai_trinh" or explanation not in allowed:
+            raise FormError([redo])
+        meta_layout = _Meta(META_FIRST_CRITERION, explanation)
+    elif version in OLD_LAYOUTS:
+        meta_layout = _Meta(OLD_LAYOUTS[version], None)
+    else:
         raise FormError([redo])
+    first = meta_layout.first
     faults = []
     year = value(META_YEAR)
     if year != str(data.year):
@@ -162,7 +188,7 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
     if form_member != member_id:
         faults.append(_wrong_member(wb, name, data, form_member, member_id, redo))
     if not faults and value(META_TABLE) != table_fingerprint(data.table):
-        changes = _table_changes(value, data)
+        changes = _table_changes(value, data, first)
         if changes is not None:
             faults.append(
                 f"{name}: bảng tiêu chí năm {data.year} đã thay đổi sau khi lập biểu mẫu "
@@ -177,9 +203,10 @@ def _check_meta(wb: Workbook, name: str, data: YearData, member_id: str) -> None
         ("tieu_chi", "dong"),
         *((c, str(r)) for c, r in _layout(data.table).rows.items()),
     ]
-    for i, pair in enumerate(expected_rows, start=META_FIRST_CRITERION - 1):
+    for i, pair in enumerate(expected_rows, start=first - 1):
         if (value(i, 1), value(i)) != pair:
             raise FormError([redo])
+    return meta_layout
 
 
 def _wrong_member(
@@ -207,11 +234,12 @@ def _wrong_member(
     )
 
 
-def _table_changes(value: Any, data: YearData) -> list[str] | None:
+def _table_changes(value: Any, data: YearData, first: int) -> list[str] | None:
     """What changed in the table since the form was made, in words; None: only wording
-    (names, guidance), so the form is still good. ``value(row, col)`` reads the hidden sheet."""
+    (names, guidance), so the form is still good. ``value(row, col)`` reads the hidden sheet,
+    whose criteria start at row ``first``."""
     old: dict[str, tuple[str, str] | None] = {}
-    row = META_FIRST_CRITERION
+    row = first
     while cid := value(row, 1):
         old[cid] = (value(row, 3), value(row, 4)) if value(row, 3) else None
         row += 1
@@ -233,9 +261,7 @@ def _table_changes(value: Any, data: YearData) -> list[str] | None:
     if not changes and any(spec is None for spec in old.values()):
         changes.append("loại hoặc điểm tối đa của tiêu chí đã đổi")
     rows = {cid: str(r) for cid, r in _layout(data.table).rows.items()}
-    if not changes and rows != {
-        cid: value(r, 2) for r, cid in enumerate(old, start=META_FIRST_CRITERION)
-    }:
+    if not changes and rows != {cid: value(r, 2) for r, cid in enumerate(old, start=first)}:
         changes.append("thứ tự tiêu chí hoặc nhóm đã đổi")
     return changes or None
 
@@ -244,7 +270,8 @@ _DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list[FormValue]:
-    """Every criterion's self-score and evidence from a filled form, in table order.
+    """Every criterion's self-score, evidence and explanation from a filled form, in table
+    order.
 
     Raises :class:`FormError` listing every fault found (sheet and cell named).
     """
@@ -252,7 +279,7 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
     from openpyxl.worksheet.worksheet import Worksheet
 
     wb = _open_workbook(content, name)
-    _check_meta(wb, name, data, member_id)
+    meta = _check_meta(wb, name, data, member_id)
     rows = _layout(data.table).rows
     if FORM_SHEET not in wb.sheetnames or not isinstance(wb[FORM_SHEET], Worksheet):
         raise FormError([f'{name}: thiếu trang "{FORM_SHEET}" của biểu mẫu'])
@@ -272,8 +299,12 @@ def read_form(content: bytes, name: str, data: YearData, member_id: str) -> list
                 )
                 continue
             value = _read_value(ws, crit, row, faults)
-            evidence = _read_evidence(ws, crit, row, faults)
-            values.append(FormValue(crit, value, evidence))
+            evidence = _read_text(ws, COL_EVIDENCE, crit, row, faults, "mô tả minh chứng")
+            if meta.explanation is None:
+                values.append(FormValue(crit, value, evidence, explained=False))
+                continue
+            explanation = _read_text(ws, meta.explanation, crit, row, faults, "giải trình")
+            values.append(FormValue(crit, value, evidence, explanation))
     if faults:
         raise FormError(faults)
     return values
@@ -417,7 +448,7 @@ def _read_value(
     if raw is None:
         # A bonus or deduction left blank is none awarded: 0 (the form says so by the rows).
         return Decimal(0) if kind in BLANK_IS_ZERO else None
-    if _is_met(crit):
+    if is_met(crit):
         if isinstance(raw, str) and raw.lower() in (m.Met.MET.value, m.Met.NOT_MET.value):
             return m.Met(raw.lower())
         faults.append(
@@ -446,17 +477,21 @@ def _read_value(
     return points
 
 
-def _read_evidence(ws: Worksheet, crit: m.Criterion, row: int, faults: list[str]) -> str | None:
-    raw = _raw(ws, COL_EVIDENCE, row, crit, faults)
+def _read_text(
+    ws: Worksheet, col: str, crit: m.Criterion, row: int, faults: list[str], what: str
+) -> str | None:
+    """A text cell (evidence, explanation); a number is taken as its text, ``what`` names
+    the text in the refusal of anything else."""
+    raw = _raw(ws, col, row, crit, faults)
     if raw is ... or raw is None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         faults.append(
-            f"{_ref(COL_EVIDENCE, row)}: cần một đoạn văn bản mô tả minh chứng, nhưng ô chứa "
+            f"{_ref(col, row)}: cần một đoạn văn bản {what}, nhưng ô chứa "
             f'{_describe(raw)} (tiêu chí "{crit.id}")'
         )
         return None
     if isinstance(raw, str):
         # Excel writes a line break in a cell as \n (or \r\n from some programs).
         return "\n".join(line.rstrip() for line in raw.replace("\r\n", "\n").split("\n"))
-    return _num(_decimal(raw))
+    return plain_number(_decimal(raw))

@@ -2,8 +2,9 @@
 
 The YAML is edited with the round-trip reader and writer of ``thidua fmt``
 (:func:`thidua.repo.fmt.load_round_trip`, :func:`~thidua.repo.fmt.dump_round_trip`), so
-comments, key order and quoting elsewhere in the file are kept; only ``tu_cham`` and
-``minh_chung`` of the member's criteria change, and a value equal to the one in the file
+comments, key order and quoting elsewhere in the file are kept; only ``tu_cham``,
+``minh_chung`` and ``giai_trinh`` of the member's criteria change (``giai_trinh`` not at
+all from a form of layout 1, which has no such column), and a value equal to the one in the file
 keeps its spelling. Line ends (LF or CRLF) and a byte-order mark are kept as the file had
 them. The new text is checked by opening the year from a temporary copy of its YAML data
 files (regular files only, never through a symbolic link, size-bounded); the score file is
@@ -36,8 +37,9 @@ from thidua import models as m
 from thidua.compute.history import YearStatus
 from thidua.errors import DataError, Position, Problem, ThiduaError, UsageError
 from thidua.present.explain import value_text
-from thidua.present.form import _member, _num
+from thidua.present.form import _member
 from thidua.present.form_read import FormValue, read_form
+from thidua.present.form_rules import plain_number
 from thidua.present.xlsx_safety import MAX_UNZIPPED, FormError
 from thidua.read.load import display_path
 from thidua.read.yamlio import MAX_FILE_BYTES
@@ -50,6 +52,8 @@ __all__ = [
     "Unexplained",
     "YearClosed",
     "apply_values",
+    "open_for_import",
+    "plan_form_import",
     "plan_import",
     "read_form_file",
 ]
@@ -94,11 +98,11 @@ def _yaml_value(value: Decimal | m.Met | m.Quantity) -> Any:
         return value.value
     if isinstance(value, m.Quantity):
         pair = CommentedMap()
-        pair["thuc_hien"] = _num(value.actual)
-        pair["chi_tieu"] = _num(value.target)
+        pair["thuc_hien"] = plain_number(value.actual)
+        pair["chi_tieu"] = plain_number(value.target)
         pair.fa.set_flow_style()  # {thuc_hien: 110, chi_tieu: 100}, as the data files write it
         return pair
-    return _num(value)
+    return plain_number(value)
 
 
 # Text another YAML reader would take for a number, a boolean, a null or a date.
@@ -124,13 +128,19 @@ def _same_evidence(old: str | None, new: str | None) -> bool:
     return (old or "").strip() == (new or "").strip()
 
 
+def _same_explanation(old: m.ScoreEntry | None, fv: FormValue) -> bool:
+    """The form leaves the explanation as the file has it (or has no explanation column)."""
+    return not fv.explained or _same_evidence(old.explanation if old else None, fv.explanation)
+
+
 def apply_values(
     text: str | None,
     data: YearData,
     member_id: str,
     values: Sequence[FormValue],
 ) -> str:
-    """The score file's new text: ``text`` with ``tu_cham``/``minh_chung`` set from ``values``.
+    """The score file's new text: ``text`` with ``tu_cham``, ``minh_chung`` and ``giai_trinh``
+    set from ``values``.
 
     ``text`` None: the member has no score file yet; a new one is started. A value equal
     to the one in the file (by value: 9.5 = 9.50) leaves the file's spelling of it alone.
@@ -161,11 +171,12 @@ def apply_values(
         old_evidence = old.evidence if old is not None else None
         value_same = old_value == fv.self_score
         evidence_same = _same_evidence(old_evidence, fv.evidence)
-        if value_same and evidence_same:
+        explanation_same = _same_explanation(old, fv)
+        if value_same and evidence_same and explanation_same:
             continue
         entry = scores.get(cid)
         if not isinstance(entry, CommentedMap):
-            if fv.self_score is None and fv.evidence is None:
+            if fv.self_score is None and fv.evidence is None and fv.explanation is None:
                 continue
             entry = CommentedMap()
             _insert_in_order(scores, cid, entry, order)
@@ -178,6 +189,9 @@ def apply_values(
             )
         if not evidence_same:
             _set(entry, "minh_chung", None if fv.evidence is None else _yaml_text(fv.evidence))
+        if not explanation_same:
+            text = None if fv.explanation is None else _yaml_text(fv.explanation)
+            _set(entry, "giai_trinh", text, last=True)
         if not entry:
             del scores[cid]
     if scores and scores.fa.flow_style():
@@ -185,7 +199,7 @@ def apply_values(
     return dump_round_trip(doc)
 
 
-def _set(entry: Any, key: str, value: Any, *, first: bool = False) -> None:
+def _set(entry: Any, key: str, value: Any, *, first: bool = False, last: bool = False) -> None:
     if value is None:
         if key in entry:
             del entry[key]
@@ -194,6 +208,8 @@ def _set(entry: Any, key: str, value: Any, *, first: bool = False) -> None:
         entry[key] = value
     elif first:
         entry.insert(0, key, value)
+    elif last:
+        entry[key] = value  # giai_trinh after the appraisal, as the data files write it
     else:
         # minh_chung right after tu_cham when there is one, as the data files write it.
         keys = list(entry)
@@ -248,7 +264,7 @@ class ImportPlan:
     path: Path
     old: str | None  # None: the file does not exist yet
     new: str
-    changed: int  # criteria whose self-score or evidence changes
+    changed: int  # criteria whose self-score, evidence or explanation changes
     member: str = ""
     closed: YearStatus | None = None  # the year is closed: write() refuses
     appraised: bool = False  # the member has appraised scores (tham_dinh), kept as they are
@@ -260,7 +276,7 @@ class ImportPlan:
             return []
         lines = [
             f"Cảnh báo: đơn vị {self.member} đã được thẩm định; điểm thẩm định được giữ nguyên, "
-            "biểu mẫu chỉ đổi điểm tự chấm và minh chứng."
+            "biểu mẫu chỉ đổi điểm tự chấm, minh chứng và giải trình."
         ]
         if self.unexplained:
             lines.append(
@@ -347,6 +363,18 @@ def _read_text(raw: bytes) -> tuple[str, str, bool]:
     return text.replace("\r\n", "\n"), newline, bom
 
 
+def open_for_import(data_dir: Path, year: int) -> tuple[YearData, list[Problem]]:
+    """The year a form is imported into, and its problems; DataError when it does not load.
+
+    The CLI opens the year with this, resolves the unit code typed on the command line in
+    it, then plans the import (:func:`plan_form_import`): the year is read once.
+    """
+    data, problems = open_year(data_dir, year)
+    if data is None:
+        raise DataError(problems)
+    return data, problems
+
+
 def plan_import(
     data_dir: Path,
     year: int,
@@ -356,16 +384,28 @@ def plan_import(
     *,
     closed_ok: bool = False,
 ) -> ImportPlan:
+    """:func:`open_for_import`, then :func:`plan_form_import` (``member_id`` exactly)."""
+    data, problems = open_for_import(data_dir, year)
+    return plan_form_import(data, problems, member_id, content, name, closed_ok=closed_ok)
+
+
+def plan_form_import(
+    data: YearData,
+    problems: Sequence[Problem],
+    member_id: str,
+    content: bytes,
+    name: str,
+    *,
+    closed_ok: bool = False,
+) -> ImportPlan:
     """Read the form, build the new score file and validate it; write nothing.
 
-    Raises :class:`FormError` for a bad form, :class:`DataError` when the year does not
-    load or the new file would add errors, :class:`UsageError` for an unknown member,
+    ``data`` and ``problems``: the year as :func:`open_for_import` opened it. Raises
+    :class:`FormError` for a bad form, :class:`DataError` when the scoring table has errors
+    or the new file would add errors, :class:`UsageError` for an unknown member,
     :class:`YearClosed` for a closed year before the form is read, unless ``closed_ok``
     (a dry run: the plan is built, and its :meth:`~ImportPlan.write` refuses).
     """
-    data, problems = open_year(data_dir, year)
-    if data is None:
-        raise DataError(problems)
     _member(data, member_id)
     closed = _refuse_if_closed(data)
     if closed is not None and not closed_ok:
@@ -428,8 +468,10 @@ def _count_changes(data: YearData, member_id: str, values: Sequence[FormValue]) 
     n = 0
     for fv in values:
         old = current.scores.get(fv.criterion.id) if current is not None else None
-        same = (old.self_score if old else None) == fv.self_score and _same_evidence(
-            old.evidence if old else None, fv.evidence
+        same = (
+            (old.self_score if old else None) == fv.self_score
+            and _same_evidence(old.evidence if old else None, fv.evidence)
+            and _same_explanation(old, fv)
         )
         n += not same
     return n
