@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = str(ROOT / "data")
 KIT = (Doc.COUNT, Doc.PAPERS, Doc.NOTICE, Doc.ANNEX)
 CODES_2020 = ("QLTT", "NHNN", "CTK", "KBNN", "THUE", "BHXH", "HQ")
+# The issuing body as printed: a dash never starts a line (a no-break space before it).
+ISSUER = "KHỐI THI ĐUA KINH TẾ\u00a0- THỐNG KÊ"
 runner = CliRunner()
 
 
@@ -122,7 +124,7 @@ def test_count_minutes_of_bundled_2020(bundled: YearResult) -> None:
     against the regulation, and a blank committee (the article names none) that signs."""
     out = render(bundled, Doc.COUNT)
     assert out.count("# BIÊN BẢN KIỂM PHIẾU") == 2
-    assert "| KHỐI THI ĐUA KINH TẾ - THỐNG KÊ<br>**BAN KIỂM PHIẾU** |" in out
+    assert f"| {ISSUER}<br>**BAN KIỂM PHIẾU** |" in out
     first, second = out.split("# BIÊN BẢN KIỂM PHIẾU")[1:]
     assert (
         "**Ban kiểm phiếu gồm:**\n\n"
@@ -163,10 +165,12 @@ def test_count_minutes_of_bundled_2020(bundled: YearResult) -> None:
         "**Hình thức:** bỏ phiếu kín, mỗi phiếu chọn một trong hai ý kiến: đồng ý hoặc không "
         "đồng ý.\n"
     ) in second
-    assert "| 1 | Đồng ý | 7 | 100 % |\n| 2 | Không đồng ý | 0 | 0 % |\n" in second
     assert (
-        "Theo quy chế, việc bầu Trưởng khối năm 2021 cần đạt trên 50 % "
-        f"{bundled.data.regulation.leader_election.denominator.label}. "  # type: ignore[union-attr]
+        "| STT | Ý kiến | Số phiếu | Tỷ lệ trên số đơn vị có mặt (7) |\n| :---: | :--- | ---: "
+        "| ---: |\n| 1 | Đồng ý | 7 | 100 % |\n| 2 | Không đồng ý | 0 | 0 % |\n"
+    ) in second
+    assert (
+        "Theo quy chế, việc bầu Trưởng khối năm 2021 cần đạt trên 50 % số đơn vị có mặt. "
         "Kết quả: 7/7 phiếu đồng ý (100 %), đạt tỷ lệ quy định.\n"
     ) in second
     assert "DỰ THẢO" not in out  # 2020 is closed
@@ -262,7 +266,7 @@ def test_ballot_papers_of_bundled_2020(bundled: YearResult) -> None:
     ]
     table = "".join(f"| {i} | {name} |   |\n" for i, name in enumerate(ordered, start=1))
     assert (
-        "KHỐI THI ĐUA KINH TẾ - THỐNG KÊ\n\n"
+        f"{ISSUER}\n\n"
         "# PHIẾU BẦU\n\n"
         "**BÌNH CHỌN ĐƠN VỊ DẪN ĐẦU KHỐI THI ĐUA NĂM 2020**\n\n"
         "*(Chọn tối đa 1 đơn vị)*\n\n"
@@ -375,7 +379,7 @@ def test_notice_numbers_are_those_of_explain(bundled: YearResult, code: str) -> 
         f"{_vn(expected['diem'])} điểm, trong đó điểm cộng {_vn(expected['diem_cong'])}, "
         f"điểm trừ {_vn(expected['diem_tru'])}.\n"
     ) in out
-    assert f"Kính gửi: {expected['ten']}.\n" in out
+    assert f"**Kính gửi:** {expected['ten']}.\n" in out
 
 
 def test_notice_of_a_unit_whose_points_changed(bundled: YearResult) -> None:
@@ -383,8 +387,8 @@ def test_notice_of_a_unit_whose_points_changed(bundled: YearResult) -> None:
     explain by, the leader's signature in the cluster's name and Nơi nhận beside it."""
     out = render(bundled, Doc.NOTICE, member="HQ")
     assert out.startswith(
-        "| **KHỐI THI ĐUA KINH TẾ - THỐNG KÊ**<br>Số: …/TB-… | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
-        "NAM**<br>**Độc lập - Tự do - Hạnh phúc**<br>*Hòa Bình, ngày … tháng … năm …* |\n"
+        f"| **{ISSUER}**<br>Số: …/TB-… | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**<br>**Độc lập - "
+        "Tự do - Hạnh phúc**<br>*Hòa Bình, ngày … tháng … năm …* |\n"
     )
     assert "# THÔNG BÁO\n\n**Kết quả thẩm định điểm thi đua năm 2020**\n" in out
     assert (
@@ -402,8 +406,8 @@ def test_notice_of_a_unit_whose_points_changed(bundled: YearResult) -> None:
         "2020 của Khối./.\n"
     ) in out
     assert (
-        "| ***Nơi nhận:***<br>- Như trên;<br>- Lưu: VT.<br> | **TM. KHỐI THI ĐUA KINH TẾ - "
-        "THỐNG KÊ**<br>**TRƯỞNG KHỐI**<br><br><br><br>**……………** |\n"
+        f"| ***Nơi nhận:***<br>- Như trên;<br>- Lưu: VT. | **TM. {ISSUER}**<br>**TRƯỞNG KHỐI**"
+        "<br><br><br><br>**……………** |\n"
     ) in out
     unchanged = render(bundled, Doc.NOTICE, member="THUE")
     assert "Kết quả thẩm định giữ nguyên điểm tự chấm của đơn vị ở mọi tiêu chí." in unchanged
@@ -475,7 +479,7 @@ def test_notice_signer_and_addressing_from_the_data(tmp_path: Path) -> None:
     assert data is not None
     out = render(rank_year(data), Doc.NOTICE, member="B")
     assert (
-        "| ***Nơi nhận:***<br>- Như trên;<br>- Các đơn vị thành viên Khối;<br>- Lưu VP Khối.<br> "
+        "| ***Nơi nhận:***<br>- Như trên;<br>- Các đơn vị thành viên Khối;<br>- Lưu VP Khối. "
         "| **TM. KHỐI THI ĐUA SỐ 1**<br>**KT. TRƯỞNG KHỐI**<br>**CỤC TRƯỞNG CỤC THỬ NGHIỆM A**"
         "<br><br><br><br>**Lê Thị Hoa** |\n"
     ) in out
@@ -602,7 +606,7 @@ def test_cli_notice_of_one_unit_by_the_one_code_rule() -> None:
     """``thong-bao nhnn`` is NHNN's notice; an unknown code is a usage error with a hint."""
     res = runner.invoke(app, ["render", "2020", "thong-bao", "nhnn", "-d", DATA])
     assert res.exit_code == 0, res.output
-    assert "Kính gửi: Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình.\n" in res.stdout
+    assert "**Kính gửi:** Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình.\n" in res.stdout
     assert res.stdout.count("# THÔNG BÁO") == 1
     res = runner.invoke(app, ["render", "2020", "thong-bao", "NHHN", "-d", DATA])
     assert res.exit_code == 2
@@ -639,7 +643,7 @@ def test_cli_notices_of_every_unit_into_a_folder(tmp_path: Path) -> None:
     names = [f"thong-bao-2020-{code}.md" for code in CODES_2020]
     assert res.stdout == "".join(f"Đã ghi {out / n}\n" for n in names)
     hq = (out / "thong-bao-2020-HQ.md").read_text(encoding="utf-8")
-    assert "Kính gửi: Chi cục Hải quan Hòa Bình." in hq
+    assert "**Kính gửi:** Chi cục Hải quan Hòa Bình." in hq
     assert "Mã dữ liệu:" in hq
 
 

@@ -1,20 +1,21 @@
 """The conference kit's view model: what the vote-count minutes, the ballot papers, the
 appraisal notices and the per-criterion score annex show (issue 12, DOMAIN.md §6).
 
-:func:`kit_context` adds one name to a document's template context (see
-:mod:`thidua.present.render`), depending on the document:
+:func:`kit_context` adds to a document's template context (see
+:mod:`thidua.present.render` and :func:`thidua.present.context.build_context`, which gives
+``draft``, ``heading`` and ``doc`` to every document), depending on the document:
 
 - ``kiem-phieu``: ``counts``, one :class:`CountMinutes` per ballot (the count committee's
-  minutes), and ``committee`` (:class:`Seat`, blank seats when the data names nobody);
+  minutes); ``count_committee`` (:class:`Seat`, blank seats when the data names nobody),
+  ``signature_rows`` (the seats three to a row) and ``count_heading`` (the committee as
+  issuing body, under the cluster's name);
 - ``phieu-bau``: ``papers``, one :class:`PaperSheet` per ballot defined in the year's
   ballot file (the papers need only the definition, not the result);
 - ``thong-bao``: ``notices``, one :class:`~thidua.present.kit_scores.Notice` per member (or
   only the member asked for);
 - ``phu-luc-diem``: ``annex`` (:class:`~thidua.present.kit_scores.Annex`).
 
-Every document also gets ``draft`` (the year is not final: the document shows "DỰ THẢO" and
-results are "kết quả tạm tính") and ``heading`` (:class:`Heading`, what the header macro
-prints as the issuing body). Everything here is words an official writes: member names, never
+Everything here is words an official writes: member names, never
 codes; no file, key or command. Numbers that :func:`thidua.present.explain.render_explain`
 also prints are formatted the same way (:func:`thidua.numbers.points` with ``approx``).
 Pure: no I/O, no template engine.
@@ -30,17 +31,18 @@ from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.collate import sort_key
-from thidua.compute.results import rule_text
+from thidua.compute.results import over_text, rule_text
 from thidua.compute.voting import YES, max_choices, meets, options_of
 from thidua.numbers import count, percent
+from thidua.present.docparts import Heading, heading
 from thidua.present.documents import Doc
-from thidua.present.kit_scores import annex, issuer, notice
+from thidua.present.kit_scores import annex, notice
 
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
     from thidua.present.context import BallotRow, BallotView, DocInfo
 
-__all__ = ["CountMinutes", "Heading", "PaperSheet", "Seat", "kit_context"]
+__all__ = ["CountMinutes", "PaperSheet", "Seat", "kit_context"]
 
 # A committee the data does not name: a head and two members, names left blank.
 BLANK_COMMITTEE = ("Trưởng ban", "Thành viên", "Thành viên")
@@ -59,15 +61,6 @@ MAX_PAPERS_PER_PAGE = 4
 
 
 # --- shared -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heading:
-    """The issuing body as the header macro prints it: ``parent_body`` over ``name``."""
-
-    name: str
-    parent_body: str | None
-    place: str
 
 
 # --- biên bản kiểm phiếu ----------------------------------------------------------------------
@@ -247,7 +240,17 @@ def _count_minutes(
         den = view.denominator
         share_header = None
         if not view.ranked:
-            share_header = f"Tỷ lệ trên {view.denominator_label}" + (
+            # The denominator of the view: the one of the first rule this ballot decides.
+            which = next(
+                (
+                    rule.denominator
+                    for attr, _ in _RULES
+                    if (rule := getattr(data.regulation, attr)) is not None
+                    and rule.ballot == ballot.id
+                ),
+                m.Denominator.VALID,
+            )
+            share_header = f"Tỷ lệ trên {over_text(which)}" + (
                 f" ({count(den)})" if den is not None else ""
             )
         candidates = len(view.tally.options)
@@ -382,18 +385,16 @@ def kit_context(
     """
     data = result.data
     draft = not data.final
-    out: dict[str, Any] = {"draft": draft}
-    cluster = data.cluster
+    out: dict[str, Any] = {}
     if doc is Doc.COUNT:
-        out["heading"] = Heading("Ban kiểm phiếu", issuer(result), cluster.place)
-        out["committee"] = _committee(result)
-        out["signature_rows"] = _rows_of(out["committee"], SIGNATURES_PER_ROW)
+        issuer = heading(data)
+        out["count_heading"] = Heading("Ban kiểm phiếu", issuer.name, issuer.place)
+        out["count_committee"] = _committee(result)
+        out["signature_rows"] = _rows_of(out["count_committee"], SIGNATURES_PER_ROW)
         out["counts"] = _count_minutes(result, base["ballots"], draft)
     elif doc is Doc.PAPERS:
         out["papers"] = [_paper(ballot, result) for ballot in _ballot_definitions(result)]
-        out["issuer"] = issuer(result)
     elif doc is Doc.NOTICE:
-        out["heading"] = Heading(issuer(result), cluster.parent_body, cluster.place)
         # Sent after the appraisal, before the conference: dated when it is issued
         # (SOURCE_DATE_EPOCH), else a blank date to fill by hand.
         info: DocInfo = replace(base["doc"], date=today)

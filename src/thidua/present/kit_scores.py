@@ -15,25 +15,19 @@ from typing import TYPE_CHECKING
 
 from thidua import models as m
 from thidua.numbers import points
+from thidua.present.context import numbering
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from thidua.compute.results import Row, YearResult
     from thidua.compute.scoring import CriterionResult
     from thidua.present.context import DocInfo
 
-__all__ = ["Annex", "Notice", "annex", "issuer", "notice", "pts"]
+__all__ = ["Annex", "Notice", "annex", "notice", "pts"]
 
 # Criteria per table of the annex (a landscape page holds about this many pairs of columns).
 ANNEX_COLUMNS = 12
-
-
-def issuer(result: YearResult) -> str:
-    """The cluster's printed name, short form first (``van-ban.yaml`` ``ten_co_quan``)."""
-    data = result.data
-    documents = data.documents
-    if documents is not None and documents.issuer:
-        return documents.issuer
-    return data.cluster.short_name or data.cluster.name
 
 
 def pts(value: Decimal | Fraction) -> str:
@@ -69,19 +63,11 @@ class NoticeGroup:
 
 
 @dataclass(frozen=True)
-class Signer:
-    """The signature block of a document issued in the cluster's name."""
-
-    office: tuple[str, ...]  # "TM. KHỐI THI ĐUA …", "TRƯỞNG KHỐI", the post
-    name: str | None
-
-
-@dataclass(frozen=True)
 class Notice:
     """The appraisal notice to one member."""
 
     member: m.Member
-    doc: DocInfo
+    doc: DocInfo  # to the member; "Nơi nhận", signature of the notice
     groups: tuple[NoticeGroup, ...]
     self_total: str
     total: str
@@ -94,15 +80,12 @@ class Notice:
     changes: int  # criteria whose points changed
     deductions_shown: bool  # the table has a deduction criterion (its points read -1)
     explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
-    to: tuple[str, ...]
-    recipients: tuple[str, ...]
-    signer: Signer
 
 
 RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
 
 
-def _notice_line(c: CriterionResult) -> NoticeLine:
+def _notice_line(c: CriterionResult, numbers: Mapping[str, str]) -> NoticeLine:
     sign = -1 if c.deduction else 1
     entry = c.entry
     self_exact = c.self_exact
@@ -115,7 +98,7 @@ def _notice_line(c: CriterionResult) -> NoticeLine:
         else:
             reason = RECALCULATED
     return NoticeLine(
-        number=c.criterion.id,
+        number=numbers[c.criterion.id],
         name=c.criterion.name,
         maximum=pts(c.criterion.maximum),
         self_points="chưa có" if self_exact is None else pts(sign * self_exact),
@@ -126,52 +109,27 @@ def _notice_line(c: CriterionResult) -> NoticeLine:
     )
 
 
-def _signer(result: YearResult, addressing: m.Addressing | None) -> Signer:
-    """``TM. <cluster>`` / ``TRƯỞNG KHỐI`` / the post / the name: the document's own signer,
-    else the year's, each part defaulting to the leader unit (:class:`thidua.models.Signer`)."""
-    data = result.data
-    cluster = data.cluster
-    documents = data.documents
-    own = addressing.signer if addressing is not None else None
-    common = documents.signer if documents is not None else None
-
-    def pick(attr: str) -> str | None:
-        for signer in (own, common):
-            value = getattr(signer, attr) if signer is not None else None
-            if value is not None:
-                return str(value)
-        return None
-
-    leader = next((x for x in cluster.members if x.id == cluster.leader), None)
-    on_behalf = pick("on_behalf")
-    if on_behalf is None:
-        on_behalf = f"TM. {issuer(result).upper()}"
-    capacity = pick("capacity") or "TRƯỞNG KHỐI"
-    post = pick("post")
-    if post is None and leader is not None and leader.head_title:
-        post = f"{leader.head_title} {leader.name}".upper()
-    name = pick("name") or (leader.head_name if leader is not None else None)
-    office = tuple(line for line in (on_behalf, capacity, post) if line)
-    return Signer(office, name)
-
-
 def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
+    """The notice to ``row``'s member. ``doc`` is the notice's :class:`DocInfo` (signature,
+    issuing body); it goes to the member, copied to the van-ban.yaml ``thong_bao`` recipients,
+    else "Như trên" and the archive."""
     data = result.data
     score = row.score
     member = row.member
+    views, numbers = numbering(data.table)
     by_group: dict[str, list[CriterionResult]] = {}
     for c in score.criteria:
         by_group.setdefault(c.group.id, []).append(c)
     groups = tuple(
         NoticeGroup(
-            number=group.id,
-            name=group.name,
-            maximum=pts(group.maximum) if group.maximum is not None else None,
-            lines=tuple(_notice_line(c) for c in by_group.get(group.id, [])),
-            self_total=pts(score.self_groups_exact[group.id]),
-            total=pts(score.groups_exact[group.id]),
+            number=view.label,
+            name=view.name,
+            maximum=pts(view.maximum) if view.maximum is not None else None,
+            lines=tuple(_notice_line(c, numbers) for c in by_group.get(view.id, [])),
+            self_total=pts(score.self_groups_exact[view.id]),
+            total=pts(score.groups_exact[view.id]),
         )
-        for group in data.table.groups
+        for view in views
     )
     lines = [line for group in groups for line in group.lines]
     status = None
@@ -188,16 +146,14 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
     shared = ", đồng hạng" if row.shared else ""
     rank_line = f"Thứ hạng: {row.rank}/{len(result.rows)} đơn vị{shared}{provisional}."
     documents = data.documents
-    addressing = documents.notice if documents is not None else None
-    to = tuple(addressing.to) if addressing is not None and addressing.to else (member.name,)
+    own = documents.notice if documents is not None else None
+    to = tuple(own.to) if own is not None and own.to else (member.name,)
     recipients = (
-        tuple(addressing.recipients)
-        if addressing is not None and addressing.recipients
-        else ("Như trên", "Lưu: VT")
+        tuple(own.recipients) if own is not None and own.recipients else ("Như trên", "Lưu: VT")
     )
     return Notice(
         member=member,
-        doc=doc,
+        doc=replace(doc, to=to, recipients=recipients),
         groups=groups,
         self_total=pts(score.self_total_exact),
         total=pts(score.total_exact),
@@ -212,9 +168,6 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         explained=tuple(
             (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
         ),
-        to=to,
-        recipients=recipients,
-        signer=_signer(result, addressing),
     )
 
 
@@ -276,15 +229,19 @@ def _chunks(table: m.ScoringTableFile) -> list[list[tuple[m.Group, m.Criterion]]
 
 
 def annex(result: YearResult) -> Annex:
+    """Every member's points per criterion, in member order (the rows of the score sheet)."""
     data = result.data
     chunks = _chunks(data.table)
-    member_rows = [result.row(member_id) for member_id in result.scores]
+    views, numbers = numbering(data.table)
+    labels = {view.id: view.label for view in views}
+    row_by_id = {row.member.id: row for row in result.rows}
+    member_rows = [row_by_id[member_id] for member_id in result.scores]
     # One pass over every member's criteria: (self, final, changed) per criterion id.
     cells: list[dict[str, tuple[str, str, bool]]] = []
     for row in member_rows:
         mine: dict[str, tuple[str, str, bool]] = {}
         for c in row.score.criteria:
-            line = _notice_line(c)
+            line = _notice_line(c, numbers)
             self_shown = "" if line.self_points == "chưa có" else line.self_points
             mine[c.criterion.id] = (self_shown, line.final_points, line.changed)
         cells.append(mine)
@@ -293,11 +250,11 @@ def annex(result: YearResult) -> Annex:
         last = index == len(chunks) - 1
         groups: list[AnnexGroup] = []
         for group, _ in chunk:
-            if groups and groups[-1].number == group.id:
+            if groups and groups[-1].number == labels[group.id]:
                 groups[-1] = replace(groups[-1], span=groups[-1].span + 1)
             else:
                 top = pts(group.maximum) if group.maximum is not None else None
-                groups.append(AnnexGroup(group.id, top, 1))
+                groups.append(AnnexGroup(labels[group.id], top, 1))
         ids = [c.id for _, c in chunk]
         rows = []
         for number, (row, mine) in enumerate(zip(member_rows, cells, strict=True), start=1):
@@ -317,13 +274,13 @@ def annex(result: YearResult) -> Annex:
         tables.append(
             AnnexTable(
                 groups=tuple(groups),
-                columns=tuple(AnnexColumn(c.id, pts(c.maximum)) for _, c in chunk),
+                columns=tuple(AnnexColumn(numbers[c.id], pts(c.maximum)) for _, c in chunk),
                 rows=tuple(rows),
                 last=last,
             )
         )
     legend = tuple(
-        f"{c.id}. {c.name} (tối đa {pts(c.maximum)} điểm"
+        f"{numbers[c.id]}. {c.name} (tối đa {pts(c.maximum)} điểm"
         + ("; điểm trừ, ghi số âm" if c.kind is m.CriterionKind.DEDUCTION else "")
         + ")"
         for group in data.table.groups

@@ -50,11 +50,9 @@ order), ``row_by_id``, ``member_rows`` (the rows in member order), ``minutes_vot
 (:func:`thidua.present.wording.outcome_note`: the note of a ranked unit, ``outcome_note(row,
 ties)``).
 
-The conference kit (:mod:`thidua.present.kit`) adds ``draft`` (the year is not final: the
-document is a "DỰ THẢO") to every document, and to its own documents: ``counts``,
-``committee`` and ``signature_rows`` (``kiem-phieu``), ``papers`` and ``issuer``
-(``phieu-bau``), ``notices`` (``thong-bao``), ``annex`` (``phu-luc-diem``), and ``heading``
-(the issuing body the header macro prints) to the first and the third.
+The conference kit (:mod:`thidua.present.kit`) adds to its own documents: ``counts``,
+``count_committee``, ``signature_rows`` and ``count_heading`` (``kiem-phieu``), ``papers``
+(``phieu-bau``), ``notices`` (``thong-bao``), ``annex`` (``phu-luc-diem``).
 
 The fingerprint: when :func:`render_document` is given one, it adds it to the rendered text
 whatever the template (:mod:`thidua.present.fingerprint`): a last line "Mã dữ liệu: …" and,
