@@ -801,7 +801,15 @@ FOOT = "Không nhập biểu mẫu bad.xlsx: 1 lỗi; tệp điểm được gi�
         ),
         (
             {"D10": "dat"},
-            'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa chữ "dat" (tiêu chí "1.3")',
+            'Điểm!D10: "dat" thiếu dấu: hãy viết "đạt" hoặc "không đạt" (tiêu chí "1.3")',
+        ),
+        (
+            {"D10": " Khong dat "},
+            'Điểm!D10: "Khong dat" thiếu dấu: hãy viết "đạt" hoặc "không đạt" (tiêu chí "1.3")',
+        ),
+        (
+            {"D10": "dạt"},
+            'Điểm!D10: cần "đạt" hoặc "không đạt", nhưng ô chứa chữ "dạt" (tiêu chí "1.3")',
         ),
         (
             {"D10": 10},
@@ -842,6 +850,17 @@ FOOT = "Không nhập biểu mẫu bad.xlsx: 1 lỗi; tệp điểm được gi�
 def test_bad_cell_is_refused_with_sheet_and_cell(cells: dict[str, object], message: str) -> None:
     """Out of range, text in a number cell, formulas, bad lists: refused, naming sheet!cell."""
     assert cell_refusal(cells) == message + "\n" + FOOT
+
+
+def test_the_hint_is_the_one_the_score_files_give() -> None:
+    """ "dat" in a score file and in a form cell: the same words, there with file:line:col."""
+    make_year(Path.cwd(), files={"diem/A.yaml": SCORES_A.replace("tu_cham: đạt", "tu_cham: dat")})
+    check = runner.invoke(app, ["check", "2020"])
+    assert check.exit_code == 1
+    assert (
+        'data/2020/diem/A.yaml:11:14: lỗi: "dat" thiếu dấu: hãy viết "đạt" hoặc "không đạt"\n'
+        in check.stderr
+    )
 
 
 def test_every_bad_cell_is_reported_at_once() -> None:
@@ -1245,3 +1264,50 @@ def test_other_members_errors_do_not_block_import() -> None:
     code, out, err = do_import(2020, "A", "f.xlsx")
     assert (code, err) == (0, "")
     assert out == "Đã nhập biểu mẫu f.xlsx vào data/2020/diem/A.yaml: 1 tiêu chí thay đổi.\n"
+
+
+# --- saved again by LibreOffice -----------------------------------------------------------------
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.external
+@pytest.mark.skipif(SOFFICE is None, reason="cần LibreOffice (soffice) trong PATH")
+def test_form_saved_again_by_libreoffice_still_imports(tmp_path: Path) -> None:
+    """An appraised member's form, filled (a decimal comma typed as text, an explanation)
+    and saved again by LibreOffice in its own XML: it imports, the appraisal untouched."""
+    import os
+    import subprocess
+
+    assert SOFFICE is not None
+    make_year(Path.cwd(), files={"diem/A.yaml": APPRAISED_A})
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "filled.xlsx", {"D9": "9,5", "K9": "Biên bản gửi kèm", "D11": 2})
+    subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            "lo",
+            "filled.xlsx",
+        ],
+        capture_output=True,
+        timeout=300,
+        env=dict(os.environ, HOME=str(tmp_path)),
+        check=True,
+    )
+    resaved = Path("lo/filled.xlsx")
+    assert resaved.read_bytes() != Path("filled.xlsx").read_bytes()
+    code, out, err = do_import(2020, "A", str(resaved))
+    assert (code, out) == (
+        0,
+        "Đã nhập biểu mẫu lo/filled.xlsx vào data/2020/diem/A.yaml: 2 tiêu chí thay đổi.\n",
+    )
+    assert err.startswith("Cảnh báo: đơn vị A đã được thẩm định;")
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == APPRAISED_A.replace(
+        "Đã bổ sung biên bản", "Biên bản gửi kèm"
+    ).replace('  "2.1"', '  "1.4":\n    tu_cham: 2\n  "2.1"')

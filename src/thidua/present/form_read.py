@@ -407,6 +407,22 @@ def _number(
     return None
 
 
+def _unmarked(text: str) -> str | None:
+    """The "thiếu dấu" hint the score files give for ``text`` ("dat", "khong dat"), or None.
+
+    The hint is the score reader's own (:func:`thidua.models.parse_score_value`), so the
+    form and the YAML files say the same words.
+    """
+    from pydantic_core import PydanticCustomError
+
+    try:
+        m.parse_score_value(text)
+    except PydanticCustomError as exc:
+        message = exc.message()
+        return message if "thiếu dấu" in message else None
+    return None
+
+
 def _read_value(
     ws: Worksheet, crit: m.Criterion, row: int, faults: list[str]
 ) -> Decimal | m.Met | m.Quantity | None:
@@ -451,6 +467,10 @@ def _read_value(
     if is_met(crit):
         if isinstance(raw, str) and raw.lower() in (m.Met.MET.value, m.Met.NOT_MET.value):
             return m.Met(raw.lower())
+        hint = _unmarked(raw) if isinstance(raw, str) else None
+        if hint is not None:
+            faults.append(f'{_ref(COL_VALUE, row)}: {hint} (tiêu chí "{crit.id}")')
+            return None
         faults.append(
             f'{_ref(COL_VALUE, row)}: cần "đạt" hoặc "không đạt", nhưng ô chứa '
             f'{_describe(raw)} (tiêu chí "{crit.id}")'
