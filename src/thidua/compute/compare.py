@@ -13,7 +13,7 @@ its problems shown as ``REV:path:line:col``. Then, per section:
   fact that differs (long lists are summarised);
 - **Văn bản** (``van-ban.yaml``): the issuer's name, each line of a signer, and per
   document its addressing and each report section that differs, named in words (a
-  section's text shown by its opening words);
+  section's text shown on one line from just before where it first differs);
 - **Tổng điểm và thứ hạng**: each member whose final total or rank moved (from
   :func:`thidua.compute.ranking.rank_year` on both sides);
 - **Kết quả**: the leading unit, proposed awards, next year's leader and deputy.
@@ -375,8 +375,8 @@ def _excerpts(a: str | None, b: str | None) -> tuple[str | None, str | None]:
     if fa == fb:
         return "(trước khi sửa)", "(đã sửa cách ngắt đoạn, xuống dòng)"
     wa, wb = fa.split(" "), fb.split(" ")
-    same = next((i for i, (x, y) in enumerate(zip(wa, wb, strict=False)) if x != y), None)
-    start = max(0, (same if same is not None else min(len(wa), len(wb))) - 3)
+    differ = next((i for i, (x, y) in enumerate(zip(wa, wb, strict=False)) if x != y), None)
+    start = max(0, (differ if differ is not None else min(len(wa), len(wb))) - 3)
     return "…" + str(_cut(" ".join(wa[start:]))), "…" + str(_cut(" ".join(wb[start:])))
 
 
