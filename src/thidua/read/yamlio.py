@@ -25,7 +25,9 @@ Invariants:
   depth limit, so hostile nesting cannot exhaust the interpreter stack;
 - the only exception that leaves this module is :class:`~thidua.errors.DataError`,
   carrying every problem found (all duplicate keys, tags, ...); parsing stops at the
-  first syntax error, and the problems found before it are kept.
+  first syntax error (libyaml cannot go on past one), and the problems found before it
+  are kept. :func:`parse_yaml_partly` gives the tree read until then as well, so that
+  what came before the error can still be checked.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ import errno
 import pathlib
 import re
 import stat
+from dataclasses import dataclass
 from fractions import Fraction
 
-from thidua.errors import DataError, Position, error
+from thidua.errors import DataError, Position, Problem, error
 from thidua.numbers import count, number
 from thidua.read.yamltree import (
     _BIDI_CONTROLS,
@@ -51,9 +54,11 @@ __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
     "MAX_TEXT_CHARS",
+    "Parsed",
     "SourceMap",
     "YamlPath",
     "parse_yaml",
+    "parse_yaml_partly",
     "read_file",
 ]
 
@@ -104,14 +109,39 @@ def read_file(file: pathlib.Path, display_path: str) -> bytes:
 
 def parse_yaml(data: bytes, display_path: str) -> tuple[object, SourceMap]:
     """Parse one YAML document from ``data``; raise DataError listing every problem."""
+    parsed = parse_yaml_partly(data, display_path)
+    if parsed.problems:
+        raise DataError(parsed.problems)
+    return parsed.root, parsed.source
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed file with its problems: the whole tree when ``problems`` is empty.
+
+    ``stopped`` is where the parser gave up at a syntax error (the last problem): the
+    path of the innermost collection still open there; ``root`` then holds what came
+    before the error, the last item of each open collection possibly cut short. None
+    when the file was read to its end (a tree with problems is still not to be used).
+    """
+
+    root: object
+    source: SourceMap
+    problems: list[Problem]
+    stopped: YamlPath | None
+
+
+def parse_yaml_partly(data: bytes, display_path: str) -> Parsed:
+    """Parse one YAML document from ``data``, returning its problems with what was read.
+
+    Raises DataError only when nothing could be parsed: too large, not UTF-8, forbidden
+    characters, git conflict markers.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise DataError([error(Position(display_path, 1, 1), _too_large(len(data)))])
     data, text = _decode(data, display_path)
     _refuse_conflict_markers(text, display_path)
-    root, source_map, problems = _build(data, text, display_path)
-    if problems:
-        raise DataError(problems)
-    return root, source_map
+    return Parsed(*_build(data, text, display_path))
 
 
 # --------------------------------------------------------------------------- bytes → text

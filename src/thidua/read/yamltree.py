@@ -160,8 +160,15 @@ def _open_parser(data: bytes, text: str) -> _EventSource:
 _ROOT, _MAP, _SEQ = 0, 1, 2
 
 
-def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[Problem]]:
-    """Run the event parser and assemble the tree, source map and problems."""
+def _build(
+    data: bytes, text: str, path: str
+) -> tuple[object, SourceMap, list[Problem], YamlPath | None]:
+    """Run the event parser and assemble the tree, source map and problems.
+
+    The last item tells where the parser stopped at a syntax error, its last problem: the
+    path of the innermost collection still open there (``()`` for the root); None when
+    it read the file to its end. The tree then holds what came before the error.
+    """
     values: dict[YamlPath, int] = {}
     keys: dict[YamlPath, int] = {}
     problems: list[Problem] = []
@@ -184,6 +191,7 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
     kind = _ROOT
     documents = 0
     anchor_reported = False
+    stopped: YamlPath | None = None
     parser: _EventSource | None = None
     event: Any  # pyyaml's stubs make marks optional; the parser always sets them.
     try:
@@ -322,6 +330,7 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
                 root = value
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(exc, text, path))
+        stopped = node_path
     except yaml.YAMLError as exc:
         # Reader errors cannot happen (the text is checked first); keep a safe net.
         problems.append(error(Position(path, 1, 1), f"lỗi cú pháp YAML: {exc}"))
@@ -335,7 +344,7 @@ def _build(data: bytes, text: str, path: str) -> tuple[object, SourceMap, list[P
     finally:
         if parser is not None:
             parser.dispose()
-    return root, source_map, problems
+    return root, source_map, problems, stopped
 
 
 def _show(text: str) -> str:
