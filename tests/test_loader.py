@@ -34,7 +34,11 @@ def test_base_year_is_clean(tmp_path: Path) -> None:
 
 
 def test_missing_required_files(tmp_path: Path) -> None:
-    """Each missing required file is an error naming the file, its role and the docs."""
+    """Each missing required file is an error naming the file, its role and the docs.
+
+    What cannot be checked without it is said once, on the file (nothing for the
+    regulation: only its own content needs it).
+    """
     write_year(tmp_path, {"quy-che.yaml": None, "tieu-chi.yaml": None})
     data, found = open_year(tmp_path / "data", 2020)
     assert data is None
@@ -49,6 +53,13 @@ def test_missing_required_files(tmp_path: Path) -> None:
             "data/2020/tieu-chi.yaml",
             Severity.ERROR,
             "thiếu tệp tieu-chi.yaml (bảng tiêu chí); xem mẫu trong docs/data-format.md",
+        ),
+        (
+            "data/2020/tieu-chi.yaml",
+            Severity.WARNING,
+            "vì chưa đọc được tệp này nên chưa kiểm tra được những gì cần đến nó: mã tiêu "
+            "chí trong các tệp điểm, điểm còn thiếu của các đơn vị, cách ghi và giới hạn của "
+            "điểm; sửa xong tệp này, hãy chạy lại thidua check để kiểm tra nốt",
         ),
     ]
 
@@ -185,9 +196,16 @@ def test_problems_of_several_files_all_reported_sorted(tmp_path: Path) -> None:
         'data/2020/khoi.yaml:1:1: lỗi: thiếu khóa bắt buộc "dia_ban"',
         'data/2020/khoi.yaml:3:1: lỗi: khóa "dia_bna" không có trong mẫu dữ liệu; '
         'có phải ý bạn là "dia_ban"?',
+        "data/2020/khoi.yaml:3:1: cảnh báo: vì chưa đọc được tệp này nên chưa kiểm tra được "
+        "những gì cần đến nó: mã đơn vị ghi trong các tệp điểm, điểm còn thiếu của các đơn "
+        "vị; sửa xong tệp này, hãy chạy lại thidua check để kiểm tra nốt",
         'data/2020/quy-che.yaml:4:1: lỗi: khóa "nam" bị lặp lại (đã có ở dòng 1); '
         "mỗi khóa chỉ được xuất hiện một lần",
         'data/2020/tieu-chi.yaml:12:17: lỗi: cần một số (ví dụ 9.5), nhưng gặp "hai mươi"',
+        "data/2020/tieu-chi.yaml:12:17: cảnh báo: vì chưa đọc được tệp này nên chưa kiểm tra "
+        "được những gì cần đến nó: mã tiêu chí trong các tệp điểm, điểm còn thiếu của các "
+        "đơn vị, cách ghi và giới hạn của điểm; sửa xong tệp này, hãy chạy lại thidua check "
+        "để kiểm tra nốt",
     ]
     assert info.value.message == "Dữ liệu có 5 lỗi."
 

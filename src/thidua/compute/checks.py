@@ -268,10 +268,15 @@ def _criteria(data: YearData) -> dict[str, m.Criterion]:
 
 def check_scores(data: YearData) -> Iterator[Problem]:
     """Score files name a member, use known criteria, and cover the table."""
+    yield from _score_members(data)
+    yield from _score_criteria(data)
+    yield from _missing_scores(data)
+
+
+def _score_members(data: YearData) -> Iterator[Problem]:
+    """Each score file names a member, and is named after it."""
     members = set(data.member_ids)
-    criteria = _criteria(data)
-    closed = data.cluster.state is m.YearState.CLOSED
-    for mid, score in data.scores.items():
+    for mid in data.scores:
         file = data.score_files[mid]
         if mid not in members:
             yield error(
@@ -281,13 +286,20 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                 f"cần một trong các mã: {_ids(data.member_ids)}",
             )
             continue
-        stem = file.removeprefix(f"{SCORES_DIR}/").rsplit(".", 1)[0]
+        stem = _stem(file)
         if stem != mid:
             yield warning(
                 data.pos(file, ("don_vi",)),
                 f'tệp {file} chứa điểm của đơn vị "{mid}"; nên đặt tên tệp là '
                 f"{SCORES_DIR}/{mid}.yaml để mỗi đơn vị dễ tìm tệp của mình",
             )
+
+
+def _score_criteria(data: YearData) -> Iterator[Problem]:
+    """Each score file scores criteria of the table only."""
+    criteria = _criteria(data)
+    for mid, score in data.scores.items():
+        file = data.score_files[mid]
         for cid in score.scores:
             if cid not in criteria:
                 yield error(
@@ -295,6 +307,13 @@ def check_scores(data: YearData) -> Iterator[Problem]:
                     f'tiêu chí "{cid}" không có trong bảng tiêu chí năm {data.year}; '
                     f"cần một trong các mã: {_ids(criteria)}",
                 )
+
+
+def _missing_scores(data: YearData) -> Iterator[Problem]:
+    """Every member has scored every criterion (an error once the year is closed)."""
+    members = set(data.member_ids)
+    criteria = _criteria(data)
+    closed = data.cluster.state is m.YearState.CLOSED
     # A member whose file is there but names it by a wrong-case code (diem/STC.yaml with
     # don_vi: stc) has that code reported above; "no score file" would point at the very
     # file that exists.
@@ -303,13 +322,15 @@ def check_scores(data: YearData) -> Iterator[Problem]:
         for other, file in data.score_files.items()
         if other not in members
         for code in data.member_ids
-        if code.casefold() == other.casefold()
-        or code == file.removeprefix(f"{SCORES_DIR}/").rsplit(".", 1)[0]
+        if code.casefold() == other.casefold() or code == _stem(file)
     }
     for mid in data.member_ids:
         member_scores = data.scores.get(mid)
-        if member_scores is None and (mid in data.unreadable_scores or mid in misnamed):
-            continue  # its file failed to load or names another code; already reported
+        file = data.score_files.get(mid, f"{SCORES_DIR}/{mid}.yaml")
+        if _stem(file) in data.unreadable_scores or (member_scores is None and mid in misnamed):
+            # Its file failed to load (what it says before a syntax error may be here) or
+            # names another code; already reported.
+            continue
         entries = member_scores.scores if member_scores else {}
         missing = [cid for cid in criteria if not _scored(entries.get(cid))]
         if not missing:
@@ -331,28 +352,45 @@ def check_scores(data: YearData) -> Iterator[Problem]:
             )
 
 
+def _stem(file: str) -> str:
+    """``NHNN`` for ``diem/NHNN.yaml``."""
+    return file.removeprefix(f"{SCORES_DIR}/").rsplit(".", 1)[0]
+
+
 def _scored(entry: m.ScoreEntry | None) -> bool:
     return entry is not None and (entry.self_score is not None or entry.appraised is not None)
 
 
 def check_regulation(data: YearData) -> Iterator[Problem]:
     """Sort keys, vote rules and the rotation name things that exist."""
-    reg = data.regulation
+    yield from _regulation_groups(data)
+    yield from _regulation_ballots(data)
+    yield from _regulation_members(data)
+
+
+def _regulation_groups(data: YearData) -> Iterator[Problem]:
+    """Sort keys ``nhom:<id>`` name groups of the table."""
     groups = {g.id for g in data.table.groups}
+    for i, key in enumerate(data.regulation.ranking.keys):
+        kind, _, ref = key.partition(":")
+        if kind == "nhom" and ref not in groups:
+            yield error(
+                data.pos(REGULATION, ("xep_hang", "thu_tu", i)),
+                f'khóa xếp hạng "{key}" nói đến nhóm "{ref}" không có trong bảng tiêu chí; '
+                f"cần một trong các nhóm: {_ids(g.id for g in data.table.groups)}",
+            )
+
+
+def _regulation_ballots(data: YearData) -> Iterator[Problem]:
+    """Sort keys and vote rules name ballots of the ballots file; awards are well-formed."""
+    reg = data.regulation
     ballots = {b.id for b in data.ballots.ballots} if data.ballots else set()
     have_ballots = data.ballots is not None
     for i, key in enumerate(reg.ranking.keys):
         kind, _, ref = key.partition(":")
-        path: YamlPath = ("xep_hang", "thu_tu", i)
-        if kind == "nhom" and ref not in groups:
-            yield error(
-                data.pos(REGULATION, path),
-                f'khóa xếp hạng "{key}" nói đến nhóm "{ref}" không có trong bảng tiêu chí; '
-                f"cần một trong các nhóm: {_ids(g.id for g in data.table.groups)}",
-            )
         if kind == "phieu" and have_ballots and ref not in ballots:
             yield error(
-                data.pos(REGULATION, path),
+                data.pos(REGULATION, ("xep_hang", "thu_tu", i)),
                 f'khóa xếp hạng "{key}" nói đến cuộc bỏ phiếu "{ref}" không có trong '
                 f"{BALLOTS}; cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
             )
@@ -368,9 +406,19 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
                 f'cuộc bỏ phiếu "{rule.ballot}" không có trong {BALLOTS}; '
                 f"cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
             )
+    for i, award in enumerate(reg.awards):
+        if award.count is not None and award.share is not None:
+            yield error(
+                data.pos(REGULATION, ("khen_thuong", i)),
+                f'hình thức "{award.name}": chỉ ghi một trong hai "so_luong" hoặc "ty_le"',
+            )
+
+
+def _regulation_members(data: YearData) -> Iterator[Problem]:
+    """The rotation names each member at most once, and members only."""
     members = set(data.member_ids)
     seen: set[str] = set()
-    for i, mid in enumerate(reg.rotation):
+    for i, mid in enumerate(data.regulation.rotation):
         if mid not in members:
             yield error(
                 data.pos(REGULATION, ("luan_phien", i)),
@@ -384,12 +432,6 @@ def check_regulation(data: YearData) -> Iterator[Problem]:
                 f'"{mid}" xuất hiện hai lần trong thứ tự luân phiên; mỗi đơn vị chỉ ghi một lần',
             )
         seen.add(mid)
-    for i, award in enumerate(reg.awards):
-        if award.count is not None and award.share is not None:
-            yield error(
-                data.pos(REGULATION, ("khen_thuong", i)),
-                f'hình thức "{award.name}": chỉ ghi một trong hai "so_luong" hoặc "ty_le"',
-            )
 
 
 def check_ballots(data: YearData) -> Iterable[Problem]:
@@ -494,10 +536,108 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def run_checks(data: YearData) -> list[Problem]:
+# --- when a required file could not be read ----------------------------------------------
+
+# What each rule reads of the required files, part by part. A part that reads a broken
+# file is skipped: the placeholder standing in for it holds only its year (see
+# thidua.read.load.YearReading). The note on the broken file names what a skipped part
+# would have checked, when it has something to check (the test; it reads no broken file);
+# a part checking only the broken file's own content has no words. A rule not listed
+# here is taken to read every required file, without words.
+_Broken = dict[str, Position]
+_Part = tuple[Rule, tuple[str, ...], str, Callable[[YearData, _Broken], bool]]
+_EVERY_REQUIRED = (CLUSTER, REGULATION, TABLE)
+
+
+def _never(data: YearData, broken: _Broken) -> bool:
+    return False
+
+
+def _has_scores(data: YearData, broken: _Broken) -> bool:
+    return bool(data.scores)
+
+
+_PARTS: dict[Rule, tuple[_Part, ...]] = {
+    check_years_match: ((check_years_match, (), "", _never),),
+    check_members: ((check_members, (CLUSTER,), "", _never),),
+    check_table: ((check_table, (TABLE,), "", _never),),
+    check_scores: (
+        (_score_members, (CLUSTER,), "mã đơn vị ghi trong các tệp điểm", _has_scores),
+        (_score_criteria, (TABLE,), "mã tiêu chí trong các tệp điểm", _has_scores),
+        (_missing_scores, (CLUSTER, TABLE), "điểm còn thiếu của các đơn vị", _has_scores),
+    ),
+    check_score_values: (
+        (check_score_values, (TABLE,), "cách ghi và giới hạn của điểm", _has_scores),
+    ),
+    check_regulation: (
+        (
+            _regulation_groups,
+            (REGULATION, TABLE),
+            "các nhóm nêu trong quy chế",
+            lambda d, b: (
+                REGULATION not in b
+                and any(k.startswith("nhom:") for k in d.regulation.ranking.keys)
+            ),
+        ),
+        (_regulation_ballots, (REGULATION,), "", _never),
+        (
+            _regulation_members,
+            (REGULATION, CLUSTER),
+            "các đơn vị trong thứ tự luân phiên của quy chế",
+            lambda d, b: REGULATION not in b and bool(d.regulation.rotation),
+        ),
+    ),
+    check_ballots: (
+        (
+            check_ballots,
+            (CLUSTER,),
+            "mã đơn vị và số phiếu trong kết quả bỏ phiếu",
+            lambda d, b: d.ballots is not None,
+        ),
+    ),
+    check_conference: (
+        (
+            check_conference,
+            (CLUSTER,),
+            "mã đơn vị trong hội nghị tổng kết",
+            lambda d, b: d.conference is not None,
+        ),
+    ),
+    check_tasks: ((check_tasks, (), "", _never),),
+    check_spelling: ((check_spelling, (), "", _never),),
+}
+
+
+def run_checks(data: YearData, broken: _Broken | None = None) -> list[Problem]:
+    """The problems every rule finds in ``data``.
+
+    ``broken``: required files that could not be read (missing or with errors; see
+    :class:`thidua.read.load.YearReading`), each with the place of its last problem. The
+    parts of rules that read one are skipped, and each such file gets one warning there
+    naming what could not be checked because of it.
+    """
+    broken = broken or {}
     problems: list[Problem] = []
+    unchecked: dict[str, list[str]] = {}
     for rule in RULES:
-        problems.extend(rule(data))
+        for part, needs, what, test in _PARTS.get(rule, ((rule, _EVERY_REQUIRED, "", _never),)):
+            blocked = [name for name in needs if name in broken]
+            if not blocked:
+                problems.extend(part(data))
+            elif test(data, broken):
+                for name in blocked:
+                    unchecked.setdefault(name, []).append(what)
+    for name, whats in unchecked.items():
+        # At the file's last problem, so it follows them (and, by its first word, the
+        # note of a syntax error that stopped the reader there).
+        problems.append(
+            warning(
+                broken[name],
+                "vì chưa đọc được tệp này nên chưa kiểm tra được những gì cần đến nó: "
+                + ", ".join(dict.fromkeys(whats))
+                + "; sửa xong tệp này, hãy chạy lại thidua check để kiểm tra nốt",
+            )
+        )
     return problems
 
 

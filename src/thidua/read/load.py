@@ -5,10 +5,16 @@ even when another one fails, so that the user sees all problems at once. Pydanti
 are mapped back to ``file:line:col`` through the :class:`~thidua.sources.SourceMap` of
 the file. Cross-file rules are not run here: they are :mod:`thidua.compute.checks`, and
 :func:`thidua.repo.years.open_year` reads a year and runs them.
+
+A required file that cannot be read (missing, or with errors) does not stop the others:
+:func:`read_all` stands a placeholder in for it (see :class:`YearReading`) so that the
+cross-file rules that do not need it still run; only :func:`read_year`'s callers, which
+need the whole year, get ``None``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import types
@@ -20,9 +26,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
-from thidua.errors import DataError, Position, Problem, UsageError, error
+from thidua.errors import DataError, Position, Problem, UsageError, error, warning
 from thidua.read.spelling import find_words, record_spellings
-from thidua.read.yamlio import parse_yaml, read_file
+from thidua.read.yamlio import Parsed, parse_yaml_partly, read_file
 from thidua.sources import SourceMap, YamlPath
 from thidua.year import (
     BALLOTS,
@@ -75,22 +81,57 @@ def year_folder(data_dir: Path, year: int) -> Path:
     return folder
 
 
+@dataclasses.dataclass(frozen=True)
+class YearReading:
+    """Every file of a year read and validated, whatever failed.
+
+    ``data`` is for the cross-file checks only; ``complete`` is the year as it loaded, or
+    None when a required file could not be read.
+
+    ``broken`` maps the required files (:data:`thidua.year.REQUIRED`) that could not be
+    read, missing or with errors, to the place of their last problem (where a note on
+    what they keep from being checked goes). In ``data`` each of them is a placeholder
+    that holds only its ``nam`` (the folder's year): a rule that reads more of it must
+    not run (:func:`thidua.compute.checks.run_checks` knows which rules need which file).
+
+    ``data`` also holds what a score file with a syntax error says before the error
+    (see :func:`_read_before_stop`), so that those scores are checked too; the file
+    stays among :attr:`~thidua.year.YearData.unreadable_scores`, and is in neither
+    ``complete.scores`` nor ``complete.sources``: no command may take it for the file.
+    """
+
+    data: YearData
+    complete: YearData | None
+    broken: dict[str, Position]
+    problems: list[Problem]
+
+
 def read_year(data_dir: Path, year: int) -> tuple[YearData | None, list[Problem]]:
     """Read and validate every file of ``year``; no cross-file checks (see open_year).
 
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
     """
-    folder = year_folder(data_dir, year)
-    return _read_year(folder, year)
+    reading = read_all(data_dir, year)
+    return reading.complete, reading.problems
 
 
-def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]:
+def read_all(data_dir: Path, year: int) -> YearReading:
+    """Read and validate every file of ``year``, standing in for broken required files.
+
+    Raises :class:`UsageError` when the year folder is absent.
+    """
+    return _read_year(year_folder(data_dir, year), year)
+
+
+def _read_year(folder: Path, year: int) -> YearReading:
     problems: list[Problem] = []
     sources: dict[str, SourceMap] = {}
     spellings: Spellings = {}
     scores_dir = folder / SCORES_DIR
     paths = score_paths(folder)
+
+    cut_short: dict[str, tuple[m.Model, SourceMap]] = {}
 
     def read(name: str, model: type[M], required: bool) -> M | None:
         path = folder / name
@@ -129,7 +170,7 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
     else:
         for path in paths:
             name = f"{SCORES_DIR}/{path.name}"
-            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings)
+            score = _read_model(path, name, m.ScoreFile, problems, sources, spellings, cut_short)
             if score is None:
                 unreadable.add(path.stem)
                 continue
@@ -145,14 +186,18 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
             scores[score.member] = score
             score_files[score.member] = name
 
-    if cluster is None or regulation is None or table is None:
-        return None, problems
+    broken: dict[str, Position] = {}
+    for name, model in ((CLUSTER, cluster), (REGULATION, regulation), (TABLE, table)):
+        if model is None:
+            shown = display_path(folder / name)
+            own = [p.position for p in problems if p.position.path == shown]
+            broken[name] = max(own, default=Position(shown, 1, 1))
     data = YearData(
         year=year,
         folder=folder,
-        cluster=cluster,
-        regulation=regulation,
-        table=table,
+        cluster=cluster or m.ClusterFile.model_construct(year=year),
+        regulation=regulation or m.RegulationFile.model_construct(year=year),
+        table=table or m.ScoringTableFile.model_construct(year=year),
         tasks=tasks,
         ballots=ballots,
         conference=conference,
@@ -165,7 +210,18 @@ def _read_year(folder: Path, year: int) -> tuple[YearData | None, list[Problem]]
         spellings=spellings,
         cwd=str(Path.cwd()),
     )
-    return data, problems
+    checked = dataclasses.replace(
+        data,
+        scores=dict(scores),
+        score_files=dict(score_files),
+        sources=dict(sources),
+    )
+    for name, (partial, source) in cut_short.items():
+        if isinstance(partial, m.ScoreFile) and partial.member not in checked.scores:
+            checked.scores[partial.member] = partial
+            checked.score_files[partial.member] = name
+            checked.sources[name] = source
+    return YearReading(checked, None if broken else data, broken, problems)
 
 
 def load_next_tasks(data: YearData) -> m.TasksFile | None:
@@ -190,16 +246,31 @@ def _read_model(
     problems: list[Problem],
     sources: dict[str, SourceMap],
     spellings: Spellings,
+    cut_short: dict[str, tuple[m.Model, SourceMap]] | None = None,
 ) -> M | None:
+    """The model of one file, or None with its problems added to ``problems``.
+
+    A file with a syntax error is still checked up to the error (:func:`_read_before_stop`);
+    with ``cut_short``, the model of what came before it, if valid, goes there.
+    """
     shown = display_path(path)
     try:
-        raw, source = parse_yaml(read_file(path, shown), shown)
-        found = find_words(raw)
+        parsed = parse_yaml_partly(read_file(path, shown), shown)
     except DataError as exc:
         problems.extend(exc.problems)
         return None
+    if parsed.problems:
+        problems.extend(parsed.problems)
+        if parsed.stopped is not None:
+            problems.append(warning(parsed.problems[-1].position, _STOPPED))
+            if len(parsed.problems) == 1:  # a syntax error alone: the tree is sound
+                partial = _read_before_stop(parsed, model, problems)
+                if partial is not None and cut_short is not None:
+                    cut_short[name] = (partial, parsed.source)
+        return None
+    raw, source = parsed.root, parsed.source
     sources[name] = source
-    record_spellings(found, source, spellings)
+    record_spellings(find_words(raw), source, spellings)
     if raw is None:
         problems.append(
             error(
@@ -224,6 +295,51 @@ def _read_model(
         return None
 
 
+# libyaml gives up at the first syntax error; what follows it is not read at all.
+_STOPPED = (
+    "trình đọc YAML dừng ở lỗi cú pháp đầu tiên nên phần tệp từ đây trở đi chưa được "
+    "đọc; sửa lỗi này rồi chạy lại thidua check để kiểm tra nốt phần còn lại"
+)
+
+
+def _read_before_stop(parsed: Parsed, model: type[M], problems: list[Problem]) -> M | None:
+    """Check what a file says before its syntax error; its model if that is valid alone.
+
+    The entry being read when the parser stopped (the item of a top-level collection
+    that holds the error, e.g. one criterion's scores) is dropped, being possibly cut
+    short; so is a text right before the error (a line run into the faulty one). What an
+    open collection lacks may come after the error: it is not reported.
+    """
+    root, stopped = parsed.root, parsed.stopped
+    if not isinstance(root, dict) or stopped is None:
+        return None
+    if len(stopped) >= 2:
+        del _node(root, stopped[:1])[stopped[1]]
+    else:
+        node = _node(root, stopped)
+        if isinstance(node, dict) and node and _is_text(node[last := next(reversed(node))]):
+            del node[last]
+        elif isinstance(node, list) and node and _is_text(node[-1]):
+            node.pop()
+    try:
+        return model.model_validate(root)
+    except ValidationError as exc:
+        unfinished = frozenset(stopped[:end] for end in range(len(stopped) + 1))
+        problems.extend(translate_errors(exc, model, parsed.source, unfinished))
+        return None
+
+
+def _node(root: dict[str, Any], path: YamlPath) -> Any:
+    node: Any = root
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _is_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
 def _label(name: str) -> str:
     return FILE_LABELS.get(name, "điểm của một đơn vị")
 
@@ -232,12 +348,22 @@ def _label(name: str) -> str:
 
 
 def translate_errors(
-    exc: ValidationError, model: type[BaseModel], source: SourceMap
+    exc: ValidationError,
+    model: type[BaseModel],
+    source: SourceMap,
+    unfinished: frozenset[YamlPath] = frozenset(),
 ) -> list[Problem]:
+    """Pydantic's errors as Vietnamese problems at their place in the file.
+
+    ``unfinished``: collections a syntax error cut short; what they lack (a required
+    key, an item, a value another one needs) is not reported.
+    """
     out: list[Problem] = []
     for err in exc.errors(include_url=False):
         path = _clean_loc(err["loc"], source)
         kind = err["type"]
+        if path in unfinished or (kind == "missing" and path[:-1] in unfinished):
+            continue
         if kind == "extra_forbidden":
             key = str(path[-1]) if path else "?"
             allowed = _allowed_keys(model, path[:-1])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from thidua.compute.checks import run_checks
 from thidua.errors import DataError, Problem
-from thidua.read.load import read_year
+from thidua.read.load import read_all
 from thidua.repo.sealcheck import seal_problems, uses_seals
 from thidua.year import YearData
 
@@ -23,14 +23,19 @@ def open_year(
     With ``seal`` (the default), a closed year is also checked against its seal
     (:mod:`thidua.repo.sealcheck`); ``thidua diff`` turns it off to show the changes.
 
+    A required file that cannot be read hides only the checks that need it: the others
+    still run, and the file gets a warning naming what was not checked
+    (:func:`thidua.compute.checks.run_checks`).
+
     Returns the data (``None`` when a required file is missing or invalid) and every
     problem found, unsorted. Raises :class:`UsageError` when the year folder is absent.
     """
-    data, problems = read_year(data_dir, year)
-    if data is not None:
-        problems.extend(run_checks(data))
-        if seal:
-            problems.extend(seal_problems(data, problems, sealing=uses_seals(data_dir)))
+    reading = read_all(data_dir, year)
+    problems = reading.problems
+    problems.extend(run_checks(reading.data, reading.broken))
+    data = reading.complete
+    if data is not None and seal:
+        problems.extend(seal_problems(data, problems, sealing=uses_seals(data_dir)))
     return data, problems
 
 
