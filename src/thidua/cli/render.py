@@ -6,10 +6,15 @@ print the text or write it atomically.
 
 Output files (``-o``): one document goes to the file named; ``all`` needs a folder and
 writes every document there as ``bien-ban-2020.md``, ``bao-cao-2020.md``,
-``to-trinh-2020.md``, ``bang-diem-2020.md``, ``xep-hang-2020.md`` (``.html`` with
-``--format html``). ``all`` writes the documents that can be made and lists why the
-others cannot (exit 1); with ``xlsx`` it writes the score summary, the only one with an
-Excel form. A trailing slash (``-o van-ban/``) names a folder, created when absent.
+``to-trinh-2020.md``, ``bang-diem-2020.md``, ``xep-hang-2020.md``, ``kiem-phieu-2020.md``,
+``phieu-bau-2020.md``, ``phu-luc-diem-2020.md`` and one appraisal notice per member,
+``thong-bao-2020-NHNN.md`` (``.html`` with ``--format html``). ``thong-bao UNIT`` makes the
+notice of one member (the code by the command line's one rule,
+:func:`thidua.cli.common.member_code`); ``thong-bao`` without a unit needs a folder and
+writes every member's. ``all`` writes the documents that can be made and lists why the
+others cannot, once per document (exit 1); with ``xlsx`` it writes the score summary, the
+only one with an Excel form, and names the others. A trailing slash (``-o van-ban/``)
+names a folder, created when absent.
 Without ``--format``, the format follows the extension of ``-o`` (``.md``, ``.html``/``.htm``,
 ``.docx``, ``.xlsx``), else Markdown; any other extension, or one contradicting ``--format``,
 is refused (exit 2).
