@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
 import re
 import types
 import typing
@@ -27,7 +28,7 @@ from pydantic import BaseModel, ValidationError
 
 from thidua import models as m
 from thidua.errors import DataError, Position, Problem, UsageError, error, warning
-from thidua.read.spelling import find_words, record_spellings
+from thidua.read.spelling import find_words, record_spellings, unmarked_hint
 from thidua.read.yamlio import Parsed, parse_yaml_partly, read_file
 from thidua.sources import SourceMap, YamlPath
 from thidua.year import (
@@ -391,6 +392,10 @@ def translate_errors(
                 )
             )
             continue
+        typed = err.get("input")
+        if isinstance(typed, str) and (unmarked := unmarked_hint(typed, _fixed_texts(model, path))):
+            out.append(error(source.at(path), unmarked))
+            continue
         message = _message(err)
         empty = ", nhưng gặp giá trị trống"
         if err.get("input") is None and path and isinstance(path[-1], str) and empty in message:
@@ -491,6 +496,22 @@ def _allowed_keys(model: type[BaseModel], path: YamlPath) -> list[str]:
     if current is None:
         return []
     return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _fixed_texts(model: type[BaseModel], path: YamlPath) -> list[str]:
+    """The texts a value at ``path`` may be as one of an enumeration ("đạt", "đồng ý")."""
+    current: Any = model
+    for part in path:
+        current = _descend(current, part)
+        if current is None:
+            return []
+    return [
+        member.value
+        for arg in _args(current)
+        if isinstance(arg, type) and issubclass(arg, enum.Enum)
+        for member in arg
+        if isinstance(member.value, str)
+    ]
 
 
 def _descend(tp: Any, part: str | int) -> Any:

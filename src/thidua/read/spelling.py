@@ -1,8 +1,12 @@
-"""One word written with two tone placements ("Hoà" / "Hòa", "Thuỷ" / "Thủy").
+"""How Vietnamese words are written: tone placement, and marks left out.
 
-Both placements are in use, and the seed article itself mixes them. Text is NFC-normalized
-on input, so Unicode-form differences (precomposed vs decomposed) disappear silently; a
-different tone *placement* is a visible inconsistency, reported as a warning.
+One word written with two tone placements ("Hoà" / "Hòa", "Thuỷ" / "Thủy"): both are in
+use, and the seed article itself mixes them. Text is NFC-normalized on input, so
+Unicode-form differences (precomposed vs decomposed) disappear silently; a different tone
+*placement* is a visible inconsistency, reported as a warning.
+
+A fixed answer typed without its marks ("dat", "khong dong y"): :func:`unmarked_hint` is
+the one "thiếu dấu" hint, wherever such a value is read.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from thidua.errors import Position, Problem, warning
 from thidua.sources import SourceMap, YamlPath
@@ -98,3 +102,44 @@ def spelling_problems(spellings: Spellings) -> Iterator[Problem]:
                 f'"{word}" và "{first_word}" ({first_pos}) là cùng một chữ nhưng đặt dấu '
                 "khác nhau; nên thống nhất một cách viết",
             )
+
+
+# --- marks left out ------------------------------------------------------------------------
+
+
+def unmarked_hint(value: str, accepted: Sequence[str]) -> str | None:
+    """The "thiếu dấu" hint when ``value`` is one of ``accepted`` typed without (some of)
+    its marks, in any case: ``"khong dat" thiếu dấu: hãy viết "đạt" hoặc "không đạt"``.
+
+    None when ``value`` is accepted as it is, differs by more than missing marks (a
+    wrong mark, another letter), or no accepted value has marks.
+    """
+    text = value.strip().casefold()
+    if not any(_lacks_marks(text, word.casefold()) for word in accepted):
+        return None
+    choices = [f'"{word}"' for word in accepted]
+    listed = ", ".join(choices[:-1]) + " hoặc " + choices[-1] if len(choices) > 1 else choices[0]
+    return f'"{value}" thiếu dấu: hãy viết {listed}'
+
+
+def _lacks_marks(typed: str, word: str) -> bool:
+    """``typed`` is ``word`` with some of its marks left out (both NFC, casefolded)."""
+    if typed == word or len(typed) != len(word):
+        return False
+    for have, want in zip(typed, word, strict=True):
+        if have != want:
+            have_base, have_marks = _marks(have)
+            want_base, want_marks = _marks(want)
+            if have_base != want_base or not have_marks < want_marks:
+                return False
+    return True
+
+
+@functools.lru_cache(maxsize=256)
+def _marks(letter: str) -> tuple[str, frozenset[str]]:
+    """A letter's base and its marks: ``ồ`` is ``o`` with a circumflex and a grave; ``đ``
+    is ``d`` with a stroke (a letter of its own in Unicode)."""
+    if letter == "đ":
+        return "d", frozenset("\u0335")
+    decomposed = unicodedata.normalize("NFD", letter)
+    return decomposed[0], frozenset(decomposed[1:])
