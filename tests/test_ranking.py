@@ -121,8 +121,8 @@ def test_tie_only_votes_break(tmp_path: Path) -> None:
     assert order(result) == [(1, "B"), (2, "A"), (3, "C")]
     notes = [row.tie_note for row in result.rows]
     assert notes == [
-        "xếp trên Đơn vị A do số phiếu bình chọn đơn vị dẫn đầu: 2 so với 1",
-        "xếp sau Đơn vị B do số phiếu bình chọn đơn vị dẫn đầu: 1 so với 2",
+        "xếp trên Đơn vị thử A do số phiếu bình chọn đơn vị dẫn đầu: 2 so với 1",
+        "xếp sau Đơn vị thử B do số phiếu bình chọn đơn vị dẫn đầu: 1 so với 2",
         None,  # C is below A on points, the first key
     ]
     assert result.leading is not None and result.leading.id == "B"
@@ -150,7 +150,7 @@ def test_tie_nothing_breaks_shares_the_rank_and_no_leading_unit(tmp_path: Path) 
     )
     assert order(result) == [(1, "B"), (1, "A"), (3, "C")]
     assert [row.shared for row in result.rows] == [True, True, False]
-    assert result.rows[0].tie_note == "đồng hạng 1 với Đơn vị A"
+    assert result.rows[0].tie_note == "đồng hạng 1 với Đơn vị thử A"
     assert result.leading is None
     assert result.leading_reason == (
         "Không có đơn vị dẫn đầu: Đơn vị thử B và Đơn vị thử A đồng hạng nhất, bằng nhau ở mọi "
@@ -193,10 +193,12 @@ def test_sort_keys_deductions_group_and_bonus(tmp_path: Path) -> None:
     result = rank(tmp_path / "1", cluster(scores, keys='[diem, diem_tru, "nhom:I", diem_cong]'))
     assert order(result) == [(1, "A"), (2, "D"), (3, "B"), (4, "C")]
     assert result.rows[1].tie_note == (
-        "xếp sau Đơn vị A do điểm nhóm I: 45 so với 50; xếp trên Đơn vị B do điểm nhóm I: 45 so "
+        "xếp sau Đơn vị thử A do điểm nhóm I: 45 so với 50; xếp trên Đơn vị thử B do điểm nhóm I: 45 so "
         "với 40"
     )
-    assert result.rows[3].tie_note == ("xếp sau Đơn vị B do điểm trừ (ít hơn xếp trên): 2 so với 0")
+    assert result.rows[3].tie_note == (
+        "xếp sau Đơn vị thử B do điểm trừ (ít hơn xếp trên): 2 so với 0"
+    )
     result = rank(tmp_path / "2", cluster(scores, keys="[diem, diem_cong]"))
     assert order(result) == [(1, "D"), (2, "A"), (2, "B"), (2, "C")]
 
@@ -601,9 +603,9 @@ def test_notes_for_a_year_in_progress(tmp_path: Path) -> None:
     assert result.notes == (
         "Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
         "Năm 2020 đang diễn ra: kết quả là tạm tính.",
-        "Chưa thẩm định điểm: Đơn vị A, Đơn vị B và Đơn vị C; xếp hạng tạm theo điểm tự chấm.",
+        "Chưa thẩm định điểm: Đơn vị thử A, Đơn vị thử B và Đơn vị thử C; xếp hạng tạm theo điểm tự chấm.",
         "Chưa đề nghị khen thưởng: 1 đơn vị chưa có đủ điểm các tiêu chí.",
-        "Đơn vị C chưa có tệp điểm (tính 0 điểm).",
+        "Đơn vị thử C chưa gửi kết quả tự chấm điểm (tính 0 điểm).",
     )
     assert result.awards == ()
     assert order(result) == [(1, "A"), (2, "B"), (3, "C")]

@@ -54,9 +54,9 @@ from thidua.compute.results import (
     SortKey,
     YearResult,
     _Draft,
-    _names,
     _separating,
     _sort_keys,
+    full_names,
     option_of,
 )
 from thidua.compute.scoring import MemberScore, score_year
@@ -97,14 +97,14 @@ def _tie_notes(ordered: list[_Draft], keys: Sequence[SortKey]) -> list[str | Non
         if len(tied) > MAX_NAMED:
             parts.append(f"đồng hạng {d.rank} với {len(tied)} đơn vị khác")
         elif tied:
-            parts.append(f"đồng hạng {d.rank} với {_names([o.member for o in tied])}")
+            parts.append(f"đồng hạng {d.rank} với {full_names([o.member for o in tied])}")
         # Neighbours equal on the first key: say which later key separated them.
         if i > 0 and ordered[i - 1].rank != d.rank:
             up = ordered[i - 1]
             index = _separating(keys, up.member.id, d.member.id)
             if index is not None and index > 0:
                 parts.append(
-                    f"xếp sau {up.member.short_name} do {keys[index].label}: "
+                    f"xếp sau {up.member.name} do {keys[index].label}: "
                     f"{keys[index].show(d.member.id)} so với {keys[index].show(up.member.id)}"
                 )
         if i + 1 < len(ordered) and ordered[i + 1].rank != d.rank:
@@ -112,7 +112,7 @@ def _tie_notes(ordered: list[_Draft], keys: Sequence[SortKey]) -> list[str | Non
             index = _separating(keys, d.member.id, down.member.id)
             if index is not None and index > 0:
                 parts.append(
-                    f"xếp trên {down.member.short_name} do {keys[index].label}: "
+                    f"xếp trên {down.member.name} do {keys[index].label}: "
                     f"{keys[index].show(d.member.id)} so với {keys[index].show(down.member.id)}"
                 )
         notes.append("; ".join(parts) or None)
@@ -144,25 +144,20 @@ def _notes(data: YearData, scores: dict[str, MemberScore]) -> list[str]:
             f"{len(pending)} đơn vị chưa được thẩm định điểm; xếp hạng tạm theo điểm tự chấm."
         )
     elif pending:
-        notes.append(f"Chưa thẩm định điểm: {_names(pending)}; xếp hạng tạm theo điểm tự chấm.")
+        notes.append(f"Chưa thẩm định điểm: {full_names(pending)}; xếp hạng tạm theo điểm tự chấm.")
     incomplete = [s for s in scores.values() if s.missing]
     if incomplete and data.regulation.awards:
         notes.append(
             f"Chưa đề nghị khen thưởng: {len(incomplete)} đơn vị chưa có đủ điểm các tiêu chí."
         )
     if len(incomplete) > MAX_NAMED:
-        notes.append(
-            f"{len(incomplete)} đơn vị còn thiếu điểm (tính 0 điểm); xem chi tiết bằng lệnh "
-            f"thidua check {data.year}."
-        )
+        notes.append(f"{len(incomplete)} đơn vị còn thiếu điểm một số tiêu chí (tính 0 điểm).")
         incomplete = []
     for s in incomplete:
         if not s.has_file:
-            notes.append(f"{s.member.short_name} chưa có tệp điểm (tính 0 điểm).")
+            notes.append(f"{s.member.name} chưa gửi kết quả tự chấm điểm (tính 0 điểm).")
         else:
-            notes.append(
-                f"{s.member.short_name} còn thiếu điểm {s.missing} tiêu chí (tính 0 điểm)."
-            )
+            notes.append(f"{s.member.name} còn thiếu điểm {s.missing} tiêu chí (tính 0 điểm).")
     if any(s.repeating for s in scores.values()):
         notes.append(
             "Một số điểm định lượng là số thập phân vô hạn tuần hoàn: bảng hiển thị làm tròn "
