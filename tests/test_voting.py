@@ -223,6 +223,17 @@ def test_ranked_invalid_papers() -> None:
     # Only the last paper counts: CTK first of 4 candidates, 3 points.
     assert t.votes == {"QLTT": 0, "NHNN": 0, "CTK": 3, "KBNN": 0}
     assert (t.valid, t.invalid) == (1, 11)
+    # The results name members in full: the reasons are printed in the vote-count minutes.
+    names = {"NHNN": "Ngân hàng Nhà nước", "QLTT": "Cục Quản lý thị trường", "HQ": "Hải quan"}
+    named = tally(b, MEMBERS, names)
+    assert [v.reason for v in named.papers][:6] == [
+        "Ngân hàng Nhà nước và Cục Quản lý thị trường cùng thứ hạng 1",
+        "thứ hạng phải liên tiếp từ 1 đến 2, nhưng gặp 1, 3",
+        "thứ hạng phải là 1, nhưng gặp 0",
+        "ghi Ngân hàng Nhà nước hai lần",
+        '"XYZ" không phải là đơn vị thành viên',
+        "Hải quan không phải là ứng viên",
+    ]
 
 
 def test_ranked_totals_are_borda_points() -> None:

@@ -72,7 +72,7 @@ or not (``tu``); an unknown share never meets it. Comparisons are exact: 4 of 6 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -183,13 +183,20 @@ def _shape_error(kind: m.BallotKind, paper: m.Paper) -> str | None:
 class _Judge:
     """Decides one paper: the reason it is invalid, or its choices (best first)."""
 
-    def __init__(self, ballot: m.Ballot, member_ids: Sequence[str]) -> None:
+    def __init__(
+        self, ballot: m.Ballot, member_ids: Sequence[str], names: Mapping[str, str]
+    ) -> None:
         self.ballot = ballot
+        self.names = names
         self.kind = ballot.kind
         self.members = frozenset(member_ids)
         self.options = options_of(ballot, member_ids)
         self.candidates = frozenset(self.options)
         self.limit = max_choices(ballot)
+
+    def shown(self, mid: str) -> str:
+        """How a reason names a member: its full name when known, else the code written."""
+        return self.names.get(mid, mid)
 
     def _names(self, ids: Sequence[str]) -> str | None:
         # Fast path first: a paper may rank a thousand members.
@@ -198,13 +205,13 @@ class _Judge:
         seen: set[str] = set()
         for mid in ids:
             if mid in seen:
-                return f"ghi {mid} hai lần"
+                return f"ghi {self.shown(mid)} hai lần"
             seen.add(mid)
         for mid in ids:
             if mid not in self.members:
                 return f'"{mid}" không phải là đơn vị thành viên'
             if mid not in self.candidates:
-                return f"{mid} không phải là ứng viên"
+                return f"{self.shown(mid)} không phải là ứng viên"
         return None
 
     def __call__(self, paper: m.Paper) -> tuple[str | None, tuple[str, ...]]:
@@ -235,7 +242,8 @@ class _Judge:
         holder: dict[int, str] = {}
         for mid, rank in paper.items():
             if rank in holder:
-                return f"{holder[rank]} và {mid} cùng thứ hạng {rank}", ()
+                first, second = self.shown(holder[rank]), self.shown(mid)
+                return f"{first} và {second} cùng thứ hạng {rank}", ()
             holder[rank] = mid
         ranks = sorted(holder)
         k = len(ranks)
@@ -247,13 +255,20 @@ class _Judge:
         return None, tuple(holder[r] for r in ranks)
 
 
-def tally(ballot: m.Ballot, member_ids: Sequence[str]) -> Tally:
-    """Count ``ballot`` for a cluster whose members are ``member_ids`` (in list order)."""
+def tally(
+    ballot: m.Ballot, member_ids: Sequence[str], names: Mapping[str, str] | None = None
+) -> Tally:
+    """Count ``ballot`` for a cluster whose members are ``member_ids`` (in list order).
+
+    ``names`` (member id -> full name) is how the reasons of invalid papers name members:
+    the results print them in the vote-count minutes, where codes mean nothing; checks of
+    the data leave it out and name the codes as written in the file.
+    """
     options = options_of(ballot, member_ids)
     votes = dict.fromkeys(options, 0)
     verdicts: list[PaperVerdict] = []
     if ballot.papers is not None:
-        judge = _Judge(ballot, member_ids)
+        judge = _Judge(ballot, member_ids, names or {})
         n = len(options)
         ranked = ballot.kind is m.BallotKind.RANKED
         for index, paper in enumerate(ballot.papers):
