@@ -375,45 +375,45 @@ def small_result(tmp_path: Path) -> YearResult:
 
 
 def test_scores_xlsx_sheets_and_values(small_result: YearResult) -> None:
-    """Tổng hợp (rank order), Theo nhóm, Chi tiết: hand-computed values, written as values."""
+    """Tổng hợp (rank order), Theo nhóm, Chi tiết: hand-computed values, written as values,
+    below three title rows and a blank one (the header in row 5, frozen above row 6)."""
     wb = load_workbook(io.BytesIO(render_scores_xlsx(small_result)))
     assert wb.sheetnames == ["Tổng hợp", "Theo nhóm", "Chi tiết", "Ghi chú"]
     total = wb["Tổng hợp"]
-    rows = [list(row) for row in total.iter_rows(min_row=2, max_col=7, values_only=True)]
-    assert rows == [
-        [1, "A", "Đơn vị thử nghiệm A", 28, 28, 0, 0],
-        [2, "B", "Đơn vị thử nghiệm B", 25, 25, 0, 0],
-        [3, "C", "Đơn vị thử nghiệm C", 12, 12, 0, 0],
+    rows = [list(row) for row in total.iter_rows(min_row=6, max_col=6, values_only=True)]
+    assert rows[:3] == [
+        [1, "Đơn vị thử nghiệm A", 28, 28, 0, 0],
+        [2, "Đơn vị thử nghiệm B", 25, 25, 0, 0],
+        [3, "Đơn vị thử nghiệm C", 12, 12, 0, 0],
     ]
     groups = wb["Theo nhóm"]
-    assert [c.value for c in groups[1]] == [
+    assert [c.value for c in groups[5]] == [
         "STT",
-        "Mã",
         "Đơn vị",
-        "Nhóm I tự chấm, tối đa 30",
-        "Nhóm I sau thẩm định, tối đa 30",
+        "Nhóm I tự chấm (tối đa 30)",
+        "Nhóm I sau thẩm định (tối đa 30)",
         "Tổng điểm tự chấm",
         "Tổng điểm sau thẩm định",
         "Xếp hạng",
     ]
-    assert [c.value for c in groups[4]] == [3, "C", "Đơn vị thử nghiệm C", 12, 12, 12, 12, 3]
+    assert [c.value for c in groups[8]] == [3, "Đơn vị thử nghiệm C", 12, 12, 12, 12, 3]
     detail = wb["Chi tiết"]
-    assert [c.value for c in detail[2]][:12] == [
-        "A", "Đơn vị thử nghiệm A", "I", "1.1", "Tiêu chí chấm theo thang điểm", "định tính",
+    assert [c.value for c in detail[6]][:11] == [
+        "Đơn vị thử nghiệm A", "I", "1.1", "Tiêu chí chấm theo thang điểm", "định tính",
         20, 18, 18, None, None, 18,
     ]  # fmt: skip
-    assert [c.value for c in detail[7]][:12] == [
-        "C", "Đơn vị thử nghiệm C", "I", "1.2", "Tiêu chí đạt hoặc không đạt", "định tính",
+    assert [c.value for c in detail[11]][:11] == [
+        "Đơn vị thử nghiệm C", "I", "1.2", "Tiêu chí đạt hoặc không đạt", "định tính",
         10, "không đạt", 0, None, None, 0,
     ]  # fmt: skip
     for ws in (total, groups, detail):
-        assert ws.freeze_panes == "A2"
+        assert ws.freeze_panes == "A6"
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f"
                 assert not (isinstance(cell.value, str) and cell.value.startswith("="))
-    assert total["D2"].number_format == "#,##0.00"
-    assert total["A2"].number_format == "0"
+    assert total["C6"].number_format == "#,##0"
+    assert total["A6"].number_format == "0"
 
 
 def test_scores_xlsx_decimals_exact(tmp_path: Path) -> None:
@@ -428,11 +428,12 @@ def test_scores_xlsx_decimals_exact(tmp_path: Path) -> None:
     data, _ = open_year_or_raise(tmp_path / "data", 2020)
     content = render_scores_xlsx(rank_year(data))
     ws = load_workbook(io.BytesIO(content))["Tổng hợp"]
-    assert ws["D3"].value == 19.5 and ws["C3"].value == "Đơn vị thử nghiệm A"
+    row = next(r for r in range(6, 9) if ws.cell(r, 2).value == "Đơn vị thử nghiệm A")
+    assert ws.cell(row, 3).value == 19.5
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<v>19.5</v>" in sheet
-    assert Decimal("19.5") == Decimal(str(ws["D3"].value))
+    assert Decimal("19.5") == Decimal(str(ws.cell(row, 3).value))
 
 
 def test_scores_xlsx_reproducible(small_result: YearResult) -> None:

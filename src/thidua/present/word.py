@@ -434,7 +434,7 @@ def _last_paragraph(container: Any) -> Paragraph | None:
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    element = container._element
+    element = getattr(container, "_body", container)._element  # the document's w:body
     blocks = [c for c in element if c.tag in (qn("w:p"), qn("w:tbl"))]
     if blocks and blocks[-1].tag == qn("w:p"):
         return Paragraph(blocks[-1], container)
