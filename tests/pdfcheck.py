@@ -119,6 +119,24 @@ def landscape_pages(pdf: Path, count: int) -> list[bool]:
     return [float(size[0]) > float(size[2]) for size in sizes]
 
 
+def words_outside(pdf: Path, left_mm: float, right_mm: float, slack_mm: float = 1.5) -> list[str]:
+    """Words printed left of the left margin or right of the right margin (``pdftotext
+    -bbox``), as "page N: word"; the margins as the page is read, portrait or landscape."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, timeout=60
+    ).stdout.decode("utf-8")
+    root = lxml.html.fromstring(out.encode("utf-8"))
+    mm = 72 / 25.4
+    found = []
+    for number, page in enumerate(root.iter("page"), 1):
+        right = float(page.get("width")) - (right_mm - slack_mm) * mm
+        left = (left_mm - slack_mm) * mm
+        for word in page.iter("word"):
+            if float(word.get("xmin")) < left or float(word.get("xmax")) > right:
+                found.append(f"trang {number}: {word.text_content()}")
+    return found
+
+
 # --- tables of the HTML, found on the pages -----------------------------------------------
 
 

@@ -245,6 +245,17 @@ def test_landscape_where_the_document_says(
     check_orientation(html, pages, pdfcheck.landscape_pages(pdf, len(pages)))
 
 
+@each_document
+@each_printer
+def test_nothing_printed_in_the_side_margins(
+    request: pytest.FixtureRequest, printer: str, doc: Doc
+) -> None:
+    """Every word lies between the left (30 mm) and the right (15 mm) margins: no table
+    wider than the page, no header line running off it."""
+    _, pdf = _printed(request, printer, doc)
+    assert pdfcheck.words_outside(pdf, left_mm=30, right_mm=15) == []
+
+
 def fonts(pdf: Path) -> list[str]:
     """Names of the fonts embedded in ``pdf`` (pdffonts), subset prefixes removed."""
     out = subprocess.run(
