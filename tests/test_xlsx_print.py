@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,23 @@ def test_numbers_stay_numbers_shown_as_the_documents_show_them(book_2020: Any) -
     assert formats[1, "Xếp hạng"] == "0"
     share = next(v for (v, h) in formats if h == "Tỷ lệ phiếu" and v > 0.8)
     assert formats[share, "Tỷ lệ phiếu"] == "#,##0.0\\ %"
+
+
+def test_a_decimal_is_stored_exactly(tmp_path: Path) -> None:
+    """9,5 + 10 is stored as the decimal text 19.5 in the sheet XML (no float noise)."""
+    write_year(
+        tmp_path,
+        {
+            "diem/A.yaml": "nam: 2020\ndon_vi: A\ndiem:\n  '1.1': {tu_cham: 9.5}\n"
+            "  '1.2': {tu_cham: đạt}\n"
+        },
+    )
+    data, _ = open_year_or_raise(tmp_path / "data", 2020)
+    content = render_scores_xlsx(rank_year(data))
+    rows = {r["Đơn vị"]: r for r in table(load_workbook(io.BytesIO(content))["Tổng hợp"])}
+    assert rows["Đơn vị thử nghiệm A"]["Tổng điểm tự chấm"] == 19.5
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        assert "<v>19.5</v>" in z.read("xl/worksheets/sheet1.xml").decode("utf-8")
 
 
 def test_deductions_are_negative_on_every_sheet(book_2020: Any) -> None:
