@@ -193,8 +193,8 @@ def test_sort_keys_deductions_group_and_bonus(tmp_path: Path) -> None:
     result = rank(tmp_path / "1", cluster(scores, keys='[diem, diem_tru, "nhom:I", diem_cong]'))
     assert order(result) == [(1, "A"), (2, "D"), (3, "B"), (4, "C")]
     assert result.rows[1].tie_note == (
-        "xếp sau Đơn vị thử A do điểm nhóm I: 45 so với 50; xếp trên Đơn vị thử B do điểm nhóm I: 45 so "
-        "với 40"
+        "xếp sau Đơn vị thử A do điểm nhóm I: 45 so với 50; "
+        "xếp trên Đơn vị thử B do điểm nhóm I: 45 so với 40"
     )
     assert result.rows[3].tie_note == (
         "xếp sau Đơn vị thử B do điểm trừ (ít hơn xếp trên): 2 so với 0"
@@ -603,7 +603,8 @@ def test_notes_for_a_year_in_progress(tmp_path: Path) -> None:
     assert result.notes == (
         "Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
         "Năm 2020 đang diễn ra: kết quả là tạm tính.",
-        "Chưa thẩm định điểm: Đơn vị thử A, Đơn vị thử B và Đơn vị thử C; xếp hạng tạm theo điểm tự chấm.",
+        "Chưa thẩm định điểm: Đơn vị thử A, Đơn vị thử B và Đơn vị thử C; "
+        "xếp hạng tạm theo điểm tự chấm.",
         "Chưa đề nghị khen thưởng: 1 đơn vị chưa có đủ điểm các tiêu chí.",
         "Đơn vị thử C chưa gửi kết quả tự chấm điểm (tính 0 điểm).",
     )

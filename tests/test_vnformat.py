@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import pytest
 
+from thidua import numbers as vnformat
 from thidua.numbers import date, is_rounded, number, percent, place_date, round_half_up
 
 
@@ -71,3 +72,15 @@ def test_number_approx_marks_rounded_values() -> None:
     """``approx`` prefixes "≈" only when the display differs from the exact value."""
     assert number(Fraction(80, 3), 2, approx=True) == "≈26,67"
     assert number(Decimal("26.5"), 2, approx=True) == "26,5"
+
+
+def test_the_tables_printed_numbering() -> None:
+    """Ids that read as numbering are printed as written; codes by their position."""
+    assert [vnformat.roman(n) for n in (1, 4, 9, 14, 40, 90, 400, 1994)] == [
+        "I", "IV", "IX", "XIV", "XL", "XC", "CD", "MCMXCIV",
+    ]  # fmt: skip
+    assert vnformat.group_number(2, "I") == "I"
+    assert vnformat.group_number(2, "B") == "B"
+    assert vnformat.group_number(3, "chinh-tri") == "III"
+    assert vnformat.criterion_number(2, 1, "1.2") == "1.2"
+    assert vnformat.criterion_number(2, 1, "dung-han") == "2.1"

@@ -85,7 +85,8 @@ def test_outcome_note_of_the_tie_case(tmp_path: Path) -> None:
     assert notes == {
         "B": "Đơn vị dẫn đầu Khối; xếp trên Đơn vị thử A do số phiếu bình chọn đơn vị dẫn đầu: 4 "
         "so với 1",
-        "A": "Đề nghị Giấy khen; xếp sau Đơn vị thử B do số phiếu bình chọn đơn vị dẫn đầu: 1 so với 4",
+        "A": "Đề nghị Giấy khen; xếp sau Đơn vị thử B do số phiếu bình chọn đơn vị dẫn đầu: "
+        "1 so với 4",
         "C": "Đồng hạng 4 với Đơn vị thử D",
         "D": "Đồng hạng 4 với Đơn vị thử C",
         "E": "Không xét khen thưởng: vi phạm | kỷ luật",

@@ -32,6 +32,7 @@ Excel, messages):
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -204,3 +205,34 @@ def date(day: dt.date) -> str:
 def place_date(place: str, day: dt.date) -> str:
     """The header line of a document: ``Hòa Bình, ngày 30 tháng 12 năm 2020``."""
     return f"{place}, {date(day)}"
+
+
+# --- the scoring table's printed numbering ----------------------------------------------------
+
+# An id that already reads as the table's own numbering ("I", "B", "1.2") is printed as it
+# is; any other id (a code such as "chinh-tri") is replaced by the position ("II", "2.1").
+_NUMBERING = re.compile(r"^(?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)$")
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def roman(n: int) -> str:
+    """``4`` -> ``IV``."""
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def group_number(position: int, group_id: str) -> str:
+    """How documents number the ``position``-th group (from 1): its id, or ``II``."""
+    return group_id if _NUMBERING.match(group_id) else roman(position)
+
+
+def criterion_number(group_position: int, position: int, criterion_id: str) -> str:
+    """How documents number a criterion: its id, or ``2.1`` from the positions (from 1)."""
+    return criterion_id if _NUMBERING.match(criterion_id) else f"{group_position}.{position}"

@@ -13,7 +13,7 @@ from thidua import models as m
 from thidua.compute.scoring import MemberScore
 from thidua.compute.voting import Tally
 from thidua.errors import Problem
-from thidua.numbers import count, percent, points, threshold
+from thidua.numbers import count, group_number, percent, points, threshold
 from thidua.year import BALLOTS, REGULATION
 
 if TYPE_CHECKING:
@@ -422,7 +422,7 @@ def _sort_keys(
             )
         elif kind == "nhom":
             values = {i: scores[i].groups_exact.get(ref, Fraction(0)) for i in ids}
-            keys.append(SortKey(key, f"điểm nhóm {ref}", True, values))
+            keys.append(SortKey(key, f"điểm nhóm {_group_number(data, ref)}", True, values))
         else:  # phieu:<ballot>
             t = tallies.get(ref)
             label = ballot_label(data, ref, t)
@@ -509,3 +509,11 @@ class _Draft:
             awards=awards,
             tie_note=tie_note,
         )
+
+
+def _group_number(data: YearData, group_id: str) -> str:
+    """The group as documents number it ("I", or its position when the id is a code)."""
+    for position, group in enumerate(data.table.groups, start=1):
+        if group.id == group_id:
+            return group_number(position, group_id)
+    return group_id

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from thidua import models as m
 from thidua.compute.results import over_text, rule_text
+from thidua.numbers import criterion_number, group_number
 from thidua.present.docparts import (
     Heading,
     Signature,
@@ -270,33 +271,15 @@ class GroupView:
     maximum: Decimal | None
 
 
-# An id that already reads as the table's own numbering ("I", "B", "1.2") is printed as it
-# is; any other id (a code such as "chinh-tri") is replaced by the position ("II", "2.1").
-_NUMBERING = re.compile(r"^(?:[IVXLCDM]+|[A-Z]|\d+(?:\.\d+)*)$")
-_ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-)  # fmt: skip
-
-
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in _ROMAN:
-        while n >= value:
-            out += letters
-            n -= value
-    return out
-
-
 def numbering(table: m.ScoringTableFile) -> tuple[list[GroupView], dict[str, str]]:
     """The groups as documents show them, and each criterion's printed number (by id)."""
     groups: list[GroupView] = []
     numbers: dict[str, str] = {}
     for gi, group in enumerate(table.groups, start=1):
-        label = group.id if _NUMBERING.match(group.id) else _roman(gi)
+        label = group_number(gi, group.id)
         groups.append(GroupView(group.id, label, group.name, group.maximum))
         for ci, crit in enumerate(group.criteria, start=1):
-            numbers[crit.id] = crit.id if _NUMBERING.match(crit.id) else f"{gi}.{ci}"
+            numbers[crit.id] = criterion_number(gi, ci, crit.id)
     return groups, numbers
 
 
@@ -399,7 +382,7 @@ def build_context(
         "votes_column": result.vote_ballot is not None and result.vote_ballot in result.tallies,
         "outcome": outcomes(result, conference.conclusions if conference else ()),
         "ranking_notes": ranking_notes(result),
-        "key_labels": _key_labels(result, groups),
+        "key_labels": _key_labels(result),
         "minutes_vote": _minutes_vote(conference, len(members)),
         "ballots": _ballot_views(data, result.tallies),
         "adjustments": _adjustments(result, criterion_numbers),
@@ -412,14 +395,9 @@ def build_context(
     }
 
 
-def _key_labels(result: YearResult, groups: list[GroupView]) -> list[str]:
-    """The regulation's ranking order in words; a group by its printed number."""
-    label = {g.id: g.label for g in groups}
-    out: list[str] = []
-    for key in result.keys:
-        kind, _, ref = key.key.partition(":")
-        out.append(f"điểm nhóm {label.get(ref, ref)}" if kind == "nhom" else curly(key.label))
-    return out
+def _key_labels(result: YearResult) -> list[str]:
+    """The regulation's ranking order in words (a group by its printed number)."""
+    return [curly(key.label) for key in result.keys]
 
 
 def _committee(conference: m.ConferenceFile | None, members: Mapping[str, m.Member]) -> list[str]:
