@@ -681,6 +681,21 @@ def test_import_never_changes_the_appraisal() -> None:
     )
 
 
+def test_form_made_before_the_appraisal_reads_its_own_explanation_column() -> None:
+    """The hidden sheet, not today's data, says where the explanation is: a form sent
+    before the appraisal (column I) imports after it, I read, nothing right of it."""
+    folder = make_year(Path.cwd())
+    sheet(2020, "A", "a.xlsx")
+    fill("a.xlsx", "f.xlsx", {"I9": "Đã có biên bản", "K9": "Không đọc"})
+    (folder / "diem/A.yaml").write_text(APPRAISED_A, encoding="utf-8")
+    code, _, _ = do_import(2020, "A", "f.xlsx")
+    assert code == 0
+    # 1.1's evidence was on the form (from the file of the day): it comes back too.
+    assert Path("data/2020/diem/A.yaml").read_text(encoding="utf-8") == APPRAISED_A.replace(
+        "Đã bổ sung biên bản", "Đã có biên bản"
+    ).replace("chi_tieu: 100}\n", "chi_tieu: 100}\n    minh_chung: Báo cáo số 5/BC\n")
+
+
 def _as_layout_1(src: str, dst: str) -> None:
     """``src`` as thidua made forms before the explanation column (layout 1)."""
     wb = load_workbook(src)
