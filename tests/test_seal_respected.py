@@ -205,7 +205,7 @@ diem:
 
 KEPT = (
     "Cảnh báo: đơn vị A đã được thẩm định; điểm thẩm định được giữ nguyên, biểu mẫu chỉ đổi "
-    "điểm tự chấm và minh chứng.\n"
+    "điểm tự chấm, minh chứng và giải trình.\n"
 )
 FIX = (
     "Hãy ghi lý do hoặc thẩm định lại trong data/2020/diem/A.yaml; đến lúc đó thidua check "
