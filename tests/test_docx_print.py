@@ -164,18 +164,22 @@ HEADER = (
 
 
 def test_header_columns_fit_the_national_name() -> None:
-    """Right column 92 mm (the national name, 12 pt bold, is 88 mm) with 1 mm cell margins;
-    the issuing body gets the other 73 mm; on a landscape page the columns are halves."""
+    """Right column 90 mm (the national name, 12 pt bold, is 88 mm) with 0,5 mm cell
+    margins; the issuing body gets the other 75 mm, its parent body in 12 pt; on a landscape
+    page the columns are halves."""
     document = convert(HEADER)
     table = document.tables[0]
-    assert widths_mm(table) == [73.0, 92.0]
+    assert widths_mm(table) == [75.0, 90.0]
     margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
     assert {m.tag.split("}")[1]: m.get(qn("w:w")) for m in margins} == {
         "top": "0",
-        "left": "57",
+        "left": "28",
         "bottom": "0",
-        "right": "57",
+        "right": "28",
     }
+    parent, issuer = table.rows[0].cells[0].paragraphs[:2]
+    assert [r.font.size for r in parent.runs] == [Pt(12)]
+    assert [r.font.size for r in issuer.runs] == [Pt(13)]
     turned = convert(f'<section class="landscape">{HEADER}</section>')
     assert widths_mm(turned.tables[0]) == [126.0, 126.0]
 

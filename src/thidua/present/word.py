@@ -28,9 +28,10 @@ Layout (Decree 30/2020/NĐ-CP), as the HTML prints in a browser:
   falls back to another font; body 14 pt, tables and header 13 pt; language vi-VN.
 - Page numbers centred in the top margin from page 2 on (a PAGE field in the header, the
   first page of the document without: ``w:titlePg``), numbered on through landscape parts.
-- The header: the national name and motto on one line each in a right column of 92 mm (half
-  the width on a landscape page), the issuing body in the rest; a dash inside its name
-  never starts a line.
+- The header: the national name and motto on one line each in a right column of 90 mm (half
+  the width on a landscape page), the issuing body in the rest, its parent body (the
+  left column's lines without a class) in 12 pt; a dash inside a name there never starts a
+  line.
 - Data tables repeat their header rows on every page (``w:tblHeader``) and no row splits
   across pages (``w:cantSplit``); a table of at most :data:`SHORT_TABLE_ROWS` body rows is
   kept on one page (every row but the last keeps with the next) and the paragraph before a
@@ -116,9 +117,11 @@ if TYPE_CHECKING:
 
 FINGERPRINT_PT = 9
 # The header's right column holds "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 88 mm)
-# on one line; the issuing body's name gets the rest of the width (73 mm on A4 portrait).
-HEADER_RIGHT_MM = 92.0
-HEADER_PAD_MM = 1.0
+# on one line; the issuing body's name gets the rest of the width (75 mm on A4 portrait),
+# where a parent body of 30 letters fits on one line at 12 pt (Decree 30: 12-13 pt).
+HEADER_RIGHT_MM = 90.0
+HEADER_PAD_MM = 0.5
+PARENT_PT = 12
 # A data table of at most this many body rows is kept on one page.
 SHORT_TABLE_ROWS = 10
 
@@ -296,6 +299,8 @@ def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
                 continue
             style = _Style().with_(div.tag, cls)
             size = 12 if "nation" in cls else BODY_PT if "place-date" in cls else TABLE_PT
+            if column == 0 and not cls:
+                size = PARENT_PT  # the parent body, above the issuing body
             segments = list(_segments(div, style))
             _runs(par, _dash_on_line(segments) if column == 0 else segments, size=size)
             motto = "motto" in cls or any(

@@ -466,6 +466,7 @@ def _rule(par: Paragraph, width_mm: float, cell_mm: float) -> None:
     pf = par.paragraph_format
     pf.left_indent = Mm(side)
     pf.right_indent = Mm(side)
+    pf.space_before = Pt(2)
     pf.space_after = Pt(4)
     pf.line_spacing = Pt(2)
     ppr = par._p.get_or_add_pPr()
