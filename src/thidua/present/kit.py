@@ -123,8 +123,12 @@ def _committee(result: YearResult) -> list[Seat]:
     ]
 
 
-def _reworded(reason: str, names: Mapping[str, str]) -> str | None:
-    """A paper's reason as the committee writes it: names, not codes; None if unknown."""
+def _reworded(reason: str) -> str | None:
+    """A paper's reason as the committee writes it; None if the data does not give it.
+
+    The count names members in full (:mod:`thidua.compute.voting`); what a paper wrote that is
+    no candidate is said in words, not quoted (the data may only hold a code for it).
+    """
     if reason == "phiếu được ghi là không hợp lệ":
         return None
     if "không đúng loại cuộc bỏ phiếu" in reason:
@@ -133,14 +137,10 @@ def _reworded(reason: str, names: Mapping[str, str]) -> str | None:
         return "ghi tên đơn vị không có trong danh sách"
     if reason.endswith("không phải là ứng viên"):
         return "chọn đơn vị không có trong danh sách ứng viên"
-    if not names:
-        return reason
-    pattern = "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
-    named = re.sub(rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], reason)
-    return re.sub(r"quá số tối đa (\d+)", r"quá số đơn vị được chọn (tối đa \1)", named)
+    return re.sub(r"quá số tối đa (\d+)", r"quá số đơn vị được chọn (tối đa \1)", reason)
 
 
-def _invalid_reasons(view: BallotView, names: Mapping[str, str]) -> tuple[list[str], int]:
+def _invalid_reasons(view: BallotView) -> tuple[list[str], int]:
     """Reasons of the invalid papers, grouped (``2 phiếu: không chọn đơn vị nào``), and the
     number of invalid papers the data gives no reason for."""
     tally = view.tally
@@ -151,7 +151,7 @@ def _invalid_reasons(view: BallotView, names: Mapping[str, str]) -> tuple[list[s
     for paper in tally.papers:
         if paper.valid:
             continue
-        reason = _reworded(paper.reason, names) if paper.reason else None
+        reason = _reworded(paper.reason) if paper.reason else None
         if reason is None:
             unexplained += 1
         else:
@@ -233,7 +233,7 @@ def _count_minutes(
     out: list[CountMinutes] = []
     for view in views:
         ballot = view.tally.ballot
-        reasons, unexplained = _invalid_reasons(view, names)
+        reasons, unexplained = _invalid_reasons(view)
         rows = view.rows
         if not view.yes_no:
             rows = tuple(sorted(rows, key=lambda row: sort_key(row.label)))
