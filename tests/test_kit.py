@@ -209,11 +209,12 @@ def test_count_minutes_committee_and_invalid_papers(tmp_path: Path) -> None:
     ) in first
     # The ranked ballot: points, no share; a tie named by the units; no rule for it.
     assert (
-        "| STT | Đơn vị | Tổng điểm xếp thứ tự (thứ 1 được 2 điểm, mỗi thứ sau ít hơn 1 "
-        "điểm) |\n| :---: | :--- | ---: |\n"
+        "| STT | Đơn vị | Tổng điểm xếp thứ tự |\n| :---: | :--- | ---: |\n"
         "| 1 | Đơn vị thử nghiệm A | 1 |\n"
         "| 2 | Đơn vị thử nghiệm B | 2 |\n"
-        "| 3 | Đơn vị thử nghiệm C | 3 |\n"
+        "| 3 | Đơn vị thử nghiệm C | 3 |\n\n"
+        "Mỗi phiếu hợp lệ cho đơn vị xếp thứ 1 được 2 điểm, mỗi thứ sau ít hơn 1 điểm; đơn vị "
+        "không được xếp thứ tự được 0 điểm.\n"
     ) in second
     assert "- 1 phiếu: Đơn vị thử nghiệm A và Đơn vị thử nghiệm B cùng thứ hạng 1.\n" in second
     assert (

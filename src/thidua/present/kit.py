@@ -95,6 +95,7 @@ class CountMinutes:
     unexplained: int  # invalid papers whose reason the data does not give
     rows: tuple[BallotRow, ...]  # in the order of the ballot paper
     votes_header: str  # "Số phiếu", "Tổng điểm xếp thứ tự"
+    points_note: str | None  # a ranked ballot: how the points are counted
     share_header: str | None  # "Tỷ lệ trên số phiếu hợp lệ (7)"; None for a ranked ballot
     verdicts: tuple[str, ...]  # the result against the regulation's threshold
 
@@ -254,11 +255,12 @@ def _count_minutes(
                 f" ({count(den)})" if den is not None else ""
             )
         candidates = len(view.tally.options)
-        votes_header = "Số phiếu"
+        votes_header = "Tổng điểm xếp thứ tự" if view.ranked else "Số phiếu"
+        points_note = None
         if view.ranked:
-            votes_header = (
-                f"Tổng điểm xếp thứ tự (thứ 1 được {count(candidates - 1)} điểm, "
-                "mỗi thứ sau ít hơn 1 điểm)"
+            points_note = (
+                f"Mỗi phiếu hợp lệ cho đơn vị xếp thứ 1 được {count(candidates - 1)} điểm, mỗi "
+                "thứ sau ít hơn 1 điểm; đơn vị không được xếp thứ tự được 0 điểm."
             )
         out.append(
             CountMinutes(
@@ -271,6 +273,7 @@ def _count_minutes(
                 unexplained=unexplained,
                 rows=rows,
                 votes_header=votes_header,
+                points_note=points_note,
                 share_header=share_header,
                 verdicts=tuple(_verdicts(result, view, names, draft)),
             )
