@@ -217,6 +217,19 @@ def landscape_sections(html: str) -> int:
     return sum("landscape" in (s.get("class") or "").split() for s in root.iter("section"))
 
 
+def new_page_sections(html: str) -> list[list[str]]:
+    """The first three words of each ``section.appendix`` and ``section.landscape``: parts
+    that start a page."""
+    root = lxml.html.document_fromstring(html)
+    out = []
+    for section in root.iter("section"):
+        if {"appendix", "landscape"} & set((section.get("class") or "").split()):
+            words = _words(section)[:3]
+            if words:
+                out.append(words)
+    return out
+
+
 def headings(html: str) -> list[str]:
     """The texts of the h1-h3 headings of ``html``, blanks collapsed."""
     root = lxml.html.document_fromstring(html)

@@ -281,3 +281,20 @@ def test_text_columns_get_the_width_numbers_do_not_need() -> None:
     stt, name, own, final = widths_mm(document.tables[0])
     assert sum((stt, name, own, final)) == pytest.approx(165, abs=0.5)
     assert name > 90 and max(stt, own, final) < 30
+
+
+def test_appendix_starting_with_a_table_starts_a_page() -> None:
+    """A second notice (an appendix section opening with its own header table) starts on a
+    new page: a one-point paragraph before the table carries the page break."""
+    document = convert(
+        f"<section>{HEADER}<p>Thông báo một.</p></section>"
+        f'<section class="appendix">{HEADER}<p>Thông báo hai.</p></section>'
+        f'<section class="appendix">{rows_table(2)}</section>'
+    )
+    body = document.element.body
+    tables = body.findall(qn("w:tbl"))
+    assert len(tables) == 3
+    for table in tables[1:]:
+        before = docx.text.paragraph.Paragraph(table.getprevious(), document)
+        assert before.paragraph_format.page_break_before
+        assert not before.text and before.paragraph_format.line_spacing == Pt(1)

@@ -226,6 +226,28 @@ def test_short_tables_are_not_split(request: pytest.FixtureRequest, printer: str
     check_short_tables(html, pdfcheck.page_lines(pdf))
 
 
+def check_new_pages(html: str, pages: list[list[str]]) -> None:
+    """Each appendix or landscape part begins a page (after the page number), in order."""
+    page = 0
+    for words in pdfcheck.new_page_sections(html):
+        while page < len(pages):
+            lines = pages[page][1:] if page else pages[page]  # page 1 has no number
+            page += 1
+            if " ".join(lines).split()[: len(words)] == words:
+                break
+        else:
+            raise AssertionError(f"phần «{' '.join(words)} …» không bắt đầu một trang mới")
+
+
+@each_document
+@each_printer
+def test_appendices_start_a_new_page(
+    request: pytest.FixtureRequest, printer: str, doc: Doc
+) -> None:
+    html, pdf = _printed(request, printer, doc)
+    check_new_pages(html, pdfcheck.page_lines(pdf))
+
+
 @each_document
 @each_printer
 def test_no_heading_alone_at_a_page_bottom(

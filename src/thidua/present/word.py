@@ -282,6 +282,7 @@ def _header_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     widths = (
         [text_mm - right, right] if len(cells) == 2 else [text_mm / max(1, len(cells))] * len(cells)
     )
+    _break_before_table(w, container)
     table = container.add_table(rows=1, cols=max(1, len(cells)))
     _no_borders(table)
     _fixed_widths(table, widths)
@@ -378,9 +379,7 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     slots, nrows, ncols, header_rows = _grid(el)
     if nrows == 0 or ncols == 0:
         return
-    pending_break = w.page_break
-    if pending_break:  # a table cannot carry a page break: give it a paragraph
-        w.paragraph(container)
+    _break_before_table(w, container)
     table = container.add_table(rows=nrows, cols=ncols)
     _keep_previous_with(table)
     _grid_borders(table)
@@ -432,6 +431,13 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     else:
         spacer = w.paragraph(container)
     _spacer(spacer, 10 if margin is None else margin)
+
+
+def _break_before_table(w: _Writer, container: Any) -> None:
+    """A pending page break (a new appendix) before a table: a table cannot carry one, so a
+    paragraph one point high does."""
+    if w.page_break:
+        _spacer(w.paragraph(container), 1)
 
 
 def _last_paragraph(container: Any) -> Paragraph | None:
