@@ -268,19 +268,22 @@ def test_cell_widths_sizes_and_nested_tables() -> None:
 
 def test_text_columns_get_the_width_numbers_do_not_need() -> None:
     """Without stated widths, a column of names is wider than the columns of numbers, every
-    column at least as wide as its longest word, and together the text width."""
+    column at least as wide as its longest word, a number cell (class "n") as wide as its
+    whole text (it does not wrap in the browser either), together the text width."""
     rows = "".join(
         f'<tr><td class="c">{i}</td><td>Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình</td>'
-        f'<td class="n">106</td><td class="n">84,5</td></tr>'
+        f'<td class="n">106</td><td class="n">6 (85,7 %)</td>'
+        "<td>Đơn vị dẫn đầu Khối; đề nghị Cờ thi đua của Ủy ban nhân dân tỉnh</td></tr>"
         for i in range(1, 4)
     )
     document = convert(
-        '<table class="data"><thead><tr><th>STT</th><th>Đơn vị</th><th>Điểm tự chấm</th>'
-        f"<th>Điểm sau thẩm định</th></tr></thead><tbody>{rows}</tbody></table>"
+        '<table class="data"><thead><tr><th>STT</th><th>Đơn vị</th><th>Điểm sau thẩm định</th>'
+        f"<th>Số phiếu</th><th>Ghi chú</th></tr></thead><tbody>{rows}</tbody></table>"
     )
-    stt, name, own, final = widths_mm(document.tables[0])
-    assert sum((stt, name, own, final)) == pytest.approx(165, abs=0.5)
-    assert name > 90 and max(stt, own, final) < 30
+    stt, name, points, votes, note = widths_mm(document.tables[0])
+    assert sum((stt, name, points, votes, note)) == pytest.approx(165, abs=0.5)
+    assert min(name, note) > max(stt, points)
+    assert votes >= 24  # "6 (85,7 %)" at 13 pt and the cell margins
 
 
 def test_appendix_starting_with_a_table_starts_a_page() -> None:

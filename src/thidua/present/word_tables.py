@@ -13,6 +13,7 @@ from thidua.present.word_parts import (
     BREAK,
     TABLE_PT,
     HtmlElement,
+    _classes,
     _inline,
     _length_mm,
     _segments,
@@ -288,8 +289,10 @@ def _free_widths(
         lines = [" ".join(line.split()) for line in text.split(BREAK)]
         head = slot.header or slot.el.tag == "th"
         scale = 1.08 if head else 1.0
-        words = [_text_mm(word, pt) for line in lines for word in line.split()]
-        low = max(words, default=0.0) * scale + CELL_PAD_MM
+        nowrap = "n" in _classes(slot.el) or _inline(slot.el).get("white-space") == "nowrap"
+        # A number cell (class "n", as the stylesheet has it) or a nowrap cell stays whole.
+        pieces = lines if nowrap else [word for line in lines for word in line.split()]
+        low = max((_text_mm(piece, pt) for piece in pieces), default=0.0) * scale + CELL_PAD_MM
         wish = max(_text_mm(line, pt) for line in lines) * scale / (2.6 if head else 1.0)
         minimum[slot.col] = max(minimum[slot.col], low)
         desired[slot.col] = max(desired[slot.col], min(wish + CELL_PAD_MM, cap), low)
