@@ -308,10 +308,6 @@ def test_diff_shows_a_long_section_from_where_it_changed(git_repo: Repo) -> None
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="repo/sealcheck.py lists the sections it shows (_DATA_SECTIONS): van_ban to add",
-)
 def test_seal_message_names_a_van_ban_change(git_repo: Repo) -> None:
     """A sealed year whose report text changed says what changed, in words."""
     shutil.copytree(ROOT / "data", git_repo.root / "data")
