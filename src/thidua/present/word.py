@@ -92,7 +92,7 @@ from thidua.present.word_parts import (
     _Writer,
 )
 from thidua.present.word_tables import (
-    CELL_PAD_MM,
+    CELL_SIDE_MM,
     _cell_frame,
     _cell_margins,
     _cell_padding,
@@ -383,6 +383,7 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     table = container.add_table(rows=nrows, cols=ncols)
     _keep_previous_with(table)
     _grid_borders(table)
+    _cell_margins(table, CELL_SIDE_MM)
     widths = _column_widths(slots, ncols, w.text_mm, pt)
     _fixed_widths(table, widths)
     _row_props(table, header_rows)
@@ -395,7 +396,7 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
         own = _inline(slot.el)
         size = _length_pt(own.get("font-size")) or pt
         if _has_blocks(slot.el):
-            width = sum(widths[slot.col : slot.col + slot.cols]) - CELL_PAD_MM
+            width = sum(widths[slot.col : slot.col + slot.cols]) - 2 * CELL_SIDE_MM
             outer = (w.text_mm, w.pt)
             w.text_mm, w.pt = width, size
             _blocks(w, slot.el, cell)

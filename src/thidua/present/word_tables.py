@@ -228,7 +228,9 @@ def _grid(el: HtmlElement) -> tuple[list[_Slot], int, int, int]:
 # the rest; a Vietnamese letter (NFC) is as wide as its base letter.
 _NARROW = set(" .,;:!'|()[]/-ijlfrtI")
 _WIDE = set("mwMW%")
-CELL_PAD_MM = 4.5  # Word's cell margins (2 × 1.9 mm) and a little air
+# A data cell's left and right margins: 4 pt, as the stylesheet's padding.
+CELL_SIDE_MM = 4 * 25.4 / 72
+CELL_PAD_MM = 2 * CELL_SIDE_MM + 1.0  # both margins and a little air
 
 
 def _text_mm(text: str, pt: float = TABLE_PT) -> float:
