@@ -507,8 +507,8 @@ def test_rank_shows_borda_points_as_points_and_ballot_counts(tmp_path: Path) -> 
     assert row_a.split("│")[8].strip() == "5"
     ballot = next(line for line in out.splitlines() if line.startswith("Phiếu "))
     assert ballot == (
-        'Phiếu "Xếp thứ tự thử": phát ra 5, thu về 4, hợp lệ 3, không hợp lệ 1 — A và B cùng '
-        "thứ hạng 1: 1 phiếu."
+        'Phiếu "Xếp thứ tự thử": phát ra 5, thu về 4, hợp lệ 3, không hợp lệ 1 — Đơn vị thử A '
+        "và Đơn vị thử B cùng thứ hạng 1: 1 phiếu."
     )
     md = ok("rank", "2020", "--data", str(data), "-f", "markdown")
     assert "| Điểm Borda |" in md and "%" not in md
