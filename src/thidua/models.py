@@ -415,12 +415,24 @@ class Ballot(Model):
     subject: Id | None = Field(None, alias="de_xuat")
     question: str | None = Field(None, alias="noi_dung")
     present: Count | None = Field(None, alias="co_mat")
-    issued: Count = Field(alias="phat_ra")
-    returned: Count = Field(alias="thu_ve")
+    issued: Count | None = Field(None, alias="phat_ra")
+    returned: Count | None = Field(None, alias="thu_ve")
     valid: Count | None = Field(None, alias="hop_le")
     invalid: Count | None = Field(None, alias="khong_hop_le")
     totals: dict[Id, Count] | None = Field(None, alias="ket_qua")
     papers: list[Paper] | None = Field(None, alias="phieu")
+
+    @property
+    def held(self) -> bool:
+        """The vote took place: some count or result is written."""
+        return (
+            any(
+                value is not None
+                for value in (self.issued, self.returned, self.present, self.valid, self.invalid)
+            )
+            or self.totals is not None
+            or self.papers is not None
+        )
 
 
 class BallotsFile(Model):

@@ -40,6 +40,22 @@ def tally_problems(ballot: m.Ballot, member_ids: Sequence[str], pos: PositionOf)
     members = _unique(member_ids)
     problems: list[Problem] = []
     problems += _structure_problems(ballot, members, pos)
+    if not ballot.held:  # defined ahead of the vote: its papers can be printed
+        return problems
+    missing = [
+        key
+        for key, value in (("phat_ra", ballot.issued), ("thu_ve", ballot.returned))
+        if value is None
+    ]
+    if missing:
+        problems.append(
+            error(
+                pos(()),
+                "cuộc bỏ phiếu đã có kết quả cần ghi số phiếu phát ra (phat_ra) và số phiếu "
+                f"thu về (thu_ve); còn thiếu {' và '.join(missing)}",
+            )
+        )
+        return problems
     problems += _count_problems(ballot, members, pos)
     return problems
 
@@ -153,6 +169,8 @@ def _structure_problems(
 def _count_problems(ballot: m.Ballot, members: tuple[str, ...], pos: PositionOf) -> list[Problem]:
     out: list[Problem] = []
     returned, issued, present = ballot.returned, ballot.issued, ballot.present
+    if returned is None or issued is None:  # tally_problems reports it
+        return out
     n = len(members)
     # One paper per member: without co_mat, nothing else would stop nine papers from
     # deciding a seven-member cluster's vote.
@@ -293,6 +311,8 @@ def _paper_problems(
 
 def _declared_count_problems(ballot: m.Ballot, pos: PositionOf) -> list[Problem]:
     valid, invalid, returned = ballot.valid, ballot.invalid, ballot.returned
+    if returned is None:  # tally_problems reports it
+        return []
     if valid is not None and invalid is not None:
         if valid + invalid != returned:
             return [

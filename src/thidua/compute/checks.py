@@ -443,7 +443,19 @@ def check_ballots(data: YearData) -> Iterable[Problem]:
     def pos(path: YamlPath) -> Position:
         return data.pos(BALLOTS, path)
 
-    return ballots_problems(data.ballots, data.member_ids, pos)
+    problems = ballots_problems(data.ballots, data.member_ids, pos)
+    if data.final:
+        for i, ballot in enumerate(data.ballots.ballots):
+            if not ballot.held:
+                problems.append(
+                    error(
+                        pos(("cuoc_bau", i)),
+                        f"năm {data.year} đã kết thúc nhưng cuộc bỏ phiếu “{ballot.title}” chưa "
+                        "có kết quả; hãy ghi phat_ra, thu_ve và ket_qua (hoặc phieu) theo biên "
+                        "bản kiểm phiếu, hoặc bỏ cuộc bỏ phiếu không tiến hành",
+                    )
+                )
+    return problems
 
 
 def check_score_values(data: YearData) -> Iterable[Problem]:

@@ -182,7 +182,8 @@ def _rank_year(data: YearData) -> YearResult:
     if data.ballots is not None:
         names = {member.id: member.name for member in data.cluster.members}
         for ballot in data.ballots.ballots:
-            tallies.setdefault(ballot.id, tally(ballot, member_ids, names))
+            if ballot.held:  # a ballot not held yet has no result
+                tallies.setdefault(ballot.id, tally(ballot, member_ids, names))
     keys, key_notes = _sort_keys(data, scores, tallies)
     vote_ballot, denominator = _vote_source(data, tallies)
     vote_tally = tallies.get(vote_ballot) if vote_ballot is not None else None

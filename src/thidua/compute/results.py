@@ -241,8 +241,11 @@ def ballot_words(data: YearData, ballot_id: str) -> str:
 
 
 def recorded(data: YearData) -> set[str]:
-    """Ids of the ballots whose results are recorded (every ballot of ``phieu-bau.yaml``)."""
-    return {b.id for b in data.ballots.ballots} if data.ballots is not None else set()
+    """Ids of the ballots whose results are recorded (the held ballots of ``phieu-bau.yaml``;
+    a ballot written ahead of the vote has none)."""
+    if data.ballots is None:
+        return set()
+    return {b.id for b in data.ballots.ballots if b.held}
 
 
 def deciding_ballots(data: YearData) -> list[tuple[str, str]]:

@@ -264,6 +264,8 @@ def tally(
     the results print them in the vote-count minutes, where codes mean nothing; checks of
     the data leave it out and name the codes as written in the file.
     """
+    if ballot.issued is None or ballot.returned is None:
+        raise ValueError(f"ballot {ballot.id} has no counts: only a held ballot is counted")
     options = options_of(ballot, member_ids)
     votes = dict.fromkeys(options, 0)
     verdicts: list[PaperVerdict] = []
@@ -298,7 +300,7 @@ def tally(
 
 
 def _declared_counts(ballot: m.Ballot) -> tuple[int, int]:
-    valid, invalid, returned = ballot.valid, ballot.invalid, ballot.returned
+    valid, invalid, returned = ballot.valid, ballot.invalid, ballot.returned or 0
     if valid is None and invalid is None:
         return returned, 0
     if valid is None:

@@ -29,7 +29,16 @@ from thidua.year import CLUSTER, SEAL, YearData
 __all__ = ["seal_problems", "unsealed_message", "uses_seals", "vn_date"]
 
 # The sections of a comparison that are data (the results follow from them).
-_DATA_SECTIONS = ("diem", "phieu_bau", "hoi_nghi", "khoi", "quy_che", "tieu_chi", "nhiem_vu", "van_ban")
+_DATA_SECTIONS = (
+    "diem",
+    "phieu_bau",
+    "hoi_nghi",
+    "khoi",
+    "quy_che",
+    "tieu_chi",
+    "nhiem_vu",
+    "van_ban",
+)
 
 
 def vn_date(day: dt.date) -> str:
