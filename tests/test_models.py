@@ -12,7 +12,17 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 from thidua import models as m
-from yeardata import KHOI, TIEU_CHI, problems, score_file, write_year
+from yeardata import KHOI, TIEU_CHI, score_file, write_year
+from yeardata import problems as all_problems
+
+# The note a broken required file adds ("vì chưa đọc được tệp này nên chưa kiểm tra được …")
+# is pinned in test_waves.py; here only the file's own messages matter.
+SKIPPED_NOTE = "cảnh báo: vì chưa đọc được tệp này nên chưa kiểm tra được"
+
+
+def problems(root: Path) -> list[str]:
+    """The year's problems without the note on the checks a broken file held back."""
+    return [p for p in all_problems(root) if SKIPPED_NOTE not in p]
 
 
 @pytest.fixture(autouse=True)
