@@ -298,3 +298,22 @@ def test_partly_parsed_tells_where_it_stopped() -> None:
     assert [str(p) for p in parsed.problems] == [NO_COLON.replace("data/2020/diem/", "")]
     whole = parse_yaml_partly(b"a: [1, 2]\n", "x.yaml")
     assert (whole.root, whole.problems, whole.stopped) == ({"a": ["1", "2"]}, [], None)
+
+
+def test_the_note_names_every_check_the_missing_cluster_held_back(tmp_path: Path) -> None:
+    """Without khoi.yaml, the note lists the unit codes of scores, ballots, the conference
+    and the documents file (van-ban.yaml: committee units, report sections)."""
+    shutil.copytree(REPO / "data" / "2020", tmp_path / "data" / "2020")
+    (tmp_path / "data" / "2020" / "khoi.yaml").unlink()
+    result = invoke("check", "2020")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "data/2020/khoi.yaml:1:1: lỗi: thiếu tệp khoi.yaml (thông tin Khối và thành viên); "
+        "xem mẫu trong docs/data-format.md",
+        "data/2020/khoi.yaml:1:1: cảnh báo: vì chưa đọc được tệp này nên chưa kiểm tra được "
+        "những gì cần đến nó: mã đơn vị ghi trong các tệp điểm, điểm còn thiếu của các đơn vị, "
+        "mã đơn vị và số phiếu trong kết quả bỏ phiếu, mã đơn vị trong hội nghị tổng kết, lời "
+        "văn báo cáo và ban kiểm phiếu; sửa xong tệp này, hãy chạy lại thidua check để kiểm "
+        "tra nốt",
+        "Tổng cộng: 1 lỗi, 1 cảnh báo.",
+    ]

@@ -615,6 +615,14 @@ _PARTS: dict[Rule, tuple[_Part, ...]] = {
             lambda d, b: d.conference is not None,
         ),
     ),
+    check_documents: (
+        (
+            check_documents,
+            (CLUSTER,),
+            "lời văn báo cáo và ban kiểm phiếu",
+            lambda d, b: d.documents is not None or d.conference is not None,
+        ),
+    ),
     check_tasks: ((check_tasks, (), "", _never),),
     check_spelling: ((check_spelling, (), "", _never),),
 }
