@@ -47,16 +47,30 @@ def test_format_follows_the_output_extension(tmp_path: Path) -> None:
 
 
 def test_all_as_docx_into_a_folder(tmp_path: Path) -> None:
-    """`all --format docx -o DIR` writes the five documents under their standard names."""
+    """`all --format docx -o DIR` writes every document under its standard name: the 8 of the
+    cluster and an appraisal notice for each of the 7 members."""
     code, _, _ = _render("all", "--format", "docx", "-o", str(tmp_path / "vb"))
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "vb").iterdir()) == [
         "bang-diem-2020.docx",
         "bao-cao-2020.docx",
         "bien-ban-2020.docx",
+        "kiem-phieu-2020.docx",
+        "phieu-bau-2020.docx",
+        "phu-luc-diem-2020.docx",
+        "thong-bao-2020-BHXH.docx",
+        "thong-bao-2020-CTK.docx",
+        "thong-bao-2020-HQ.docx",
+        "thong-bao-2020-KBNN.docx",
+        "thong-bao-2020-NHNN.docx",
+        "thong-bao-2020-QLTT.docx",
+        "thong-bao-2020-THUE.docx",
         "to-trinh-2020.docx",
         "xep-hang-2020.docx",
     ]
+    hq = _xml(tmp_path / "vb" / "thong-bao-2020-HQ.docx", "word/document.xml")
+    assert "Chi cục Hải quan Hòa Bình" in hq
+    assert "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình" not in hq
 
 
 @pytest.mark.parametrize(

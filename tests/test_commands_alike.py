@@ -76,7 +76,9 @@ def test_render_all_xlsx_writes_the_score_summary(tmp_path: Path) -> None:
     assert (out / "bang-diem-2020.xlsx").read_bytes().startswith(b"PK")
     assert res.stderr == (
         "Chỉ bảng tổng hợp điểm có dạng xlsx; không có dạng xlsx: biên bản hội nghị tổng kết, "
-        "báo cáo tổng kết, tờ trình đề nghị khen thưởng, kết quả xếp hạng\n"
+        "báo cáo tổng kết, tờ trình đề nghị khen thưởng, kết quả xếp hạng, biên bản kiểm "
+        "phiếu, phiếu bầu, thông báo kết quả thẩm định điểm thi đua, phụ lục điểm chi tiết "
+        "theo tiêu chí\n"
     )
     assert res.stdout == f"Đã ghi {out / 'bang-diem-2020.xlsx'}\n"
 

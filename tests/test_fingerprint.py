@@ -35,12 +35,12 @@ def code_of(digest: str) -> str:
     return f"{digest[7:11].upper()}-{digest[11:15].upper()}"
 
 
-def render(root: Path, fmt: str, name: str = "bang-diem") -> Path:
-    """``thidua render 2020 scores --format FMT -o NAME.FMT`` in ``root``; the file written."""
+def render(root: Path, fmt: str, name: str = "bang-diem", doc: str = "scores") -> Path:
+    """``thidua render 2020 DOC --format FMT -o NAME.FMT`` in ``root``; the file written."""
     out = root / f"{name}.{fmt}"
     res = runner.invoke(
         app,
-        ["render", "2020", "scores", "--format", fmt, "-o", str(out), "--data", str(root / "data")],
+        ["render", "2020", doc, "--format", fmt, "-o", str(out), "--data", str(root / "data")],
     )
     assert res.exit_code == 0, res.output
     return out
@@ -73,14 +73,23 @@ def test_markdown_ends_with_the_line_and_a_hidden_record(year: Path) -> None:
 
 
 def test_html_has_a_meta_element_and_a_last_line(year: Path) -> None:
+    """The line ends the body; a document whose body ends with a section (the score sheet's
+    landscape one) has it as that section's last line, so it prints on the section's last
+    page rather than alone on a portrait page."""
     digest = digest_of(year)
+    line = f'<p class="fingerprint">Mã dữ liệu: {code_of(digest)}</p>\n'
     text = render(year, "html").read_text(encoding="utf-8")
     head, _, body = text.partition("</head>")
     assert f'<meta name="thidua-data" content="nam=2020;ma={digest}">\n' in head
-    assert body.endswith(
-        f'<p class="fingerprint">Mã dữ liệu: {code_of(digest)}</p>\n</body>\n</html>\n'
-    )
+    assert body.endswith(f"</table>\n\n{line}</section>\n</body>\n</html>\n")
+    assert body.count("<section") == body.count("</section>") == 1
+    assert '<section class="landscape">' in body
     assert body.count("Mã dữ liệu") == 1
+    # The ranking has no section: the line comes last in the body itself.
+    ranking = render(year, "html", "xep-hang", "ranking").read_text(encoding="utf-8")
+    assert "<section" not in ranking
+    assert ranking.endswith(f"</table>\n\n{line}</body>\n</html>\n")
+    assert ranking.count("Mã dữ liệu") == 1
 
 
 def test_word_has_it_in_the_footers_and_properties(year: Path) -> None:
@@ -117,14 +126,20 @@ def test_the_same_data_gives_the_same_bytes(year: Path, fmt: str) -> None:
 def test_every_document_of_all_carries_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    """``render all`` on a copy of the bundled data: each of the five documents verifies."""
+    """``render all`` on a copy of the bundled data: each of the 8 documents of the cluster
+    and the appraisal notice of each of the 7 members verifies."""
     shutil.copytree(ROOT / "data", tmp_path / "data")
     monkeypatch.chdir(tmp_path)
     res = runner.invoke(app, ["render", "2020", "all", "-f", fmt, "-o", "vb", "--data", "data"])
     assert res.exit_code == 0, res.output
     digest = digest_of(tmp_path)
     written = sorted((tmp_path / "vb").iterdir())
-    assert len(written) == 5
+    stems = ["bien-ban", "bao-cao", "to-trinh", "bang-diem", "xep-hang", "kiem-phieu"]
+    stems += ["phieu-bau", "phu-luc-diem"]
+    notices = [f"thong-bao-2020-{code}" for code in ("QLTT", "NHNN", "CTK", "KBNN")]
+    notices += [f"thong-bao-2020-{code}" for code in ("THUE", "BHXH", "HQ")]
+    names = [f"{stem}-2020.{fmt}" for stem in stems] + [f"{n}.{fmt}" for n in notices]
+    assert [path.name for path in written] == sorted(names)
     for path in written:
         assert read_fingerprint(path.read_bytes()) == Fingerprint(2020, digest), path.name
         assert verify(tmp_path, path)[0] == 0

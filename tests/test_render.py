@@ -41,6 +41,8 @@ from yeardata import KHOI, score_file, write_year
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
+# The bundled 2020 members, in the order of khoi.yaml (the order notices are written in).
+MEMBERS_2020 = ["QLTT", "NHNN", "CTK", "KBNN", "THUE", "BHXH", "HQ"]
 runner = CliRunner()
 
 CONFERENCE = """\
@@ -417,6 +419,39 @@ ten: "{{ 7*7 }} hội nghị <img src=x onerror=alert(1)>"
 ngay: 2020-12-30
 thao_luan:
   - "{{ cluster.__class__ }}"
+ban_kiem_phieu:
+  - ho_ten: "<blink>Nguyễn</blink> {{ 1111*7 }}"
+    chuc_vu: "| Trưởng phòng <kbd>"
+    don_vi: B
+    nhiem_vu: Trưởng ban
+  - ho_ten: "* Trần _Bình_"
+    don_vi: C
+    nhiem_vu: Thành viên
+"""
+
+# One ballot the count minutes and the papers show (the others need none): its title and
+# question carry markup and Jinja syntax of their own.
+HOSTILE_BALLOTS = """\
+nam: 2020
+cuoc_bau:
+  - ma: chon
+    ten: "Bình chọn <marquee>{{ 2222*3 }}</marquee> | *đậm*"
+    loai: chon
+    so_chon_toi_da: 1
+    phat_ra: 3
+    thu_ve: 3
+    phieu:
+      - [A]
+      - [A]
+      - [B]
+  - ma: tan-thanh
+    ten: Suy tôn thử
+    loai: tan_thanh
+    de_xuat: B
+    noi_dung: "Suy tôn <xmp>B</xmp> {{ 3333*3 }}"
+    phat_ra: 3
+    thu_ve: 3
+    ket_qua: {dong_y: 3, khong_dong_y: 0}
 """
 
 
@@ -424,34 +459,59 @@ thao_luan:
 def hostile(tmp_path: Path) -> YearResult:
     return small(
         tmp_path,
-        {"khoi.yaml": HOSTILE_KHOI, "hoi-nghi.yaml": HOSTILE_CONFERENCE, "quy-che.yaml": AWARDS},
+        {
+            "khoi.yaml": HOSTILE_KHOI,
+            "hoi-nghi.yaml": HOSTILE_CONFERENCE,
+            "quy-che.yaml": AWARDS,
+            "phieu-bau.yaml": HOSTILE_BALLOTS,
+        },
     )
+
+
+# What of the hostile data each kit document shows, besides the members' names: the count
+# minutes name the committee and the ballots; the papers show the ballots.
+HOSTILE_IN_KIT = {
+    Doc.COUNT: ["{{ 1111*7 }}", "{{ 2222*3 }}", "{{ 3333*3 }}"],
+    Doc.PAPERS: ["{{ 2222*3 }}", "{{ 3333*3 }}"],
+}
 
 
 @pytest.mark.parametrize("doc", list(Doc))
 def test_hostile_data_is_escaped_in_html(hostile: YearResult, doc: Doc) -> None:
     """Markup and Jinja syntax in the data appear as text in HTML, never as tags or code."""
     out = render_document(hostile, doc, Format.HTML)
-    assert "<script>" not in out
-    assert "<img" not in out
-    assert "<b>" not in out
-    assert "49" not in out
+    for tag in ("<script", "<img", "<b>", "<blink", "<kbd", "<marquee", "<xmp"):
+        assert tag not in out.lower()
+    for product in ("49", "7777", "6666", "9999"):
+        assert product not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "{{ 7*7 }}" in out
+    for text in HOSTILE_IN_KIT.get(doc, []):
+        assert text in out
+    if doc is Doc.COUNT:
+        assert "&lt;blink&gt;Nguyễn&lt;/blink&gt; {{ 1111*7 }}" in out
+        assert "| Trưởng phòng &lt;kbd&gt;" in out
+    if doc is Doc.PAPERS:
+        assert "&lt;MARQUEE&gt;{{ 2222*3 }}&lt;/MARQUEE&gt;" in out
 
 
 @pytest.mark.parametrize("doc", list(Doc))
 def test_hostile_data_is_literal_in_markdown(hostile: YearResult, doc: Doc) -> None:
     """In Markdown the same text is escaped, so a forge shows it literally, tables intact."""
     out = render_document(hostile, doc, Format.MD)
-    assert "49" not in out
+    for product in ("49", "7777", "6666", "9999"):
+        assert product not in out
     assert "\\<script\\>alert(1)\\</script\\>" in out
     html = MarkdownIt("commonmark").enable("table").render(out)
-    assert "<script>" not in html
-    assert "<b>" not in html
-    assert "<a " not in html
+    for tag in ("<script", "<b>", "<blink", "<kbd", "<marquee", "<xmp", "<a "):
+        assert tag not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html
+    for text in HOSTILE_IN_KIT.get(doc, []):
+        assert text in html
+    if doc is Doc.COUNT:
+        assert "&lt;blink&gt;Nguyễn&lt;/blink&gt; {{ 1111*7 }}" in html
+        assert "* Trần _Bình_" in html
 
 
 def test_hostile_discussion_is_not_evaluated(hostile: YearResult) -> None:
@@ -463,14 +523,14 @@ def test_hostile_discussion_is_not_evaluated(hostile: YearResult) -> None:
 # --- missing data ------------------------------------------------------------------------------
 
 
-def test_minutes_need_the_conference_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without hoi-nghi.yaml the minutes are refused, naming the file where it would go."""
+def test_minutes_need_the_conference_file(tmp_path: Path) -> None:
+    """Without hoi-nghi.yaml the minutes are refused, saying in words what is missing and
+    naming the year's file that holds it (no path: the same from any folder)."""
     result = small(tmp_path)
-    monkeypatch.chdir(tmp_path)
     with pytest.raises(RenderError) as info:
         render_document(result, Doc.MINUTES, Format.MD)
     assert info.value.message == (
-        "chưa có tệp data/2020/hoi-nghi.yaml (hội nghị tổng kết): cần để lập biên bản"
+        "chưa có thông tin hội nghị tổng kết năm 2020 (hoi-nghi.yaml): cần để lập biên bản"
     )
 
 
@@ -481,20 +541,18 @@ def test_cli_minutes_without_conference(tmp_path: Path, monkeypatch: pytest.Monk
     res = runner.invoke(app, ["render", "2020", "minutes"])
     assert res.exit_code == 1
     assert res.stderr == (
-        "Lỗi: chưa có tệp data/2020/hoi-nghi.yaml (hội nghị tổng kết): cần để lập biên bản\n"
+        "Lỗi: chưa có thông tin hội nghị tổng kết năm 2020 (hoi-nghi.yaml): cần để lập biên bản\n"
     )
     assert res.stdout == ""
 
 
-def test_proposal_needs_award_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without award rules there is nothing to propose: the message says where they go."""
+def test_proposal_needs_award_rules(tmp_path: Path) -> None:
+    """Without award rules there is nothing to propose: the message says so in words."""
     result = small(tmp_path)
-    monkeypatch.chdir(tmp_path)
     with pytest.raises(RenderError) as info:
         render_document(result, Doc.PROPOSAL, Format.MD)
     assert info.value.message == (
-        "không lập được tờ trình đề nghị khen thưởng: quy chế (data/2020/quy-che.yaml) "
-        "chưa có mục khen_thuong (hình thức khen thưởng)"
+        "không lập được tờ trình đề nghị khen thưởng: quy chế chưa quy định hình thức khen thưởng"
     )
 
 
@@ -706,15 +764,39 @@ def test_rendering_is_deterministic(bundled: YearResult) -> None:
             assert first == second
 
 
+# A ballot over every member (its papers and count minutes list them all) and a count
+# committee, for the documents of many_members.
+MANY_BALLOTS = """\
+nam: 2020
+cuoc_bau:
+  - ma: chon
+    ten: Bình chọn thử
+    loai: chon
+    so_chon_toi_da: 1
+    phat_ra: 3
+    thu_ve: 3
+    hop_le: 3
+    khong_hop_le: 0
+    ket_qua: {A: 2, B: 1}
+"""
+MANY_COMMITTEE = """\
+ban_kiem_phieu:
+  - {ho_ten: Nguyễn Văn An, chuc_vu: Phó Cục trưởng, don_vi: A, nhiem_vu: Trưởng ban}
+  - {ho_ten: Trần Thị Bình, don_vi: B, nhiem_vu: Thành viên}
+"""
+
+
 def many_members(tmp_path: Path, n: int) -> YearResult:
-    """The base year with ``n`` more members, each with a score file, a conference, awards."""
+    """The base year with ``n`` more members, each with a score file, a conference with a
+    count committee, awards and a ballot."""
     members = "".join(
         f"  - ma: M{i}\n    ten_ngan: Đơn vị M{i}\n    ten: Đơn vị thử M{i}\n" for i in range(n)
     )
     files: dict[str, str | bytes | None] = {
         "khoi.yaml": KHOI + members,
-        "hoi-nghi.yaml": CONFERENCE,
+        "hoi-nghi.yaml": CONFERENCE + MANY_COMMITTEE,
         "quy-che.yaml": AWARDS,
+        "phieu-bau.yaml": MANY_BALLOTS,
     }
     files.update({f"diem/M{i}.yaml": score_file(f"M{i}", first=f"{i / 10:.1f}") for i in range(n)})
     return small(tmp_path / str(n), files)
@@ -761,7 +843,7 @@ def test_rendering_is_linear_in_the_number_of_members(
 # The HTML goldens hold each document without the stylesheet shared by every HTML document
 # (templates/_base.html): the one <style> block is replaced by STYLE_PLACEHOLDER, and the
 # stylesheet itself is pinned once, by tests/golden/_style.css. So a CSS change rewrites one
-# golden file, not five.
+# golden file, not one per document.
 
 STYLE_BLOCK = re.compile(r"<style>\n(.*?)</style>\n", re.DOTALL)
 STYLE_PLACEHOLDER = "<style>\n/* tests/golden/_style.css */\n</style>\n"
@@ -863,7 +945,9 @@ def test_markdown_goldens_are_valid_gfm() -> None:
                 assert cells == width, path.name
             elif token.type == "table_close":
                 width = 0
-        assert tables >= 2, path.name  # at least the header block and one data table
+        # At least the header block and one data table; the annex to the minutes is a
+        # Phụ lục, which carries no header block of its own (Decree 30): its one table.
+        assert tables >= (1 if path.stem == Doc.ANNEX.value else 2), path.name
 
 
 def test_html_goldens_are_self_contained() -> None:
@@ -897,20 +981,18 @@ def test_cli_writes_all_documents(tmp_path: Path) -> None:
         app, ["render", "2020", "all", "-o", str(out), "-f", "html", "--data", str(ROOT / "data")]
     )
     assert res.exit_code == 0, res.output
-    names = sorted(p.name for p in out.iterdir())
-    assert names == [
-        "bang-diem-2020.html",
-        "bao-cao-2020.html",
-        "bien-ban-2020.html",
-        "to-trinh-2020.html",
-        "xep-hang-2020.html",
-    ]
-    written = (out / "bien-ban-2020.html").read_bytes().decode("utf-8")
-    assert comparable(written, Format.HTML) == golden_text("minutes.html")
-    assert res.stdout == "".join(f"Đã ghi {out / n}\n" for n in [
+    notices = [f"thong-bao-2020-{code}.html" for code in MEMBERS_2020]
+    in_order = [
         "bien-ban-2020.html", "bao-cao-2020.html", "to-trinh-2020.html",
-        "bang-diem-2020.html", "xep-hang-2020.html",
-    ])  # fmt: skip
+        "bang-diem-2020.html", "xep-hang-2020.html", "kiem-phieu-2020.html",
+        "phieu-bau-2020.html", *notices, "phu-luc-diem-2020.html",
+    ]  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == sorted(in_order)
+    for doc in Doc:
+        if not doc.per_member:
+            written = (out / file_name(doc, 2020, Format.HTML)).read_bytes().decode("utf-8")
+            assert comparable(written, Format.HTML) == golden_text(f"{doc.value}.html")
+    assert res.stdout == "".join(f"Đã ghi {out / n}\n" for n in in_order)
 
 
 def test_cli_format_follows_the_output_extension(tmp_path: Path) -> None:
@@ -949,14 +1031,22 @@ def test_cli_all_writes_what_it_can_when_a_document_fails(
     monkeypatch.chdir(tmp_path)
     res = runner.invoke(app, ["render", "2020", "all", "-o", "van-ban"])
     assert res.exit_code == 1
+    # 11 documents: 8 for the cluster, and a notice for each of the 3 members.
     assert res.stderr == (
-        "Lỗi: không lập được 2 trong 5 văn bản (các văn bản khác đã được ghi):\n"
-        "  - biên bản hội nghị tổng kết: chưa có tệp data/2020/hoi-nghi.yaml (hội nghị tổng "
-        "kết): cần để lập biên bản\n"
+        "Lỗi: không lập được 4 trong 11 văn bản (các văn bản khác đã được ghi):\n"
+        "  - biên bản hội nghị tổng kết: chưa có thông tin hội nghị tổng kết năm 2020 "
+        "(hoi-nghi.yaml): cần để lập biên bản\n"
         "  - tờ trình đề nghị khen thưởng: không lập được tờ trình đề nghị khen thưởng: quy "
-        "chế (data/2020/quy-che.yaml) chưa có mục khen_thuong (hình thức khen thưởng)\n"
+        "chế chưa quy định hình thức khen thưởng\n"
+        "  - biên bản kiểm phiếu: chưa có kết quả bỏ phiếu kín năm 2020 (phieu-bau.yaml): cần "
+        "để lập biên bản kiểm phiếu\n"
+        "  - phiếu bầu: chưa có cuộc bỏ phiếu nào của năm 2020 (phieu-bau.yaml): cần tên, loại "
+        "và số đơn vị được chọn của từng cuộc bỏ phiếu để lập phiếu bầu\n"
     )
-    written = ["bao-cao-2020.md", "bang-diem-2020.md", "xep-hang-2020.md"]
+    written = [
+        "bao-cao-2020.md", "bang-diem-2020.md", "xep-hang-2020.md", "thong-bao-2020-A.md",
+        "thong-bao-2020-B.md", "thong-bao-2020-C.md", "phu-luc-diem-2020.md",
+    ]  # fmt: skip
     assert sorted(p.name for p in (tmp_path / "van-ban").iterdir()) == sorted(written)
     assert res.stdout == "".join(f"Đã ghi {Path('van-ban') / n}\n" for n in written)
 
@@ -968,15 +1058,22 @@ def test_cli_unknown_document_is_a_usage_error() -> None:
 
 
 def test_file_names() -> None:
-    """Output files are named after the Vietnamese document and the year."""
-    assert [file_name(d, 2020, Format.MD) for d in Doc] == [
+    """Output files are named after the Vietnamese document and the year (and the member,
+    for a document of one member)."""
+    assert [file_name(d, 2020, Format.MD) for d in Doc if not d.per_member] == [
         "bien-ban-2020.md",
         "bao-cao-2020.md",
         "to-trinh-2020.md",
         "bang-diem-2020.md",
         "xep-hang-2020.md",
+        "kiem-phieu-2020.md",
+        "phieu-bau-2020.md",
+        "phu-luc-diem-2020.md",
     ]
     assert file_name(Doc.MINUTES, 2021, Format.HTML) == "bien-ban-2021.html"
+    # The appraisal notice is one per member: its file carries the member's code.
+    assert [d for d in Doc if d.per_member] == [Doc.NOTICE]
+    assert file_name(Doc.NOTICE, 2020, "docx", "NHNN") == "thong-bao-2020-NHNN.docx"
 
 
 def test_render_help_is_vietnamese() -> None:
