@@ -49,6 +49,8 @@ def test_its_papers_print_and_no_leading_unit_is_named(tmp_path: Path) -> None:
     assert papers.exit_code == 0, papers.output
     assert "Bình chọn đơn vị dẫn đầu Khối thi đua năm 2020".upper() in papers.stdout.upper()
     assert "Đơn vị thử nghiệm C" in papers.stdout
+    # A blank ballot paper is not a draft of anything, though the year is in progress.
+    assert "DỰ THẢO" not in papers.stdout
     ranked = runner.invoke(app, ["rank", "2020", "--format", "json", *data])
     assert ranked.exit_code == 0, ranked.output
     assert json.loads(ranked.stdout)["dan_dau"] == {

@@ -104,7 +104,7 @@ def test_documents_are_the_same_from_any_folder(
     assert here == there
 
 
-def test_documents_are_the_same_from_any_folder(
+def test_a_year_without_ballots_renders_the_same_from_any_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A year without ballots renders the same minutes from any folder, naming no path."""

@@ -272,7 +272,7 @@ def test_ballot_papers_of_bundled_2020(bundled: YearResult) -> None:
         "**BÌNH CHỌN ĐƠN VỊ DẪN ĐẦU KHỐI THI ĐUA NĂM 2020**\n\n"
         "*(Chọn tối đa 1 đơn vị)*\n\n"
         "| STT | Tên đơn vị | Đánh dấu |\n| :---: | :--- | :---: |\n" + table + "\n"
-        '*Cách ghi phiếu:* Đánh dấu "X" vào ô của đơn vị được chọn.\n\n'
+        "*Cách ghi phiếu:* Đánh dấu “X” vào ô của đơn vị được chọn.\n\n"
         "*Phiếu không hợp lệ: chọn quá 1 đơn vị, không chọn đơn vị nào, không phải phiếu do "
         "Ban kiểm phiếu phát ra, hoặc ghi thêm nội dung khác.*\n"
     ) in out

@@ -55,7 +55,6 @@ PAGE_PT = 690
 YES_NO_PT = 203
 PAPER_PT = 163
 ROW_PT = 21
-DRAFT_PT = 16
 NAME_CHARS = 60  # a longer name wraps in the candidates' column
 MAX_PAPERS_PER_PAGE = 4
 
@@ -318,7 +317,7 @@ def _paper(ballot: m.Ballot, result: YearResult) -> PaperSheet:
     if yes_no:
         question = _subject(ballot, names)
         how_many = None
-        how_to_mark = 'Đánh dấu "X" vào một trong hai ô "Đồng ý" hoặc "Không đồng ý".'
+        how_to_mark = "Đánh dấu “X” vào một trong hai ô “Đồng ý” hoặc “Không đồng ý”."
         invalid_when = (
             "Phiếu không hợp lệ: đánh dấu cả hai ô, không đánh dấu ô nào, không phải phiếu do "
             "Ban kiểm phiếu phát ra, hoặc ghi thêm nội dung khác."
@@ -331,7 +330,7 @@ def _paper(ballot: m.Ballot, result: YearResult) -> PaperSheet:
         if ranked:
             how_many = f"Xếp thứ tự các đơn vị trong số {count(len(candidates))} đơn vị"
             how_to_mark = (
-                'Ghi thứ tự 1, 2, 3, … vào cột "Thứ tự" (1 là đơn vị xếp cao nhất); đơn vị '
+                "Ghi thứ tự 1, 2, 3, … vào cột “Thứ tự” (1 là đơn vị xếp cao nhất); đơn vị "
                 "không xếp thứ tự thì để trống."
             )
             invalid_when = (
@@ -342,13 +341,11 @@ def _paper(ballot: m.Ballot, result: YearResult) -> PaperSheet:
         else:
             k = max_choices(ballot)
             how_many = f"Chọn tối đa {count(k)} đơn vị"
-            how_to_mark = 'Đánh dấu "X" vào ô của đơn vị được chọn.'
+            how_to_mark = "Đánh dấu “X” vào ô của đơn vị được chọn."
             invalid_when = (
                 f"Phiếu không hợp lệ: chọn quá {count(k)} đơn vị, không chọn đơn vị nào, không "
                 "phải phiếu do Ban kiểm phiếu phát ra, hoặc ghi thêm nội dung khác."
             )
-    if not data.final:
-        height += DRAFT_PT
     copies = max(1, min(MAX_PAPERS_PER_PAGE, PAGE_PT // height))
     return PaperSheet(
         title="PHIẾU BẦU",
