@@ -620,7 +620,7 @@ _PARTS: dict[Rule, tuple[_Part, ...]] = {
             check_documents,
             (CLUSTER,),
             "lời văn báo cáo và ban kiểm phiếu",
-            lambda d, b: d.documents is not None or d.conference is not None,
+            lambda d, b: d.conference is not None,
         ),
     ),
     check_tasks: ((check_tasks, (), "", _never),),
