@@ -367,6 +367,7 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     ``text-align`` and a dashed ``border``. A cell may hold blocks, a table among them."""
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.oxml.ns import qn
+    from docx.table import _Cell
     from docx.text.paragraph import Paragraph
 
     style = _inline(el)
@@ -387,10 +388,13 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     widths = _column_widths(slots, ncols, w.text_mm, pt)
     _fixed_widths(table, widths)
     _row_props(table, header_rows)
+    # The grid's cells, taken once before any merge: python-docx's table.cell() rebuilds the
+    # whole grid on each call, which made a table's conversion quadratic in its cells.
+    grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for slot in slots:
-        cell = table.cell(slot.row, slot.col)
+        cell = grid[slot.row][slot.col]
         if slot.rows > 1 or slot.cols > 1:
-            cell = cell.merge(table.cell(slot.row + slot.rows - 1, slot.col + slot.cols - 1))
+            cell = cell.merge(grid[slot.row + slot.rows - 1][slot.col + slot.cols - 1])
         head = slot.header or slot.el.tag == "th"
         cls = _classes(slot.el) | _classes(slot.el.getparent())
         own = _inline(slot.el)
