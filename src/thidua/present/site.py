@@ -1,0 +1,631 @@
+"""The pages of ``thidua site``: what each page shows (a view model), drawn with Jinja2.
+
+:func:`build_pages` turns the ranked years (:class:`SiteYear`: the result, the data's
+fingerprint, the documents made for download) into the text of every file of the site, by
+path inside the output folder:
+
+- ``index.html``: the cluster: members, leader and deputy by year, the years with their
+  status (in progress, closed on a date, reopened on a date and why), links;
+- ``lich-su.html``: each unit's rank and total in every closed year, table and line chart;
+- ``style.css``: the one stylesheet (``templates/site/style.css``), print rules included;
+- ``<năm>/index.html``: a year: the ranking, leading unit, awards, next leader and deputy,
+  ballots with their chart, totals chart, documents to download;
+- ``<năm>/<MÃ>.html``: a unit in a year: every criterion's self and appraised score, maximum,
+  reason and formula (what ``thidua explain`` says), totals, rank, a chart against the
+  cluster's best and average.
+
+The year page's ranking table, ``<table id="xep-hang">``, has one body row per unit in
+rank order, and its cells are, in this order: rank, full name (a link to the unit's page),
+final total, the final points of each criteria group, the self-assessed total, the votes
+(Borda points for a ranked ballot) and their share when the regulation counts votes, and
+the outcome note of ``thidua rank``. Each header cell names the field of a row of
+``thidua rank YEAR --format json`` it shows (``data-cot="diem"``, ``"nhom.I"``) and each
+body cell holds that field's exact value (``data-gia-tri="84.5"``), the text being the
+number written the Vietnamese way (``84,5``).
+
+Every page has the Content-Security-Policy :data:`CSP` in a ``<meta>`` element (no script:
+none is needed, the pages work with JavaScript off), links only to files of the site, by
+relative address, and shows the data it was made from: ``Mã dữ liệu: 3F9A-C21B`` (the
+year's :class:`~thidua.present.fingerprint.Fingerprint`; the cluster and history pages give
+each year's). A year and a unit page also carry the record ``thidua verify`` reads back. A
+year that is not final says "Kết quả tạm tính" at the top of each of its pages. No date of
+building appears unless one is given (the command's ``SOURCE_DATE_EPOCH``).
+
+The charts come from :mod:`thidua.present.charts` (imported here: only the site loads
+matplotlib), each inlined in a ``<figure>`` with its caption and the table it is drawn
+from. Everything read is the words of an official: full names of units, no codes, keys,
+files or commands (the codes appear only in the names of files). Pure apart from reading
+the templates: nothing is written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+from markupsafe import Markup
+
+from thidua import models as m
+from thidua.compute.history import History, YearStatus, build, day_text
+from thidua.numbers import count, percent, plain, points
+from thidua.present import charts
+from thidua.present.context import _ballot_views, numbering
+from thidua.present.docparts import ranking_notes
+from thidua.present.rankview import status_line
+from thidua.present.render import builtin_templates_dir
+from thidua.present.site_parts import (
+    NONE,
+    Cell,
+    Column,
+    Figure,
+    Link,
+    Page,
+    Table,
+    decimal,
+    inline_svg,
+    unit_files,
+)
+from thidua.present.site_unit import row_note, unit_page
+
+if TYPE_CHECKING:
+    from thidua.compute.results import Election, YearResult
+    from thidua.present.fingerprint import Fingerprint
+    from thidua.present.site_docs import DocLinks
+
+__all__ = ["CSP", "SiteYear", "build_pages", "environment"]
+
+CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:"
+STYLESHEET = "style.css"
+HISTORY = "lich-su.html"
+DOCS_FOLDER = "van-ban"
+PROVISIONAL = "Kết quả tạm tính"
+
+
+@dataclass(frozen=True)
+class SiteYear:
+    """One year to publish: its ranking, its data's fingerprint, its documents."""
+
+    result: YearResult
+    fingerprint: Fingerprint
+    documents: tuple[DocLinks, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return self.result.data.year
+
+    @functools.cached_property
+    def units(self) -> dict[str, str]:
+        """Each unit's page in the year's folder (:func:`unit_files`)."""
+        return unit_files(self.result.data.member_ids)
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def status_text(status: YearStatus) -> str:
+    """The year's state for the cluster page: ``đã khóa sổ ngày 30/12/2020 (Văn phòng
+    Khối)``, ``mở lại ngày … (…) — lý do: …``, ``đã kết thúc, chưa khóa sổ``, ``đang diễn ra``."""
+    if status.sealed is not None:
+        return f"đã khóa sổ ngày {day_text(status.sealed.date)} ({status.sealed.by})"
+    if status.closed:
+        return "đã kết thúc, chưa khóa sổ"
+    if status.reopened is not None:
+        reason = " ".join((status.reopened.reason or "").split())
+        return (
+            f"mở lại ngày {day_text(status.reopened.date)} ({status.reopened.by}) — lý do: "
+            f"{reason}; kết quả tạm tính"
+        )
+    return "đang diễn ra; kết quả tạm tính"
+
+
+def provisional_sentence(result: YearResult) -> str | None:
+    """Why a year's results are provisional, or None for a final year."""
+    if not result.provisional:
+        return None
+    status = YearStatus.of(result.data)
+    if status.reopened is not None:
+        return status.line()
+    return f"Năm {result.data.year} đang diễn ra: các số liệu còn thay đổi."
+
+
+# --- the year page ----------------------------------------------------------------------------
+
+
+def _votes_shown(result: YearResult) -> tuple[bool, bool]:
+    """Whether the ranking shows votes, and whether they are Borda points."""
+    tally = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
+    return tally is not None, tally is not None and tally.ballot.kind is m.BallotKind.RANKED
+
+
+def ranking_table(result: YearResult, units: Mapping[str, str]) -> Table:
+    """The ranking, every column of ``thidua rank`` (module docstring for the order)."""
+    groups, _ = numbering(result.data.table)
+    votes, borda = _votes_shown(result)
+    columns = [
+        Column("Hạng", True, "hang"),
+        Column("Đơn vị", False, "ten"),
+        Column("Tổng điểm", True, "diem"),
+        *(Column(f"Nhóm {g.label}", True, f"nhom.{g.id}") for g in groups),
+        Column("Tự chấm", True, "diem_tu_cham"),
+    ]
+    if votes:
+        columns.append(Column("Điểm Borda" if borda else "Số phiếu", True, "phieu"))
+        if not borda:
+            columns.append(Column("Tỷ lệ phiếu", True, "ty_le_phieu"))
+    columns.append(Column("Kết quả, ghi chú"))
+    rows = []
+    for row in result.rows:
+        score = row.score
+        cells = [
+            Cell(str(row.rank), True, value=str(row.rank)),
+            Cell(row.member.name, href=units[row.member.id], value=row.member.name, head=True),
+            Cell(points(score.total_exact), True, value=plain(score.total_exact)),
+            *(
+                Cell(points(score.groups_exact[g.id]), True, value=plain(score.groups_exact[g.id]))
+                for g in groups
+            ),
+            Cell(points(score.self_total_exact), True, value=plain(score.self_total_exact)),
+        ]
+        if votes:
+            shown = "" if row.votes is None else count(row.votes)
+            cells.append(Cell(shown, True, value="" if row.votes is None else str(row.votes)))
+            if not borda:
+                share = row.vote_share
+                cells.append(
+                    Cell("" if share is None else percent(share), True, value=plain(share) or "")
+                )
+        cells.append(Cell(row_note(row)))
+        rows.append(tuple(cells))
+    return Table(tuple(columns), tuple(rows), id="xep-hang")
+
+
+def totals_figure(result: YearResult) -> Figure:
+    """Each unit's total stacked by criteria group, with its table."""
+    groups, _ = numbering(result.data.table)
+    labels = [f"Nhóm {g.label}" for g in groups]
+    rows = result.rows
+    title = f"Tổng điểm của các đơn vị năm {result.data.year}, theo nhóm tiêu chí"
+    svg = charts.stacked_totals(
+        [row.member.short_name for row in rows],
+        labels,
+        [[decimal(row.score.groups_exact[g.id]) for g in groups] for row in rows],
+        title=title,
+    )
+    table = Table(
+        (
+            Column("Đơn vị"),
+            *(Column(f"Nhóm {g.label}. {g.name}", True) for g in groups),
+            Column("Tổng điểm", True),
+        ),
+        tuple(
+            (
+                Cell(row.member.name, head=True),
+                *(Cell(points(row.score.groups_exact[g.id]), True) for g in groups),
+                Cell(points(row.score.total_exact), True),
+            )
+            for row in rows
+        ),
+    )
+    caption = f"{title}. Bảng dưới đây ghi số liệu của biểu đồ."
+    return Figure(inline_svg(svg), caption, table)
+
+
+@dataclass(frozen=True)
+class BallotSection:
+    title: str
+    question: str | None
+    counts: Table  # present, issued, returned, valid, invalid
+    figure: Figure
+    rules: tuple[str, ...]
+    invalid_reasons: tuple[str, ...]
+
+
+def _threshold(result: YearResult, ballot_id: str, denominator: int | None) -> int | None:
+    """The fewest votes that pass the regulation's threshold on ``ballot_id``, if any."""
+    reg = result.data.regulation
+    for rule in (reg.leading, reg.leader_election, reg.deputy_election):
+        if rule is None or rule.ballot != ballot_id or not denominator:
+            continue
+        bound = rule.threshold * denominator
+        whole = int(bound)  # thresholds and counts are not negative
+        if rule.comparison is m.Comparison.GREATER:
+            return whole + 1
+        return whole if whole == bound else whole + 1
+    return None
+
+
+def ballot_sections(result: YearResult) -> list[BallotSection]:
+    sections = []
+    for view in _ballot_views(result.data, result.tallies):
+        counted = [
+            ("Số đơn vị có mặt", view.present),
+            ("Số phiếu phát ra", view.issued),
+            ("Số phiếu thu về", view.returned),
+            ("Số phiếu hợp lệ", view.valid),
+            ("Số phiếu không hợp lệ", view.invalid),
+        ]
+        counts = Table(
+            (Column(""), Column("Số lượng", True)),
+            tuple(
+                (Cell(label, head=True), Cell(count(n), True))
+                for label, n in counted
+                if n is not None
+            ),
+        )
+        unit = "Điểm Borda" if view.ranked else "Số phiếu"
+        threshold = (
+            None if view.ranked else _threshold(result, view.tally.ballot.id, view.denominator)
+        )
+        svg = charts.ballot_bars(
+            [row.member.short_name if row.member else row.label for row in view.rows],
+            [row.votes for row in view.rows],
+            title=view.title,
+            threshold=threshold,
+        )
+        columns = [Column("Lựa chọn"), Column(unit, True)]
+        if not view.ranked:
+            columns.append(Column(f"Tỷ lệ (trên {view.denominator_label})", True))
+        table = Table(
+            tuple(columns),
+            tuple(
+                (
+                    Cell(row.label, head=True),
+                    Cell(count(row.votes), True),
+                    *(
+                        []
+                        if view.ranked
+                        else [Cell("" if row.share is None else percent(row.share), True)]
+                    ),
+                )
+                for row in view.rows
+            ),
+        )
+        caption = f"Kết quả bỏ phiếu: {view.title}."
+        if threshold is not None:
+            caption += f" Đường đứt nét: số phiếu tối thiểu để đạt ngưỡng ({count(threshold)})."
+        sections.append(
+            BallotSection(
+                title=view.title,
+                question=view.question,
+                counts=counts,
+                figure=Figure(inline_svg(svg), caption, table),
+                rules=view.rules,
+                invalid_reasons=view.invalid_reasons,
+            )
+        )
+    return sections
+
+
+def election_line(result: YearResult, election: Election) -> str:
+    """``Trưởng khối năm 2021: Cục Quản lý thị trường tỉnh Hòa Bình (được 7/7 …).``"""
+    year = result.data.year + 1
+    if election.member is None:
+        return f"{election.office} năm {year}: chưa xác định ({election.how})."
+    return f"{election.office} năm {year}: {election.member.name} ({election.how})."
+
+
+def _awards(result: YearResult) -> list[tuple[str, list[str]]]:
+    by_name: dict[str, list[str]] = {}
+    for award in result.awards:
+        by_name.setdefault(award.name, []).append(award.member.name)
+    return list(by_name.items())
+
+
+def _doc_links(links: Sequence[DocLinks], member: str | None, base: str) -> list[Any]:
+    return [
+        {"title": d.title, "files": [Link(f.label, base + f.name) for f in d.files]}
+        for d in links
+        if d.member == member
+    ]
+
+
+def year_page(item: SiteYear) -> Page:
+    result = item.result
+    data = result.data
+    groups, _ = numbering(data.table)
+    leading = result.leading
+    notices = [
+        {
+            "unit": Link(result.row(d.member).member.name, item.units[d.member]),
+            "files": [Link(f.label, f"{DOCS_FOLDER}/{f.name}") for f in d.files],
+        }
+        for d in item.documents
+        if d.member is not None
+    ]
+    context = {
+        "year": data.year,
+        "cluster": data.cluster.name,
+        "status": status_line(result),
+        "illustrative": data.illustrative,
+        "ranking": ranking_table(result, item.units),
+        "groups": [
+            f"Nhóm {g.label}: {g.name}"
+            + (f" (tối đa {points(g.maximum)} điểm)" if g.maximum is not None else "")
+            for g in groups
+        ],
+        "notes": ranking_notes(result),
+        "leading": Link(leading.name, item.units[leading.id]) if leading is not None else None,
+        "leading_reason": result.leading_reason,
+        "awards": _awards(result),
+        "awards_none": not result.awards and bool(data.regulation.awards),
+        "award_notes": result.award_notes,
+        "elections": [election_line(result, e) for e in (result.next_leader, result.next_deputy)],
+        "ballots": ballot_sections(result),
+        "totals": totals_figure(result),
+        "documents": _doc_links(item.documents, None, f"{DOCS_FOLDER}/"),
+        "notices": notices,
+    }
+    return Page(
+        path=f"{data.year}/index.html",
+        template="year.html",
+        title=f"Kết quả thi đua năm {data.year} — {data.cluster.name}",
+        context=context,
+        codes=(item.fingerprint.line,),
+        provisional=provisional_sentence(result),
+        record=item.fingerprint.record(";"),
+        nav=str(data.year),
+    )
+
+
+# --- the cluster page -------------------------------------------------------------------------
+
+
+def _member_years(years: Sequence[SiteYear]) -> tuple[list[m.Member], dict[str, list[int]]]:
+    """Every member (latest year's first, in its order; then earlier ones) and its years."""
+    members: list[m.Member] = []
+    seen: dict[str, list[int]] = {}
+    for item in reversed(years):
+        for member in item.result.data.cluster.members:
+            if member.id not in seen:
+                members.append(member)
+                seen[member.id] = []
+            seen[member.id].append(item.year)
+    return members, {mid: sorted(ys) for mid, ys in seen.items()}
+
+
+def _offices(years: Sequence[SiteYear]) -> Table:
+    """Leader and deputy of each year (``khoi.yaml``), and the next year's when the last year
+    elected them and that year is not published."""
+    rows = []
+    for item in years:
+        cluster = item.result.data.cluster
+        names = {mb.id: mb.name for mb in cluster.members}
+        leader = names.get(cluster.leader or "", NONE)
+        deputy = names.get(cluster.deputy or "", NONE)
+        rows.append((Cell(str(item.year), head=True), Cell(leader), Cell(deputy)))
+    last = years[-1].result if years else None
+    if last is not None and last.data.final:
+        next_leader, next_deputy = last.next_leader.member, last.next_deputy.member
+        if next_leader is not None or next_deputy is not None:
+            rows.append(
+                (
+                    Cell(
+                        f"{last.data.year + 1} (theo kết quả bầu năm {last.data.year})", head=True
+                    ),
+                    Cell(next_leader.name if next_leader else NONE),
+                    Cell(next_deputy.name if next_deputy else NONE),
+                )
+            )
+    return Table((Column("Năm"), Column("Trưởng khối"), Column("Phó khối")), tuple(rows))
+
+
+def cluster_page(years: Sequence[SiteYear]) -> Page:
+    latest = years[-1].result.data.cluster
+    members, member_years = _member_years(years)
+    current = {mb.id for mb in latest.members}
+    member_rows = tuple(
+        (
+            Cell(str(i), True),
+            Cell(mb.name, head=True),
+            Cell(mb.short_name),
+            Cell(", ".join(str(y) for y in member_years[mb.id])),
+            Cell("" if mb.id in current else "không còn là thành viên"),
+        )
+        for i, mb in enumerate(members, start=1)
+    )
+    year_rows = []
+    for item in years:
+        result = item.result
+        leading = result.leading
+        year_rows.append(
+            (
+                Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
+                Cell(capital(status_text(YearStatus.of(result.data)))),
+                Cell(
+                    leading.name if leading is not None else NONE,
+                    href=f"{item.year}/{item.units[leading.id]}" if leading is not None else None,
+                ),
+                Cell(item.fingerprint.code),
+            )
+        )
+    illustrative = [item.year for item in years if item.result.data.illustrative]
+    context = {
+        "cluster": latest,
+        "members": Table(
+            (
+                Column("STT", True),
+                Column("Đơn vị"),
+                Column("Tên gọi tắt"),
+                Column("Các năm"),
+                Column("Ghi chú"),
+            ),
+            member_rows,
+        ),
+        "offices": _offices(years),
+        "years": Table(
+            (Column("Năm"), Column("Tình trạng"), Column("Đơn vị dẫn đầu"), Column("Mã dữ liệu")),
+            tuple(year_rows),
+        ),
+        "illustrative": ", ".join(str(y) for y in illustrative),
+    }
+    return Page(
+        path="index.html",
+        template="cluster.html",
+        title=latest.name,
+        context=context,
+        codes=tuple(f"Năm {item.year} — {item.fingerprint.line}" for item in years),
+        nav="index",
+    )
+
+
+# --- the history page -------------------------------------------------------------------------
+
+
+def history_of(years: Sequence[SiteYear]) -> History:
+    """The history of the closed years (``thidua history``); the others are named in notes."""
+    closed = [item.result for item in years if item.result.data.cluster.state is m.YearState.CLOSED]
+    in_progress = [item.year for item in years if item.result not in closed]
+    statuses = [YearStatus.of(item.result.data) for item in years if item.year in in_progress]
+    return build(closed, in_progress, None, statuses)
+
+
+def history_page(years: Sequence[SiteYear]) -> Page:
+    history = history_of(years)
+    closed = list(history.years)
+    by_year = {item.year: item for item in years}
+    members: dict[str, str] = {}
+    cells: dict[tuple[str, int], Any] = {}
+    for row in history.rows:
+        members.setdefault(row.member, row.short_name)
+        cells[row.member, row.year] = row
+    full = {mb.id: mb.name for item in years for mb in item.result.data.cluster.members}
+    top = (Column(""), *(Column(f"Năm {y}", span=2) for y in closed))
+    columns = [Column("Đơn vị")]
+    for _ in closed:
+        columns += [Column("Hạng", True), Column("Tổng điểm", True)]
+    rows = []
+    for mid in members:
+        cells_of = [Cell(full.get(mid, members[mid]), head=True)]
+        for year in closed:
+            found = cells.get((mid, year))
+            if found is None:
+                cells_of += [Cell(NONE, True), Cell(NONE, True)]
+                continue
+            rank = f"{found.rank} (đồng hạng)" if found.shared else str(found.rank)
+            cells_of += [
+                Cell(rank, True, href=f"{year}/{by_year[year].units[mid]}"),
+                Cell(points(found.total), True),
+            ]
+        rows.append(tuple(cells_of))
+    table = Table(tuple(columns), tuple(rows), top=top)
+    figure = None
+    if closed:
+        title = "Thứ hạng của các đơn vị qua các năm"
+        svg = charts.history_lines(
+            closed,
+            {
+                members[mid]: [cells[mid, y].rank if (mid, y) in cells else None for y in closed]
+                for mid in members
+            },
+            title=title,
+        )
+        figure = Figure(inline_svg(svg), f"{title} (hạng 1 ở trên cùng).", table)
+    outcomes = []
+    for item in years:
+        if item.year not in closed:
+            continue
+        result = item.result
+        awards = "; ".join(f"{name}: {', '.join(names)}" for name, names in _awards(result))
+        outcomes.append(
+            (
+                Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
+                Cell(result.leading.name if result.leading is not None else NONE),
+                Cell(awards or NONE),
+            )
+        )
+    notes = [history.status(year).line() for year in closed]
+    pending = [(year, f"{year}/index.html") for year in history.in_progress]
+    context = {
+        "figure": figure,
+        "table": table,
+        "outcomes": Table(
+            (Column("Năm"), Column("Đơn vị dẫn đầu"), Column("Khen thưởng")), tuple(outcomes)
+        ),
+        "notes": notes,
+        "pending": pending,
+    }
+    return Page(
+        path=HISTORY,
+        template="history.html",
+        title="Lịch sử thi đua các năm",
+        context=context,
+        codes=tuple(f"Năm {item.year} — {item.fingerprint.line}" for item in years),
+        nav="lich-su",
+    )
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def environment() -> jinja2.Environment:
+    """An autoescaping environment over the site's templates (``templates/site/``)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(builtin_templates_dir() / "site"), encoding="utf-8"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page shows around its content: the cluster's name, the navigation."""
+
+    name: str
+    nav: tuple[tuple[str, str, str], ...]  # (key, text, path from the site's folder)
+    updated: str | None
+    csp: Markup = Markup(CSP)  # noqa: RUF009 (a constant, not a default built per call)
+    stylesheet: str = STYLESHEET
+    years: tuple[int, ...] = field(default_factory=tuple)
+
+
+def build_pages(years: Sequence[SiteYear], *, updated: dt.date | None = None) -> dict[str, str]:
+    """Every page of the site and its stylesheet, by path inside the site's folder.
+
+    ``years``: oldest first, at least one. ``updated`` (the command's ``SOURCE_DATE_EPOCH``):
+    the date shown as the site's update; none without it.
+    """
+    if not years:
+        raise ValueError("a site needs at least one year")
+    env = environment()
+    latest = years[-1].result.data.cluster
+    site = Site(
+        name=latest.name,
+        nav=(
+            ("index", "Khối thi đua", "index.html"),
+            *((str(item.year), f"Năm {item.year}", f"{item.year}/index.html") for item in years),
+            ("lich-su", "Lịch sử các năm", HISTORY),
+        ),
+        updated=f"ngày {day_text(updated)}" if updated is not None else None,
+        years=tuple(item.year for item in years),
+    )
+    pages = [cluster_page(years), history_page(years)]
+    for item in years:
+        pages.append(year_page(item))
+        for row in item.result.rows:
+            unit = unit_page(item.result, row, item.documents, f"{DOCS_FOLDER}/", item.units)
+            pages.append(
+                Page(
+                    path=f"{item.year}/{item.units[row.member.id]}",
+                    template="unit.html",
+                    title=f"{row.member.name} — kết quả thi đua năm {item.year}",
+                    context={"unit": unit, "year": item.year},
+                    codes=(item.fingerprint.line,),
+                    provisional=provisional_sentence(item.result),
+                    record=item.fingerprint.record(";"),
+                    nav=str(item.year),
+                )
+            )
+    out = {STYLESHEET: (builtin_templates_dir() / "site" / STYLESHEET).read_text(encoding="utf-8")}
+    for page in pages:
+        template = env.get_template(page.template)
+        out[page.path] = template.render(page=page, site=site, **page.context)
+    return out
