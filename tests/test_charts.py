@@ -139,7 +139,7 @@ def test_unit_vs_cluster_says_and_draws_three_bars_a_group() -> None:
     assert title_desc(svg) == (
         "So với Khối",
         "Điểm từng nhóm tiêu chí của Chi cục Hải quan, so với điểm cao nhất và điểm trung"
-        " bình của Khối. Nhóm I: Chi cục Hải quan 31,75, cao nhất 49, trung bình 38,82."
+        " bình của Khối. Nhóm I: Chi cục Hải quan 31,75, cao nhất 49, trung bình ≈38,82."
         " Điểm trừ: Chi cục Hải quan -1, cao nhất 0, trung bình -0,25.",
     )
     unit, average = bars(svg, "#404040"), bars(svg, "#b0b0b0")

@@ -94,8 +94,8 @@ def stacked_totals(
     _check_rows(values, len(units), len(groups))
     totals = [sum(row, Decimal(0)) for row in values]
     desc = "Tổng điểm của từng đơn vị, chia theo nhóm tiêu chí. " + " ".join(
-        f"{unit}: {numbers.points(total)} điểm ("
-        + "; ".join(f"{g}: {numbers.points(v)}" for g, v in zip(groups, row, strict=True))
+        f"{unit}: {_points(total)} điểm ("
+        + "; ".join(f"{g}: {_points(v)}" for g, v in zip(groups, row, strict=True))
         + ")."
         for unit, total, row in zip(units, totals, values, strict=True)
     )
@@ -127,7 +127,7 @@ def stacked_totals(
                 else:
                     left[i] += v
         for i, total in enumerate(totals):
-            _value_label(ax, right[i], i, numbers.points(total))
+            _value_label(ax, right[i], i, _points(total))
         _points_axis(ax, min(left), max(right))
         _legend(fig, keys, groups)
         return _svg(fig, title, desc)
@@ -193,8 +193,7 @@ def unit_vs_cluster(
         f"Điểm từng nhóm tiêu chí của {unit_label}, so với điểm cao nhất và điểm trung bình"
         " của Khối. "
         + " ".join(
-            f"{group}: {unit_label} {numbers.points(u)}, cao nhất {numbers.points(b)},"
-            f" trung bình {numbers.points(a)}."
+            f"{group}: {unit_label} {_points(u)}, cao nhất {_points(b)}, trung bình {_points(a)}."
             for group, u, b, a in zip(groups, unit, best, average, strict=True)
         )
     )
@@ -218,7 +217,7 @@ def unit_vs_cluster(
             )
             keys.append(bars.patches[0])
             for y, v in zip(ys, values, strict=True):
-                _value_label(ax, max(v, Decimal(0)), y, numbers.points(v), size=7)
+                _value_label(ax, max(v, Decimal(0)), y, _points(v), size=7)
         everything = [*unit, *best, *average]
         _points_axis(ax, min([*everything, Decimal(0)]), max([*everything, Decimal(0)]))
         _legend(fig, keys, [unit_label, *_CLUSTER])
@@ -309,6 +308,11 @@ def _check_rows(values: Sequence[Sequence[Decimal]], rows: int, columns: int) ->
 
 def _wrap(text: str, width: int) -> str:
     return textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def _points(value: Decimal) -> str:
+    """Points as every document shows them: ``84,5``; ``≈38,82`` when rounded."""
+    return numbers.points(value, approx=True)
 
 
 def _legend_columns(labels: Sequence[str]) -> tuple[int, int]:
