@@ -53,7 +53,8 @@ class CriterionLine:
     kind: str  # "định lượng"
     maximum: str
     self_score: str  # "thực hiện 106, chỉ tiêu 100 → 9,5", "đạt → 10", "9,5", "chưa có"
-    appraised: str  # likewise; "không ghi (giữ điểm tự chấm)"; "" when neither stage has one
+    appraised: str  # likewise; "" when the appraisal kept the self-assessed score
+    kept: bool  # the appraisal gave no value: the self-assessed score stands
     final: str  # "9,5"; a deduction "-1"; "0 (chưa có điểm)"
     notes: tuple[str, ...]  # "Lý do: …", "Giải trình: …", "Cách tính: …"
 
@@ -78,6 +79,7 @@ class UnitView:
     bonus: str
     deductions: str
     deduction_shown: bool
+    kept: bool  # some criterion kept its self-assessed score (an empty "Thẩm định" cell)
     rank: str  # "Thứ hạng: 2/7."
     rank_lines: tuple[str, ...]  # the order of keys, ties, neighbours, exclusion
     votes: tuple[str, ...]
@@ -109,12 +111,9 @@ def criterion_line(c: CriterionResult, number: str) -> CriterionLine:
         self_text = "chưa có"
     else:
         self_text = _stage(self_value, c.self_exact, sign, per_count)
+    appraised_text = ""
     if appraised_value is not None:
         appraised_text = _stage(appraised_value, c.appraised_exact, sign, per_count)
-    elif c.self_points is not None:
-        appraised_text = "không ghi (giữ điểm tự chấm)"
-    else:
-        appraised_text = ""
     notes: list[str] = []
     if c.missing:
         final = "0 (chưa có điểm)"
@@ -135,6 +134,7 @@ def criterion_line(c: CriterionResult, number: str) -> CriterionLine:
         maximum=points(crit.maximum),
         self_score=self_text,
         appraised=appraised_text,
+        kept=appraised_value is None and c.self_points is not None,
         final=final,
         notes=tuple(notes),
     )
@@ -280,6 +280,7 @@ def unit_page(
         bonus=points(score.bonus),
         deductions=points(score.deductions),
         deduction_shown=any(c.deduction for c in score.criteria),
+        kept=score.appraised and any(line.kept for group in groups for line in group.lines),
         rank=rank,
         rank_lines=rank_lines,
         votes=votes,
