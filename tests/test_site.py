@@ -713,3 +713,32 @@ def test_an_unknown_year_is_a_usage_error(tmp_path: Path) -> None:
     result = site_of(data, tmp_path / "trang", "2019")
     assert result.exit_code == 2
     assert not (tmp_path / "trang").exists()
+
+
+def test_a_reopened_year_says_when_and_why_on_its_pages(tmp_path: Path) -> None:
+    data = small(tmp_path)
+    epoch = {"SOURCE_DATE_EPOCH": EPOCH}
+    ok("close", "2020", "--by", "Văn phòng Khối", "--data", str(data), env=epoch)
+    reopen = ["reopen", "2020", "--ly-do", "sửa điểm B", "--by", "Chánh văn phòng"]
+    ok(*reopen, "--data", str(data), env=epoch)
+    out = tmp_path / "trang"
+    ok("site", "-o", str(out), "--data", str(data), env={"SOURCE_DATE_EPOCH": ""})
+    years = page(out, "index.html").xpath("//table")[0]
+    assert [texts(r)[:2] for r in body_rows(years)] == [
+        [
+            "Năm 2020",
+            "Mở lại ngày 30/12/2020 (Chánh văn phòng) — lý do: sửa điểm B; kết quả tạm tính",
+        ]
+    ]
+    for name in ("2020/index.html", "2020/A.html"):
+        banner = page(out, name).xpath('//p[@class="provisional"]')[0]
+        assert " ".join(banner.text_content().split()) == (
+            "Kết quả tạm tính — Năm 2020 đã mở lại ngày 30/12/2020 (Chánh văn phòng) — lý do: "
+            "sửa điểm B."
+        )
+    # No closed year: the history has no table, only what to look at instead.
+    history = page(out, "lich-su.html")
+    assert history.xpath("//table") == []
+    assert " ".join(history.xpath("//main/p")[0].text_content().split()) == (
+        "Chưa có năm nào đã kết thúc."
+    )
