@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -742,3 +743,23 @@ def test_a_reopened_year_says_when_and_why_on_its_pages(tmp_path: Path) -> None:
     assert " ".join(history.xpath("//main/p")[0].text_content().split()) == (
         "Chưa có năm nào đã kết thúc."
     )
+
+
+def test_the_documents_follow_the_repositorys_own_templates(tmp_path: Path) -> None:
+    """A template of the data repository (templates/ beside data/) shapes the documents of the
+    site as it shapes those of `thidua render`, in HTML and in Word."""
+    data = small(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "ranking.html").write_text(
+        '{% extends "default:ranking.html" %}{% block notes %}<p>Mẫu riêng của Khối.</p>'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    out = tmp_path / "trang"
+    ok("site", "-o", str(out), "--data", str(data))
+    docs = out / "2020" / "van-ban"
+    assert "<p>Mẫu riêng của Khối.</p>" in (docs / "xep-hang-2020.html").read_text("utf-8")
+    with zipfile.ZipFile(docs / "xep-hang-2020.docx") as word:
+        assert "Mẫu riêng của Khối." in word.read("word/document.xml").decode("utf-8")
+    ok("render", "2020", "ranking", "-o", str(tmp_path / "x.docx"), "--data", str(data))
+    assert (docs / "xep-hang-2020.docx").read_bytes() == (tmp_path / "x.docx").read_bytes()

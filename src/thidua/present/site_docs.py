@@ -128,9 +128,13 @@ def _docx(
     fingerprint: Fingerprint,
     env: jinja2.Environment,
 ) -> bytes:
-    """The Word form, as ``thidua render … --format docx`` makes it."""
+    """The Word form, as ``thidua render … --format docx`` makes it: a repository's own Word
+    template when it has one, else the HTML (without the fingerprint, which Word carries in
+    its footer) laid out as Word. The environment is the one of the HTML forms: its compiled
+    templates serve both (compiling them costs more than rendering)."""
     today = epoch.date() if epoch is not None else None
-    if member is None:
+    own = templates / f"{doc.value}.docx" if templates is not None else None
+    if member is None and own is not None and own.is_file():
         return render_docx(
             result,
             doc,
@@ -140,8 +144,15 @@ def _docx(
             epoch=epoch,
             fingerprint=fingerprint,
         )
-    # One member's notice: its HTML laid out as Word, as the command does.
-    html = render_document(result, doc, Format.HTML, env=env, today=today, member=member)
+    html = render_document(
+        result,
+        doc,
+        Format.HTML,
+        env=env,
+        next_tasks=next_tasks if member is None else None,
+        today=today,
+        member=member,
+    )
     conference = result.data.conference
     when = package_time(conference.date if conference is not None else today, epoch)
     label = doc.label
