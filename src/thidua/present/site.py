@@ -69,7 +69,7 @@ from thidua.present.site_parts import (
     inline_svg,
     unit_files,
 )
-from thidua.present.site_unit import row_note, unit_page
+from thidua.present.site_unit import row_note, standing, unit_page
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, YearResult
@@ -329,9 +329,10 @@ def year_page(item: SiteYear) -> Page:
     data = result.data
     groups, _ = numbering(data.table)
     leading = result.leading
+    names = {member.id: member.name for member in data.cluster.members}
     notices = [
         {
-            "unit": Link(result.row(d.member).member.name, item.units[d.member]),
+            "unit": Link(names[d.member], item.units[d.member]),
             "files": [Link(f.label, f"{DOCS_FOLDER}/{f.name}") for f in d.files],
         }
         for d in item.documents
@@ -610,8 +611,19 @@ def build_pages(years: Sequence[SiteYear], *, updated: dt.date | None = None) ->
     pages = [cluster_page(years), history_page(years)]
     for item in years:
         pages.append(year_page(item))
-        for row in item.result.rows:
-            unit = unit_page(item.result, row, item.documents, f"{DOCS_FOLDER}/", item.units)
+        cluster = standing(item.result)
+        own: dict[str | None, list[DocLinks]] = {}
+        for d in item.documents:
+            own.setdefault(d.member, []).append(d)
+        for index, row in enumerate(item.result.rows):
+            unit = unit_page(
+                item.result,
+                index,
+                own.get(row.member.id, []),
+                f"{DOCS_FOLDER}/",
+                item.units,
+                cluster,
+            )
             pages.append(
                 Page(
                     path=f"{item.year}/{item.units[row.member.id]}",

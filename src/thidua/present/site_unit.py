@@ -140,20 +140,22 @@ def criterion_line(c: CriterionResult, number: str) -> CriterionLine:
     )
 
 
-def _rank_lines(result: YearResult, row: Row) -> tuple[str, tuple[str, ...]]:
+def _rank_lines(result: YearResult, index: int) -> tuple[str, tuple[str, ...]]:
     """The rank, then why, in the words of ``thidua explain``."""
+    row = result.rows[index]
     member_id = row.member.id
     shared = ", đồng hạng" if row.shared else ""
     rank = f"Thứ hạng: {row.rank}/{len(result.rows)}{shared}."
     keys = result.keys
     lines = ["Thứ tự xét: " + "; ".join(f"{k.label} {k.show(member_id)}" for k in keys) + "."]
-    tied = [r for r in result.rows if r.rank == row.rank and r is not row]
+    # The rows sharing a rank are next to each other: look no further than they go.
+    first, last = _tied(result.rows, index)
+    tied = [r for r in result.rows[first : last + 1] if r is not row]
     if tied:
         names = ", ".join(r.member.name for r in tied)
         lines.append(f"Đồng hạng {row.rank} với {names}: bằng nhau ở mọi khóa xếp hạng.")
-    index = result.rows.index(row)
-    above = next((r for r in reversed(result.rows[:index]) if r.rank < row.rank), None)
-    below = next((r for r in result.rows[index + 1 :] if r.rank > row.rank), None)
+    above = result.rows[first - 1] if first > 0 else None
+    below = result.rows[last + 1] if last + 1 < len(result.rows) else None
     if above is not None:
         why = separation_text(keys, above.member.id, member_id)
         lines.append(f"Xếp sau {above.member.name} (hạng {above.rank}): {why}.")
@@ -166,6 +168,17 @@ def _rank_lines(result: YearResult, row: Row) -> tuple[str, tuple[str, ...]]:
             "nghị khen thưởng)."
         )
     return rank, tuple(lines)
+
+
+def _tied(rows: Sequence[Row], index: int) -> tuple[int, int]:
+    """The first and last index of the run of rows around ``index`` that share its rank."""
+    rank = rows[index].rank
+    first, last = index, index
+    while first > 0 and rows[first - 1].rank == rank:
+        first -= 1
+    while last + 1 < len(rows) and rows[last + 1].rank == rank:
+        last += 1
+    return first, last
 
 
 def _election(result: YearResult, election: Election) -> str:
@@ -189,15 +202,32 @@ def _outcome(result: YearResult, row: Row) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def unit_figure(result: YearResult, row: Row) -> Figure:
-    """The unit's points per group against the cluster's best and average."""
+@dataclass(frozen=True)
+class Standing:
+    """The cluster's best and average points of each criteria group, in table order."""
+
+    best: tuple[Fraction, ...]
+    average: tuple[Fraction, ...]
+
+
+def standing(result: YearResult) -> Standing:
+    """Computed once a year, for every unit's chart."""
     groups, _ = numbering(result.data.table)
     everyone = [r.score for r in result.rows]
+    return Standing(
+        tuple(max(s.groups_exact[g.id] for s in everyone) for g in groups),
+        tuple(
+            sum((s.groups_exact[g.id] for s in everyone), Fraction(0)) / len(everyone)
+            for g in groups
+        ),
+    )
+
+
+def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure:
+    """The unit's points per group against the cluster's best and average."""
+    groups, _ = numbering(result.data.table)
     own = [row.score.groups_exact[g.id] for g in groups]
-    best = [max(s.groups_exact[g.id] for s in everyone) for g in groups]
-    average = [
-        sum((s.groups_exact[g.id] for s in everyone), Fraction(0)) / len(everyone) for g in groups
-    ]
+    best, average = cluster.best, cluster.average
     name = row.member.short_name
     title = f"Điểm từng nhóm tiêu chí của {name} so với Khối, năm {result.data.year}"
     svg = charts.unit_vs_cluster(
@@ -230,13 +260,15 @@ def unit_figure(result: YearResult, row: Row) -> Figure:
 
 def unit_page(
     result: YearResult,
-    row: Row,
+    index: int,
     documents: Sequence[DocLinks],
     folder: str,
     units: Mapping[str, str],
+    cluster: Standing,
 ) -> UnitView:
-    """The view of ``row``'s unit; ``documents``: the year's, ``folder`` where they are;
-    ``units``: each unit's page."""
+    """The view of the unit of ``result.rows[index]``; ``documents``: its own, ``folder``
+    where they are; ``units``: each unit's page; ``cluster``: the year's :func:`standing`."""
+    row = result.rows[index]
     score = row.score
     views, numbers = numbering(result.data.table)
     by_group: dict[str, list[CriterionResult]] = {}
@@ -259,17 +291,14 @@ def unit_page(
         status = "Đơn vị chưa gửi kết quả tự chấm điểm: mọi tiêu chí tính 0 điểm."
     elif not score.appraised:
         status = "Điểm chưa được thẩm định: tạm dùng điểm tự chấm."
-    rank, rank_lines = _rank_lines(result, row)
+    rank, rank_lines = _rank_lines(result, index)
     votes = tuple(
         curly(line.strip()) for line in _vote_lines(result, row.member.id) if line.strip()
     )
-    index = result.rows.index(row)
     before = result.rows[index - 1] if index > 0 else None
     after = result.rows[index + 1] if index + 1 < len(result.rows) else None
     own_docs = tuple(
-        (d.title, tuple(Link(f.label, folder + f.name) for f in d.files))
-        for d in documents
-        if d.member == row.member.id
+        (d.title, tuple(Link(f.label, folder + f.name) for f in d.files)) for d in documents
     )
     return UnitView(
         member=row.member,
@@ -285,7 +314,7 @@ def unit_page(
         rank_lines=rank_lines,
         votes=votes,
         outcome=_outcome(result, row),
-        figure=unit_figure(result, row),
+        figure=unit_figure(result, row, cluster),
         documents=own_docs,
         previous=Link(before.member.name, units[before.member.id]) if before else None,
         following=Link(after.member.name, units[after.member.id]) if after else None,
