@@ -14,6 +14,9 @@ path inside the output folder:
   reason and formula (what ``thidua explain`` says), totals, rank, a chart against the
   cluster's best and average.
 
+The cluster and history pages are made by :mod:`thidua.present.site_cluster`, a unit's page
+by :mod:`thidua.present.site_unit`, from the pieces of :mod:`thidua.present.site_parts`.
+
 The year page's ranking table, ``<table id="xep-hang">``, has one body row per unit in
 rank order, and its cells are, in this order: rank, full name (a link to the unit's page),
 final total, the final points of each criteria group, the self-assessed total, the votes
@@ -41,7 +44,6 @@ the templates: nothing is written here.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -50,77 +52,38 @@ import jinja2
 from markupsafe import Markup
 
 from thidua import models as m
-from thidua.compute.history import History, YearStatus, build, day_text
+from thidua.compute.history import YearStatus, day_text
 from thidua.numbers import count, percent, plain, points
 from thidua.present import charts
 from thidua.present.context import _ballot_views, numbering
 from thidua.present.docparts import ranking_notes
 from thidua.present.rankview import status_line
 from thidua.present.render import builtin_templates_dir
+from thidua.present.site_cluster import cluster_page, history_page
 from thidua.present.site_parts import (
-    NONE,
+    DOCS_FOLDER,
+    HISTORY,
     Cell,
     Column,
     Figure,
     Link,
     Page,
+    SiteYear,
     Table,
+    awards_by_name,
     decimal,
     inline_svg,
-    unit_files,
 )
 from thidua.present.site_unit import row_note, standing, unit_page
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, YearResult
-    from thidua.present.fingerprint import Fingerprint
     from thidua.present.site_docs import DocLinks
 
-__all__ = ["CSP", "SiteYear", "build_pages", "environment"]
+__all__ = ["CSP", "DOCS_FOLDER", "SiteYear", "build_pages", "environment"]
 
 CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:"
 STYLESHEET = "style.css"
-HISTORY = "lich-su.html"
-DOCS_FOLDER = "van-ban"
-PROVISIONAL = "Kết quả tạm tính"
-
-
-@dataclass(frozen=True)
-class SiteYear:
-    """One year to publish: its ranking, its data's fingerprint, its documents."""
-
-    result: YearResult
-    fingerprint: Fingerprint
-    documents: tuple[DocLinks, ...] = ()
-
-    @property
-    def year(self) -> int:
-        return self.result.data.year
-
-    @functools.cached_property
-    def units(self) -> dict[str, str]:
-        """Each unit's page in the year's folder (:func:`unit_files`)."""
-        return unit_files(self.result.data.member_ids)
-
-
-def capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def status_text(status: YearStatus) -> str:
-    """The year's state for the cluster page: ``đã khóa sổ ngày 30/12/2020 (Văn phòng
-    Khối)``, ``mở lại ngày … (…) — lý do: …``, ``đã kết thúc, chưa khóa sổ``, ``đang diễn ra``."""
-    if status.sealed is not None:
-        return f"đã khóa sổ ngày {day_text(status.sealed.date)} ({status.sealed.by})"
-    if status.closed:
-        return "đã kết thúc, chưa khóa sổ"
-    if status.reopened is not None:
-        reason = " ".join((status.reopened.reason or "").split())
-        return (
-            f"mở lại ngày {day_text(status.reopened.date)} ({status.reopened.by}) — lý do: "
-            f"{reason}; kết quả tạm tính"
-        )
-    return "đang diễn ra; kết quả tạm tính"
 
 
 def provisional_sentence(result: YearResult) -> str | None:
@@ -309,13 +272,6 @@ def election_line(result: YearResult, election: Election) -> str:
     return f"{election.office} năm {year}: {election.member.name} ({election.how})."
 
 
-def _awards(result: YearResult) -> list[tuple[str, list[str]]]:
-    by_name: dict[str, list[str]] = {}
-    for award in result.awards:
-        by_name.setdefault(award.name, []).append(award.member.name)
-    return list(by_name.items())
-
-
 def _doc_links(links: Sequence[DocLinks], member: str | None, base: str) -> list[Any]:
     return [
         {"title": d.title, "files": [Link(f.label, base + f.name) for f in d.files]}
@@ -352,7 +308,7 @@ def year_page(item: SiteYear) -> Page:
         "notes": ranking_notes(result),
         "leading": Link(leading.name, item.units[leading.id]) if leading is not None else None,
         "leading_reason": result.leading_reason,
-        "awards": _awards(result),
+        "awards": awards_by_name(result),
         "awards_none": not result.awards and bool(data.regulation.awards),
         "award_notes": result.award_notes,
         "elections": [election_line(result, e) for e in (result.next_leader, result.next_deputy)],
@@ -370,193 +326,6 @@ def year_page(item: SiteYear) -> Page:
         provisional=provisional_sentence(result),
         record=item.fingerprint.record(";"),
         nav=str(data.year),
-    )
-
-
-# --- the cluster page -------------------------------------------------------------------------
-
-
-def _member_years(years: Sequence[SiteYear]) -> tuple[list[m.Member], dict[str, list[int]]]:
-    """Every member (latest year's first, in its order; then earlier ones) and its years."""
-    members: list[m.Member] = []
-    seen: dict[str, list[int]] = {}
-    for item in reversed(years):
-        for member in item.result.data.cluster.members:
-            if member.id not in seen:
-                members.append(member)
-                seen[member.id] = []
-            seen[member.id].append(item.year)
-    return members, {mid: sorted(ys) for mid, ys in seen.items()}
-
-
-def _offices(years: Sequence[SiteYear]) -> Table:
-    """Leader and deputy of each year (``khoi.yaml``), and the next year's when the last year
-    elected them and that year is not published."""
-    rows = []
-    for item in years:
-        cluster = item.result.data.cluster
-        names = {mb.id: mb.name for mb in cluster.members}
-        leader = names.get(cluster.leader or "", NONE)
-        deputy = names.get(cluster.deputy or "", NONE)
-        rows.append((Cell(str(item.year), head=True), Cell(leader), Cell(deputy)))
-    last = years[-1].result if years else None
-    if last is not None and last.data.final:
-        next_leader, next_deputy = last.next_leader.member, last.next_deputy.member
-        if next_leader is not None or next_deputy is not None:
-            rows.append(
-                (
-                    Cell(
-                        f"{last.data.year + 1} (theo kết quả bầu năm {last.data.year})", head=True
-                    ),
-                    Cell(next_leader.name if next_leader else NONE),
-                    Cell(next_deputy.name if next_deputy else NONE),
-                )
-            )
-    return Table((Column("Năm"), Column("Trưởng khối"), Column("Phó khối")), tuple(rows))
-
-
-def cluster_page(years: Sequence[SiteYear]) -> Page:
-    latest = years[-1].result.data.cluster
-    members, member_years = _member_years(years)
-    current = {mb.id for mb in latest.members}
-    member_rows = tuple(
-        (
-            Cell(str(i), True),
-            Cell(mb.name, head=True),
-            Cell(mb.short_name),
-            Cell(", ".join(str(y) for y in member_years[mb.id])),
-            Cell("" if mb.id in current else "không còn là thành viên"),
-        )
-        for i, mb in enumerate(members, start=1)
-    )
-    year_rows = []
-    for item in years:
-        result = item.result
-        leading = result.leading
-        year_rows.append(
-            (
-                Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
-                Cell(capital(status_text(YearStatus.of(result.data)))),
-                Cell(
-                    leading.name if leading is not None else NONE,
-                    href=f"{item.year}/{item.units[leading.id]}" if leading is not None else None,
-                ),
-                Cell(item.fingerprint.code),
-            )
-        )
-    illustrative = [item.year for item in years if item.result.data.illustrative]
-    context = {
-        "cluster": latest,
-        "members": Table(
-            (
-                Column("STT", True),
-                Column("Đơn vị"),
-                Column("Tên gọi tắt"),
-                Column("Các năm"),
-                Column("Ghi chú"),
-            ),
-            member_rows,
-        ),
-        "offices": _offices(years),
-        "years": Table(
-            (Column("Năm"), Column("Tình trạng"), Column("Đơn vị dẫn đầu"), Column("Mã dữ liệu")),
-            tuple(year_rows),
-        ),
-        "illustrative": ", ".join(str(y) for y in illustrative),
-    }
-    return Page(
-        path="index.html",
-        template="cluster.html",
-        title=latest.name,
-        context=context,
-        codes=tuple(f"Năm {item.year} — {item.fingerprint.line}" for item in years),
-        nav="index",
-    )
-
-
-# --- the history page -------------------------------------------------------------------------
-
-
-def history_of(years: Sequence[SiteYear]) -> History:
-    """The history of the closed years (``thidua history``); the others are named in notes."""
-    closed = [item.result for item in years if item.result.data.cluster.state is m.YearState.CLOSED]
-    in_progress = [item.year for item in years if item.result not in closed]
-    statuses = [YearStatus.of(item.result.data) for item in years if item.year in in_progress]
-    return build(closed, in_progress, None, statuses)
-
-
-def history_page(years: Sequence[SiteYear]) -> Page:
-    history = history_of(years)
-    closed = list(history.years)
-    by_year = {item.year: item for item in years}
-    members: dict[str, str] = {}
-    cells: dict[tuple[str, int], Any] = {}
-    for row in history.rows:
-        members.setdefault(row.member, row.short_name)
-        cells[row.member, row.year] = row
-    full = {mb.id: mb.name for item in years for mb in item.result.data.cluster.members}
-    top = (Column(""), *(Column(f"Năm {y}", span=2) for y in closed))
-    columns = [Column("Đơn vị")]
-    for _ in closed:
-        columns += [Column("Hạng", True), Column("Tổng điểm", True)]
-    rows = []
-    for mid in members:
-        cells_of = [Cell(full.get(mid, members[mid]), head=True)]
-        for year in closed:
-            found = cells.get((mid, year))
-            if found is None:
-                cells_of += [Cell(NONE, True), Cell(NONE, True)]
-                continue
-            rank = f"{found.rank} (đồng hạng)" if found.shared else str(found.rank)
-            cells_of += [
-                Cell(rank, True, href=f"{year}/{by_year[year].units[mid]}"),
-                Cell(points(found.total), True),
-            ]
-        rows.append(tuple(cells_of))
-    table = Table(tuple(columns), tuple(rows), top=top)
-    figure = None
-    if closed:
-        title = "Thứ hạng của các đơn vị qua các năm"
-        svg = charts.history_lines(
-            closed,
-            {
-                members[mid]: [cells[mid, y].rank if (mid, y) in cells else None for y in closed]
-                for mid in members
-            },
-            title=title,
-        )
-        figure = Figure(inline_svg(svg), f"{title} (hạng 1 ở trên cùng).", table)
-    outcomes = []
-    for item in years:
-        if item.year not in closed:
-            continue
-        result = item.result
-        awards = "; ".join(f"{name}: {', '.join(names)}" for name, names in _awards(result))
-        outcomes.append(
-            (
-                Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
-                Cell(result.leading.name if result.leading is not None else NONE),
-                Cell(awards or NONE),
-            )
-        )
-    notes = [history.status(year).line() for year in closed]
-    pending = [(year, f"{year}/index.html") for year in history.in_progress]
-    context = {
-        "figure": figure,
-        "table": table,
-        "outcomes": Table(
-            (Column("Năm"), Column("Đơn vị dẫn đầu"), Column("Khen thưởng")), tuple(outcomes)
-        ),
-        "notes": notes,
-        "pending": pending,
-    }
-    return Page(
-        path=HISTORY,
-        template="history.html",
-        title="Lịch sử thi đua các năm",
-        context=context,
-        codes=tuple(f"Năm {item.year} — {item.fingerprint.line}" for item in years),
-        nav="lich-su",
     )
 
 

@@ -4,31 +4,43 @@ cells and columns, tables, charts with their tables, pages. Pure, no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from thidua.numbers import plain
 
+if TYPE_CHECKING:
+    from thidua.compute.results import YearResult
+    from thidua.present.fingerprint import Fingerprint
+    from thidua.present.site_docs import DocLinks
+
 __all__ = [
+    "DOCS_FOLDER",
+    "HISTORY",
     "NONE",
     "Cell",
     "Column",
     "Figure",
     "Link",
     "Page",
+    "SiteYear",
     "Table",
+    "awards_by_name",
     "decimal",
     "inline_svg",
     "unit_files",
 ]
 
 NONE = "—"  # a table cell with nothing to say
+HISTORY = "lich-su.html"
+DOCS_FOLDER = "van-ban"
 
 
 @dataclass(frozen=True)
@@ -122,3 +134,29 @@ def unit_files(member_ids: Sequence[str]) -> dict[str, str]:
         taken.add(name.casefold())
         files[member_id] = name
     return files
+
+
+@dataclass(frozen=True)
+class SiteYear:
+    """One year to publish: its ranking, its data's fingerprint, its documents."""
+
+    result: YearResult
+    fingerprint: Fingerprint
+    documents: tuple[DocLinks, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return self.result.data.year
+
+    @functools.cached_property
+    def units(self) -> dict[str, str]:
+        """Each unit's page in the year's folder (:func:`unit_files`)."""
+        return unit_files(self.result.data.member_ids)
+
+
+def awards_by_name(result: YearResult) -> list[tuple[str, list[str]]]:
+    """Each award proposed and the full names of its units, in the order of the awards."""
+    by_name: dict[str, list[str]] = {}
+    for award in result.awards:
+        by_name.setdefault(award.name, []).append(award.member.name)
+    return list(by_name.items())
