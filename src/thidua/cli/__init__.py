@@ -26,7 +26,20 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 import typer
 
 from thidua import __version__
-from thidua.cli import close, diff, fmt, history, init, newyear, rank, render, schema, sheet, verify
+from thidua.cli import (
+    close,
+    diff,
+    fmt,
+    history,
+    init,
+    newyear,
+    rank,
+    render,
+    schema,
+    sheet,
+    site,
+    verify,
+)
 from thidua.cli.common import (
     DEFAULT_DATA,
     DataDir,
@@ -113,7 +126,20 @@ def check(
 
 
 # Each module adds its commands to ``app``; importing them must stay cheap.
-for _module in (rank, render, fmt, diff, newyear, history, init, schema, sheet, verify, close):
+for _module in (
+    rank,
+    render,
+    fmt,
+    diff,
+    newyear,
+    history,
+    init,
+    schema,
+    sheet,
+    verify,
+    close,
+    site,
+):
     _module.register(app)
 
 

@@ -1,0 +1,350 @@
+"""The site's charts (present/charts.py): valid, accessible SVG that is the same every time.
+
+The glyphs are drawn as paths, so the words of a chart are not in the SVG as text: what a
+chart says is checked in its ``<desc>``, and its drawing by the bars' coordinates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from thidua.present import charts
+
+ROOT = Path(__file__).resolve().parent.parent
+NS = "{http://www.w3.org/2000/svg}"
+D = Decimal
+
+GROUPS = ["Nhóm I", "Nhóm II", "Nhóm III", "Nhóm IV"]
+UNITS = ["NHNN tỉnh Hòa Bình", "Kho bạc Nhà nước", "Chi cục Hải quan"]
+VALUES = [
+    [D(49), D(28), D(19), D(10)],
+    [D(41), D("25.5"), D(18), D(0)],
+    [D("31.75"), D("20.5"), D("16.5"), D(-1)],
+]
+
+
+def parse(svg: str) -> ET.Element:
+    """The SVG as XML: one document, no prolog, ``<title>`` then ``<desc>`` first."""
+    assert svg.startswith("<svg ")
+    root = ET.fromstring(svg)
+    assert root.tag == NS + "svg"
+    assert root.get("role") == "img"
+    assert [child.tag for child in root[:2]] == [NS + "title", NS + "desc"]
+    return root
+
+
+def title_desc(svg: str) -> tuple[str | None, str | None]:
+    root = parse(svg)
+    return root[0].text, root[1].text
+
+
+def bars(svg: str, fill: str) -> list[tuple[float, float]]:
+    """(left, right) of each bar drawn in the plot (clipped) with ``fill`` (``url`` for hatches)."""
+    found = []
+    for path in parse(svg).iter(NS + "path"):
+        if path.get("clip-path") and (path.get("fill") or "").startswith(fill):
+            xs = [float(x) for x in re.findall(r"[ML] (-?[\d.]+) ", path.get("d", ""))]
+            found.append((min(xs), max(xs)))
+    return found
+
+
+def legend_keys(svg: str, fill: str) -> int:
+    """Patches with ``fill`` outside the plot: the keys of the legend."""
+    return sum(
+        1
+        for path in parse(svg).iter(NS + "path")
+        if not path.get("clip-path") and (path.get("fill") or "").startswith(fill)
+    )
+
+
+# --- what each chart says and draws ---------------------------------------------------------
+
+
+def test_stacked_totals_says_every_figure_in_words() -> None:
+    svg = charts.stacked_totals(UNITS, GROUPS, VALUES, title="Tổng điểm năm 2020")
+    assert title_desc(svg) == (
+        "Tổng điểm năm 2020",
+        "Tổng điểm của từng đơn vị, chia theo nhóm tiêu chí."
+        " NHNN tỉnh Hòa Bình: 106 điểm (Nhóm I: 49; Nhóm II: 28; Nhóm III: 19; Nhóm IV: 10)."
+        " Kho bạc Nhà nước: 84,5 điểm (Nhóm I: 41; Nhóm II: 25,5; Nhóm III: 18; Nhóm IV: 0)."
+        " Chi cục Hải quan: 67,75 điểm"
+        " (Nhóm I: 31,75; Nhóm II: 20,5; Nhóm III: 16,5; Nhóm IV: -1).",
+    )
+
+
+def test_stacked_totals_draws_a_deduction_left_of_zero() -> None:
+    svg = charts.stacked_totals(["A"], ["Điểm", "Điểm trừ"], [[D(10), D(-2)]], title="t")
+    [(zero, ten)] = bars(svg, "#404040")  # the first group: dark grey, from 0 to 10
+    [(left, right)] = bars(svg, "url(")  # the second: hatched
+    assert right == pytest.approx(zero, abs=0.01)
+    assert (right - left) / (ten - zero) == pytest.approx(0.2, abs=0.001)
+
+
+def test_stacked_totals_stacks_groups_in_order_first_unit_at_the_top() -> None:
+    svg = charts.stacked_totals(["A", "B"], ["I", "II"], [[D(3), D(1)], [D(1), D(1)]], title="t")
+    first = bars(svg, "#404040")
+    second = bars(svg, "url(")
+    (a_left, a_right), (b_left, b_right) = first
+    assert (a_right - a_left) / (b_right - b_left) == pytest.approx(3, rel=0.001)
+    assert [left for left, _ in second] == pytest.approx([r for _, r in first], abs=0.01)
+    tops = [
+        float(re.findall(r"[ML] [\d.]+ ([\d.]+)", p.get("d", ""))[0])
+        for p in parse(svg).iter(NS + "path")
+        if p.get("fill") == "#404040" and p.get("clip-path")
+    ]
+    assert tops[0] < tops[1]  # SVG y grows downwards: A above B
+
+
+def test_ballot_bars_with_a_threshold() -> None:
+    svg = charts.ballot_bars(["Cục Thuế", "Cục Thống kê"], [1234, 0], title="Phiếu", threshold=4)
+    assert title_desc(svg) == (
+        "Phiếu",
+        "Số phiếu của từng lựa chọn. Cục Thuế: 1.234 phiếu. Cục Thống kê: 0 phiếu."
+        " Ngưỡng (đường đứt nét): 4 phiếu.",
+    )
+    assert any(p.get("stroke-dasharray") for p in parse(svg).iter(NS + "path"))
+
+
+def test_ballot_bars_without_a_threshold_draw_no_dashed_line() -> None:
+    svg = charts.ballot_bars(["Cục Thuế"], [6], title="Phiếu")
+    assert title_desc(svg)[1] == "Số phiếu của từng lựa chọn. Cục Thuế: 6 phiếu."
+    assert not any(p.get("stroke-dasharray") for p in parse(svg).iter(NS + "path"))
+    assert len(bars(svg, "#b0b0b0")) == 1
+
+
+def test_ballot_bars_of_a_ranked_ballot_count_borda_points() -> None:
+    svg = charts.ballot_bars(["Cục Thuế"], [12], title="Phiếu", unit="điểm Borda")
+    assert title_desc(svg)[1] == "Số điểm Borda của từng lựa chọn. Cục Thuế: 12 điểm Borda."
+
+
+def test_unit_vs_cluster_says_and_draws_three_bars_a_group() -> None:
+    svg = charts.unit_vs_cluster(
+        ["Nhóm I", "Điểm trừ"],
+        [D("31.75"), D(-1)],
+        [D(49), D(0)],
+        [D("38.8214"), D("-0.25")],
+        unit_label="Chi cục Hải quan",
+        title="So với Khối",
+    )
+    assert title_desc(svg) == (
+        "So với Khối",
+        "Điểm từng nhóm tiêu chí của Chi cục Hải quan, so với điểm cao nhất và điểm trung"
+        " bình của Khối. Nhóm I: Chi cục Hải quan 31,75, cao nhất 49, trung bình ≈38,82."
+        " Điểm trừ: Chi cục Hải quan -1, cao nhất 0, trung bình -0,25.",
+    )
+    unit, average = bars(svg, "#404040"), bars(svg, "#b0b0b0")
+    assert len(unit) == len(average) == 2
+    (zero, _), (left, right) = unit
+    assert right == pytest.approx(zero, abs=0.01)  # -1 is drawn left of 0
+    assert left < right
+    assert legend_keys(svg, "#404040") == 1
+
+
+def test_history_lines_a_unit_without_rank_in_a_year() -> None:
+    svg = charts.history_lines(
+        [2019, 2020, 2021],
+        {"Cục Thuế": [4, None, 2], "Cục Thống kê": [None, None, None]},
+        title="Hạng qua các năm",
+    )
+    assert title_desc(svg) == (
+        "Hạng qua các năm",
+        "Hạng của từng đơn vị qua các năm (hạng 1 là cao nhất)."
+        " Cục Thuế: năm 2019 hạng 4, năm 2020 không có hạng, năm 2021 hạng 2."
+        " Cục Thống kê: năm 2019 không có hạng, năm 2020 không có hạng, năm 2021 không có hạng.",
+    )
+
+
+def test_history_lines_put_rank_one_at_the_top() -> None:
+    svg = charts.history_lines([2020, 2021], {"A": [1, 3]}, title="t")
+    [line] = [
+        p
+        for p in parse(svg).iter(NS + "path")
+        if p.get("stroke") == "#000000" and p.get("clip-path")
+    ]
+    ys = [float(y) for y in re.findall(r"[ML] [\d.]+ ([\d.]+)", line.get("d", ""))]
+    assert ys[0] < ys[1]  # rank 1 above rank 3
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.stacked_totals([], [], [], title="Trống"),
+        lambda: charts.stacked_totals(["A"], [], [[]], title="Trống"),
+        lambda: charts.ballot_bars([], [], title="Trống", threshold=3),
+        lambda: charts.unit_vs_cluster([], [], [], [], unit_label="A", title="Trống"),
+        lambda: charts.history_lines([], {}, title="Trống"),
+        lambda: charts.history_lines([2020], {"A": [None]}, title="Trống"),
+    ],
+)
+def test_no_data_is_a_chart_that_says_so(draw: object) -> None:
+    assert callable(draw)
+    svg = draw()
+    assert title_desc(svg) == ("Trống", "Chưa có số liệu.")
+
+
+def test_values_that_do_not_match_the_labels_are_a_programming_error() -> None:
+    with pytest.raises(ValueError, match=r"^values must be 1 rows of 2 groups$"):
+        charts.stacked_totals(["A"], ["I", "II"], [[D(1)]], title="t")
+    with pytest.raises(ValueError, match=r"^A: 1 ranks for 2 years$"):
+        charts.history_lines([2020, 2021], {"A": [1]}, title="t")
+
+
+# --- any name, any page ---------------------------------------------------------------------
+
+
+def test_names_are_text_whatever_they_contain() -> None:
+    """XML specials are escaped; "$...$" is not TeX (it would raise); "_" is not hidden."""
+    odd = ["_Kho bạc", "Cục $x^$ & <Thuế>"]
+    svg = charts.stacked_totals(odd, odd, [[D(1), D(2)], [D(3), D(4)]], title="A & <B>")
+    title, desc = title_desc(svg)
+    assert title == "A & <B>"
+    assert desc is not None
+    assert "_Kho bạc: 3 điểm (_Kho bạc: 1; Cục $x^$ & <Thuế>: 2)." in desc
+    assert legend_keys(svg, "#404040") == 1  # the group "_Kho bạc" has its key
+
+
+def all_charts() -> list[str]:
+    return [
+        charts.stacked_totals(UNITS, GROUPS, VALUES, title="Tổng điểm"),
+        charts.ballot_bars(UNITS, [6, 1, 0], title="Phiếu", threshold=4),
+        charts.unit_vs_cluster(
+            GROUPS, VALUES[2], VALUES[0], VALUES[1], unit_label=UNITS[2], title="Đơn vị"
+        ),
+        charts.history_lines(
+            [2020, 2021], {u: [i + 1, None] for i, u in enumerate(UNITS)}, title="L"
+        ),
+    ]
+
+
+def test_inline_in_a_page_under_a_strict_content_security_policy() -> None:
+    """No style="" nor <style> (style-src 'self' blocks them); ids unique across charts."""
+    seen: set[str] = set()
+    for svg in all_charts():
+        root = parse(svg)
+        assert not [e.tag for e in root.iter() if e.get("style") is not None or "style" in e.tag]
+        ids = [e.get("id") for e in root.iter() if e.get("id")]
+        assert len(ids) == len(set(ids))
+        assert not seen & set(ids)
+        seen |= {i for i in ids if i}
+        refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
+        assert refs and refs <= set(ids)
+
+
+# --- deterministic, and loaded only by the site ---------------------------------------------
+
+DRAW_ALL = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from test_charts import all_charts
+sys.stdout.write("\\n".join(all_charts()))
+"""
+
+
+def test_the_same_bytes_in_every_process(tmp_path: Path) -> None:
+    """No date (not even from SOURCE_DATE_EPOCH), no random id, no user matplotlibrc."""
+    rc = tmp_path / "matplotlibrc"
+    rc.write_text("font.size: 20\nsvg.fonttype: none\nsvg.hashsalt: other\naxes.facecolor: red\n")
+    runs = []
+    for extra in (
+        {"PYTHONHASHSEED": "1"},
+        {"PYTHONHASHSEED": "2", "SOURCE_DATE_EPOCH": "1", "MATPLOTLIBRC": str(rc)},
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-c", DRAW_ALL, str(ROOT / "tests")],
+            env={**os.environ, **extra},
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        runs.append(proc.stdout)
+    assert runs[0] == runs[1]
+    text = runs[0].decode()
+    assert text == "\n".join(all_charts())
+    assert "<metadata" not in text
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)
+    assert "matplotlib" not in text.lower()
+
+
+PROBE = """
+import json, sys
+out, argv = sys.argv[1], sys.argv[2:]
+sys.argv = ["thidua", *argv]
+from thidua.cli import main
+try:
+    main()
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+after_rank = sorted(m for m in sys.modules if m.startswith(("matplotlib", "thidua.present.charts")))
+import thidua.present.charts
+control = "matplotlib" in sys.modules
+with open(out, "w", encoding="utf-8") as f:
+    json.dump({"code": code, "loaded": after_rank, "control": control}, f)
+"""
+
+
+def test_rank_does_not_load_matplotlib(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "THIDUA_DATA"}
+    out = tmp_path / "probe.json"
+    subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), "rank", "2020"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert json.loads(out.read_text(encoding="utf-8")) == {
+        "code": 0,
+        "loaded": [],
+        "control": True,
+    }
+
+
+# --- in a browser ---------------------------------------------------------------------------
+
+CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'"
+
+
+@pytest.mark.external
+def test_inline_charts_raise_no_error_in_chromium(tmp_path: Path) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="cần playwright")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("cần chromium")
+    page_file = tmp_path / "charts.html"
+    page_file.write_text(
+        f'<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}"><title>t</title></head>'
+        f"<body>{''.join(all_charts())}</body></html>",
+        encoding="utf-8",
+    )
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=browser)
+        try:
+            page = chromium.new_page()
+            messages: list[str] = []
+            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+            page.goto(page_file.as_uri())
+            fills = page.evaluate(
+                "[...document.querySelectorAll('path[fill=\"#404040\"]')]"
+                ".map(p => getComputedStyle(p).fill)"
+            )
+            names = page.evaluate(
+                "[...document.querySelectorAll('svg > title')].map(t => t.textContent)"
+            )
+        finally:
+            chromium.close()
+    assert messages == []
+    assert fills and set(fills) == {"rgb(64, 64, 64)"}
+    assert names == ["Tổng điểm", "Phiếu", "Đơn vị", "L"]
