@@ -284,7 +284,7 @@ def tally(
         if ballot.totals is not None:
             for option in options:
                 votes[option] = ballot.totals.get(option, 0)
-        valid, invalid = _declared_counts(ballot)
+        valid, invalid = _declared_counts(ballot, ballot.returned)
     return Tally(
         ballot=ballot,
         options=options,
@@ -299,8 +299,8 @@ def tally(
     )
 
 
-def _declared_counts(ballot: m.Ballot) -> tuple[int, int]:
-    valid, invalid, returned = ballot.valid, ballot.invalid, ballot.returned or 0
+def _declared_counts(ballot: m.Ballot, returned: int) -> tuple[int, int]:
+    valid, invalid = ballot.valid, ballot.invalid
     if valid is None and invalid is None:
         return returned, 0
     if valid is None:
