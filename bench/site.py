@@ -191,8 +191,8 @@ def report(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="2 rounds instead of 5")
-    parser.add_argument("--rounds", type=int, help="timed rounds (default 5)")
+    parser.add_argument("--quick", action="store_true", help="1 round instead of 3")
+    parser.add_argument("--rounds", type=int, help="timed rounds (default 3)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="units")
     parser.add_argument("--years", type=int, default=YEARS, help="years per cluster")
     parser.add_argument("--criteria", type=int, default=CRITERIA)
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         "--work", type=Path, help="folder for the generated clusters (default: a temporary one)"
     )
     args = parser.parse_args(argv)
-    rounds = args.rounds or (2 if args.quick else 5)
+    rounds = args.rounds or (1 if args.quick else 3)
     sizes = tuple(sorted(set(args.sizes)))
 
     with tempfile.TemporaryDirectory(prefix="thidua-bench-site-") as tmp:
