@@ -270,6 +270,20 @@ def test_the_commit_is_recorded_only_when_the_year_folder_is_clean(git_repo: Rep
     assert "phiên bản" not in text
 
 
+def test_the_commit_is_the_last_one_that_changed_the_year(git_repo: Repo) -> None:
+    """A later commit elsewhere in the repository leaves the documents' bytes as they were."""
+    write_year(git_repo.root)
+    git_repo.commit_all("năm 2020")
+    commit = git_repo.git("rev-parse", "HEAD").strip()
+    before = render(git_repo.root, "md").read_bytes()
+    (git_repo.root / "templates").mkdir()
+    (git_repo.root / "templates" / "ghi-chu.txt").write_text("mẫu văn bản\n", encoding="utf-8")
+    git_repo.commit_all("thêm ghi chú mẫu")
+    assert git_repo.git("rev-parse", "HEAD").strip() != commit
+    assert render(git_repo.root, "md").read_bytes() == before
+    assert f"commit={commit} -->".encode() in before
+
+
 def test_a_commit_git_does_not_have(year: Path) -> None:
     target = year / "cu.md"
     record = f"nam=2020; ma=sha256:{'0' * 64}; commit={'a' * 40}"

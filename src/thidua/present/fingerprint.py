@@ -2,7 +2,7 @@
 
 A :class:`Fingerprint` is the year, the content digest of its data
 (:func:`thidua.compute.seal.content_digest`) and, when the data repository's year folder was
-clean, the git commit holding that data. Each document shows it as an office would, one
+clean, the last git commit that changed that folder. Each document shows it as an office would, one
 discreet line ``Mã dữ liệu: 3F9A-C21B · phiên bản 1a2b3c4`` (:attr:`Fingerprint.line`), and
 carries it in full where readers do not look (:meth:`Fingerprint.record`,
 ``nam=2020; ma=sha256:…; commit=…``):

@@ -1,11 +1,14 @@
 """The documents a year's page of the site offers for download (``<năm>/van-ban/``).
 
 Every document ``thidua render YEAR all`` can make, each as Word (``.docx``) and as the
-printable HTML page, the appraisal notice once per member (``thong-bao-2020-NHNN.docx``), and
-the score summary as Excel (``bang-diem-2020.xlsx``): the same bytes as ``thidua render``
-writes for the same data, templates, ``SOURCE_DATE_EPOCH`` and fingerprint. A document the
-year cannot make yet (no conference, no ballot) is left out; why is returned for the command
-to say.
+printable HTML page, and the score summary as Excel (``bang-diem-2020.xlsx``): the same bytes
+as ``thidua render`` writes for the same data, templates, ``SOURCE_DATE_EPOCH`` and
+fingerprint. The appraisal notice is made once per member, as the printable page only
+(``thong-bao-2020-NHNN.html``, linked from the member's page, which shows the same notice):
+a member reads and prints its notice; the Word form is the secretariat's, from ``thidua
+render``. A Word file per member would also make the site's time grow by a Word conversion
+per member and year (docs/performance.md). A document the year cannot make yet (no
+conference, no ballot) is left out; why is returned for the command to say.
 
 Pure apart from the templates the environment reads: nothing is written here.
 """
@@ -73,12 +76,14 @@ def year_documents(
     next_tasks: m.TasksFile | None,
     epoch: dt.datetime | None,
     fingerprint: Fingerprint,
+    env: jinja2.Environment | None = None,
 ) -> YearDocuments:
     """Every document of ``result``'s year (module docstring); ``templates`` is the data
-    repository's own templates folder, as ``thidua render`` uses it."""
+    repository's own templates folder, as ``thidua render`` uses it; ``env``, when given,
+    the environment of ``make_environment(templates)`` (one for every year of a site)."""
     year = result.data.year
     today = epoch.date() if epoch is not None else None
-    env = make_environment(templates)
+    env = env or make_environment(templates)
     files: dict[str, bytes] = {}
     links: list[DocLinks] = []
     failures: list[str] = []
@@ -105,13 +110,15 @@ def year_documents(
                     fingerprint=fingerprint,
                     member=member,
                 )
-                docx = _docx(result, doc, member, templates, next_tasks, epoch, fingerprint, env)
+                made = {"html": html.encode("utf-8")}
+                if member is None:
+                    docx = _docx(result, doc, templates, next_tasks, epoch, fingerprint, env)
+                    made = {"docx": docx, **made}
             except RenderError as exc:
                 failure = f"{doc.label}: {exc.message}"
                 if failure not in failures:
                     failures.append(failure)
                 break  # a document of every member fails for all alike
-            made = {"docx": docx, "html": html.encode("utf-8")}
             if doc is Doc.SCORES:
                 made["xlsx"] = render_scores_xlsx(result, epoch=epoch, fingerprint=fingerprint)
             keep(doc, member, made)
@@ -121,7 +128,6 @@ def year_documents(
 def _docx(
     result: YearResult,
     doc: Doc,
-    member: str | None,
     templates: Path | None,
     next_tasks: m.TasksFile | None,
     epoch: dt.datetime | None,
@@ -134,7 +140,7 @@ def _docx(
     templates serve both (compiling them costs more than rendering)."""
     today = epoch.date() if epoch is not None else None
     own = templates / f"{doc.value}.docx" if templates is not None else None
-    if member is None and own is not None and own.is_file():
+    if own is not None and own.is_file():
         return render_docx(
             result,
             doc,
@@ -149,9 +155,8 @@ def _docx(
         doc,
         Format.HTML,
         env=env,
-        next_tasks=next_tasks if member is None else None,
+        next_tasks=next_tasks,
         today=today,
-        member=member,
     )
     conference = result.data.conference
     when = package_time(conference.date if conference is not None else today, epoch)

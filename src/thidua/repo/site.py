@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from thidua.compute.ranking import rank_year
 from thidua.errors import DataError, Problem, ThiduaError, UsageError
-from thidua.present.render import user_templates_dir
+from thidua.present.render import make_environment, user_templates_dir
 from thidua.read.load import available_years, display_path, load_next_tasks
 from thidua.repo.atomic import os_reason
 from thidua.repo.verify import fingerprint_of
@@ -78,6 +78,7 @@ def build_site(
         raise DataError(problems)
 
     templates = user_templates_dir(data_dir)
+    env = make_environment(templates)  # compiled once for every year
     files: dict[str, bytes] = {}
     items: list[SiteYear] = []
     skipped: list[str] = []
@@ -90,6 +91,7 @@ def build_site(
             next_tasks=load_next_tasks(data),
             epoch=epoch,
             fingerprint=fingerprint,
+            env=env,
         )
         for name, content in docs.files.items():
             files[f"{data.year}/{DOCS_FOLDER}/{name}"] = content

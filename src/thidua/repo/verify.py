@@ -35,9 +35,12 @@ def fingerprint_of(data: YearData, data_dir: Path) -> Fingerprint:
 
 
 def clean_commit(folder: Path) -> str | None:
-    """The full id of ``HEAD`` when ``folder`` holds exactly what that commit holds, else None.
+    """The full id of the last commit that changed ``folder``, when ``folder`` holds exactly
+    what ``HEAD`` holds; else None.
 
-    None too when git is missing, ``folder`` is in no repository or git fails.
+    The last commit of the folder, not ``HEAD``: a commit elsewhere in the repository (another
+    year, the templates) leaves the data and so the documents' bytes as they were. None too
+    when git is missing, ``folder`` is in no repository or git fails.
     """
     try:
         status = run_git(
@@ -48,11 +51,11 @@ def clean_commit(folder: Path) -> str | None:
         tracked = run_git(["ls-files", "--", "."], folder)
         if tracked.returncode != 0 or not tracked.stdout.strip():
             return None
-        head = run_git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], folder)
+        last = run_git(["log", "-1", "--format=%H", "HEAD", "--", "."], folder)
     except ThiduaError:  # no git: a document without a commit
         return None
-    commit = head.stdout.decode("ascii", "replace").strip()
-    return commit if head.returncode == 0 and commit else None
+    commit = last.stdout.decode("ascii", "replace").strip()
+    return commit if last.returncode == 0 and commit else None
 
 
 def verify_file(path: Path, data_dir: Path) -> Verdict:
