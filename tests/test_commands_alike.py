@@ -109,3 +109,12 @@ def test_sheet_takes_unit_codes_by_the_one_rule(
         'Lỗi: không có đơn vị "../../x" trong Khối năm 2020; các mã có: QLTT, NHNN, CTK, KBNN, '
         "THUE, BHXH, HQ\n",
     )
+
+
+def test_render_offers_every_document_thidua_makes_and_all() -> None:
+    """The command's choices are written out (the CLI starts without loading present/); a
+    document added to ``Doc`` and not to the command would be unreachable."""
+    from thidua.cli.render import DocName
+    from thidua.present.documents import Doc
+
+    assert [d.value for d in DocName] == [*(d.value for d in Doc), "all"]
