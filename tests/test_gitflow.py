@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -364,6 +365,36 @@ def test_new_year_carries_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert check.exit_code == 0, check.output
     again = runner.invoke(app, ["fmt", "--check", "2021"])
     assert again.exit_code == 0, again.output
+
+
+def test_a_rotation_of_one_member_elects_no_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``luan_phien: [A]``: no one comes after A, so neither office is decided by rotation
+    (it used to make A both leader and deputy, and new-year then failed)."""
+    monkeypatch.chdir(tmp_path)
+    one = ROTATION.replace("luan_phien: [A, B, C]", "luan_phien: [A]").replace(
+        "    bau_truong_khoi:\n      cuoc_bau: truong-khoi-2021  # bầu tại hội nghị\n"
+        "      nguong: 50%\n",
+        "",
+    )
+    write_year(tmp_path, {"quy-che.yaml": textwrap.dedent(one)})
+    check = runner.invoke(app, ["check", "2020"])
+    assert check.exit_code == 0
+    assert check.stderr.splitlines()[0] == (
+        "data/2020/quy-che.yaml:6:13: cảnh báo: thứ tự luân phiên chỉ có một đơn vị: Trưởng "
+        "khối, Phó khối năm sau không xác định được theo luân phiên; cần ghi ít nhất hai đơn vị"
+    )
+    result = runner.invoke(app, ["new-year", "2021"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:4] == [
+        "    Trưởng khối: thứ tự luân phiên chỉ có một đơn vị nên không xác định được theo "
+        "luân phiên;",
+        "    Phó khối: chưa rõ Trưởng khối năm 2021 nên chưa xác định được theo thứ tự luân phiên;",
+    ]
+    khoi = (tmp_path / "data" / "2021" / "khoi.yaml").read_text(encoding="utf-8")
+    assert "truong_khoi" not in khoi
+    assert "pho_khoi" not in khoi
 
 
 def test_new_year_from_an_earlier_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -390,10 +390,13 @@ def _elect(
     if rotation:
         current, whose = previous()
         nxt = _after(rotation, current)
-        if nxt is not None and current is not None:
+        if nxt is not None and current is not None and nxt != current:
             how = f"theo thứ tự luân phiên, sau {members[current].name} là {whose}"
             return Election(office, members[nxt], how, None)
-        reason = f"chưa rõ {whose} nên chưa xác định được theo thứ tự luân phiên"
+        if nxt is not None:  # a rotation of one member: no one comes after anyone
+            reason = "thứ tự luân phiên chỉ có một đơn vị nên không xác định được theo luân phiên"
+        else:
+            reason = f"chưa rõ {whose} nên chưa xác định được theo thứ tự luân phiên"
         return Election(office, None, "; ".join(filter(None, (missing, reason))), None, hint)
     if missing:
         return Election(office, None, missing, None, hint)

@@ -415,7 +415,7 @@ def _regulation_ballots(data: YearData) -> Iterator[Problem]:
 
 
 def _regulation_members(data: YearData) -> Iterator[Problem]:
-    """The rotation names each member at most once, and members only."""
+    """The rotation names each member at most once, members only, and more than one (warning)."""
     members = set(data.member_ids)
     seen: set[str] = set()
     for i, mid in enumerate(data.regulation.rotation):
@@ -432,6 +432,12 @@ def _regulation_members(data: YearData) -> Iterator[Problem]:
                 f'"{mid}" xuất hiện hai lần trong thứ tự luân phiên; mỗi đơn vị chỉ ghi một lần',
             )
         seen.add(mid)
+    if len(seen) == 1:
+        yield warning(
+            data.pos(REGULATION, ("luan_phien",)),
+            "thứ tự luân phiên chỉ có một đơn vị: Trưởng khối, Phó khối năm sau không xác định "
+            "được theo luân phiên; cần ghi ít nhất hai đơn vị",
+        )
 
 
 def check_ballots(data: YearData) -> Iterable[Problem]:
