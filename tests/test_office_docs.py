@@ -313,6 +313,22 @@ def test_user_docx_template_overrides(result_2020: YearResult, tmp_path: Path) -
     assert render_docx(result_2020, r.Doc.MINUTES, tmp_path) == content
 
 
+def test_user_docx_template_of_a_notice_gets_the_member_s_notice(
+    result_2020: YearResult, tmp_path: Path
+) -> None:
+    """templates/thong-bao.docx serves one member's notice too, with the kit's context (it
+    used to be skipped for one member, and had no ``notices`` for any)."""
+    pytest.importorskip("docxtpl")
+    template = docx.Document()
+    template.add_paragraph(
+        "{% for n in notices %}{{ n.member.name }}: {{ n.total }} điểm; {% endfor %}"
+    )
+    (tmp_path / "thong-bao.docx").write_bytes(_saved(template))
+    content = render_docx(result_2020, r.Doc.NOTICE, tmp_path, member="HQ")
+    text = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+    assert text == ["Chi cục Hải quan Hòa Bình: 67,75 điểm; "]  # as rank --format json
+
+
 def test_broken_user_template_is_a_render_error(result_2020: YearResult, tmp_path: Path) -> None:
     """A misspelt name in a user's Word template fails with a Vietnamese message, no traceback."""
     pytest.importorskip("docxtpl")

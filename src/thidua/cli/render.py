@@ -163,7 +163,7 @@ def _render(
 ) -> None:
     from thidua.present import render as r
     from thidua.present.documents import RenderError, file_name
-    from thidua.present.word import html_to_docx, render_docx
+    from thidua.present.word import render_docx
     from thidua.present.xlsx_summary import render_scores_xlsx
     from thidua.read.load import load_next_tasks
     from thidua.repo.verify import fingerprint_of
@@ -221,26 +221,17 @@ def _render(
 
         def make(job: Job) -> str | bytes:
             one, code = job
-            if code is None:
-                return render_docx(
-                    result,
-                    one,
-                    templates,
-                    next_tasks=next_tasks,
-                    today=today,
-                    epoch=epoch,
-                    fingerprint=fingerprint,
-                )
-            # One member's notice: its HTML laid out as Word (render_docx makes a whole
-            # document, every member's notice in one).
-            from thidua.present.ooxml import package_time
-
-            html = r.render_document(result, one, r.Format.HTML, env=env, today=today, member=code)
-            conference = result.data.conference
-            when = package_time(conference.date if conference is not None else today, epoch)
-            label = one.label
-            title = f"{label[:1].upper()}{label[1:]} năm {year}"
-            return html_to_docx(html, title=title, when=when, fingerprint=fingerprint)
+            return render_docx(
+                result,
+                one,
+                templates,
+                next_tasks=next_tasks,
+                today=today,
+                epoch=epoch,
+                fingerprint=fingerprint,
+                member=code,
+                env=env,
+            )
 
     else:
         fmt = r.Format(ext)

@@ -34,7 +34,8 @@ Rules (``quy-che.yaml``; the Vietnamese text of each decision is in docs/data-fo
   votes if its share reaches the threshold (a vote held but not passed leaves the office
   undecided). Without a recorded result, from ``luan_phien``: the leader is
   the member after this year's leader (cyclically), the deputy the member after the next
-  leader (a rotation of one member decides neither). Otherwise undecided (``member`` None, ``how`` says why).
+  leader (a rotation of one member decides neither). Otherwise undecided (``member`` None,
+  ``how`` says why).
 """
 
 from __future__ import annotations

@@ -118,6 +118,7 @@ __all__ = [
     "TemplateLimitError",
     "build_context",
     "builtin_templates_dir",
+    "document_context",
     "explain",
     "make_environment",
     "render_document",
@@ -456,6 +457,27 @@ def _require(result: YearResult, doc: Doc, member: str | None = None) -> None:
         raise RenderError(f'không lập được {doc.label} cho đơn vị "{member}": {why}')
 
 
+def document_context(
+    result: YearResult,
+    doc: Doc,
+    fmt: Format,
+    *,
+    next_tasks: m.TasksFile | None = None,
+    today: dt.date | None = None,
+    fingerprint: Fingerprint | None = None,
+    member: str | None = None,
+) -> dict[str, Any]:
+    """The context of ``doc``'s template: :func:`build_context` and the conference kit's
+    (``member``'s notice only, if given). Raises :class:`RenderError` when the year cannot
+    make ``doc`` yet."""
+    _require(result, doc, member)
+    context = build_context(
+        result, doc, fmt, next_tasks=next_tasks, today=today, fingerprint=fingerprint
+    )
+    context.update(kit_context(result, doc, context, member=member, today=today))
+    return context
+
+
 def render_document(
     result: YearResult,
     doc: Doc,
@@ -473,11 +495,15 @@ def render_document(
     ``member`` (a member id) makes the appraisal notice of that member only; without it the
     notice document holds every member's notice, one after the other.
     """
-    _require(result, doc, member)
-    context = build_context(
-        result, doc, fmt, next_tasks=next_tasks, today=today, fingerprint=fingerprint
+    context = document_context(
+        result,
+        doc,
+        fmt,
+        next_tasks=next_tasks,
+        today=today,
+        fingerprint=fingerprint,
+        member=member,
     )
-    context.update(kit_context(result, doc, context, member=member, today=today))
     text = render_template(env or make_environment(), f"{doc.value}.{fmt.value}", context)
     if fmt is Format.MD:
         text = tidy_markdown(text)

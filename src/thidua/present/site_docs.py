@@ -21,9 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from thidua.present.documents import Doc, Format, RenderError, file_name
-from thidua.present.ooxml import package_time
 from thidua.present.render import make_environment, render_document
-from thidua.present.word import html_to_docx, render_docx
+from thidua.present.word import render_docx
 from thidua.present.xlsx_summary import render_scores_xlsx
 
 if TYPE_CHECKING:
@@ -112,7 +111,16 @@ def year_documents(
                 )
                 made = {"html": html.encode("utf-8")}
                 if member is None:
-                    docx = _docx(result, doc, templates, next_tasks, epoch, fingerprint, env)
+                    docx = render_docx(
+                        result,
+                        doc,
+                        templates,
+                        next_tasks=next_tasks,
+                        today=today,
+                        epoch=epoch,
+                        fingerprint=fingerprint,
+                        env=env,
+                    )
                     made = {"docx": docx, **made}
             except RenderError as exc:
                 failure = f"{doc.label}: {exc.message}"
@@ -123,43 +131,3 @@ def year_documents(
                 made["xlsx"] = render_scores_xlsx(result, epoch=epoch, fingerprint=fingerprint)
             keep(doc, member, made)
     return YearDocuments(files, tuple(links), tuple(failures))
-
-
-def _docx(
-    result: YearResult,
-    doc: Doc,
-    templates: Path | None,
-    next_tasks: m.TasksFile | None,
-    epoch: dt.datetime | None,
-    fingerprint: Fingerprint,
-    env: jinja2.Environment,
-) -> bytes:
-    """The Word form, as ``thidua render … --format docx`` makes it: a repository's own Word
-    template when it has one, else the HTML (without the fingerprint, which Word carries in
-    its footer) laid out as Word. The environment is the one of the HTML forms: its compiled
-    templates serve both (compiling them costs more than rendering)."""
-    today = epoch.date() if epoch is not None else None
-    own = templates / f"{doc.value}.docx" if templates is not None else None
-    if own is not None and own.is_file():
-        return render_docx(
-            result,
-            doc,
-            templates,
-            next_tasks=next_tasks,
-            today=today,
-            epoch=epoch,
-            fingerprint=fingerprint,
-        )
-    html = render_document(
-        result,
-        doc,
-        Format.HTML,
-        env=env,
-        next_tasks=next_tasks,
-        today=today,
-    )
-    conference = result.data.conference
-    when = package_time(conference.date if conference is not None else today, epoch)
-    label = doc.label
-    title = f"{label[:1].upper()}{label[1:]} năm {result.data.year}"
-    return html_to_docx(html, title=title, when=when, fingerprint=fingerprint)

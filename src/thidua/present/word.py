@@ -107,6 +107,7 @@ from thidua.present.word_tables import (
 from thidua.read.load import display_path
 
 if TYPE_CHECKING:
+    import jinja2
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
@@ -545,17 +546,22 @@ def render_docx(
     today: dt.date | None = None,
     epoch: dt.datetime | None = None,
     fingerprint: Fingerprint | None = None,
+    member: str | None = None,
+    env: jinja2.Environment | None = None,
 ) -> bytes:
     """``doc`` (minutes, report, proposal …) of ``result`` as .docx bytes.
 
     ``fingerprint`` (the data's, from the CLI) goes into the footer and the properties.
+    ``member`` (a member id): the appraisal notice of that member only, as
+    :func:`thidua.present.render.render_document` makes it.
 
     ``epoch`` (the CLI's ``SOURCE_DATE_EPOCH``) stamps the package and its properties, else
     the document's date does (:func:`thidua.present.ooxml.package_time`).
 
     ``templates_dir`` is the data repository's own templates folder
     (:func:`thidua.present.render.user_templates_dir`): its ``<doc>.docx`` is used as a docxtpl
-    template when present, else its ``<doc>.html`` (or the built-in one) is laid out.
+    template when present, else its ``<doc>.html`` (or the built-in one) is laid out, with
+    ``env`` when given (``make_environment(templates_dir)``, shared by several documents).
     Raises :class:`thidua.present.render.RenderError` when the document cannot be made.
     """
     from thidua.present import render as r
@@ -572,11 +578,17 @@ def render_docx(
             next_tasks=next_tasks,
             today=today,
             fingerprint=fingerprint,
+            member=member,
         )
-    env = r.make_environment(templates_dir)
     # The HTML without the fingerprint: the Word document carries it in its own places.
     html = r.render_document(
-        result, doc, r.Format.HTML, env=env, next_tasks=next_tasks, today=today
+        result,
+        doc,
+        r.Format.HTML,
+        env=env or r.make_environment(templates_dir),
+        next_tasks=next_tasks,
+        today=today,
+        member=member,
     )
     return html_to_docx(html, title=title, when=when, fingerprint=fingerprint)
 
@@ -590,8 +602,10 @@ def _render_user_docx(
     next_tasks: m.TasksFile | None,
     today: dt.date | None,
     fingerprint: Fingerprint | None,
+    member: str | None,
 ) -> bytes:
-    """A user's Word template (docxtpl: Jinja2 inside Word) with the documents' context."""
+    """A user's Word template (docxtpl: Jinja2 inside Word) with the context the HTML
+    template of ``doc`` gets (the conference kit's too, ``member``'s notice only if given)."""
     import importlib
 
     from thidua.present import render as r
@@ -605,8 +619,14 @@ def _render_user_docx(
         ) from None
     import jinja2
 
-    context = r.build_context(
-        result, doc, r.Format.HTML, next_tasks=next_tasks, today=today, fingerprint=fingerprint
+    context = r.document_context(
+        result,
+        doc,
+        r.Format.HTML,
+        next_tasks=next_tasks,
+        today=today,
+        fingerprint=fingerprint,
+        member=member,
     )
     env = r.make_environment(None)
     try:
