@@ -6,6 +6,7 @@ chart says is checked in its ``<desc>``, and its drawing by the bars' coordinate
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -17,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 
 from thidua.present import charts
 
@@ -197,6 +199,189 @@ def test_values_that_do_not_match_the_labels_are_a_programming_error() -> None:
         charts.stacked_totals(["A"], ["I", "II"], [[D(1)]], title="t")
     with pytest.raises(ValueError, match=r"^A: 1 ranks for 2 years$"):
         charts.history_lines([2020, 2021], {"A": [1]}, title="t")
+
+
+# --- laid out around what is written ---------------------------------------------------------
+
+XLINK = "{http://www.w3.org/1999/xlink}href"
+TEXT_GROUP = re.compile(
+    r"translate\((-?[\d.]+) (-?[\d.]+)\)(?: rotate\((-?[\d.]+)\))? scale\(([\d.]+) -[\d.]+\)"
+)
+
+
+def ink(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each line of text drawn: (its words, left, top, right, bottom of its glyphs), in points.
+
+    matplotlib writes a line as a comment with its words, then a group placing glyph outlines
+    (defined once, in 1/64 units) at their advances.
+    """
+    root = ET.fromstring(svg, ET.XMLParser(target=ET.TreeBuilder(insert_comments=True)))
+    outline: dict[str, tuple[float, float, float, float]] = {}
+    for path in root.iter(NS + "path"):
+        if path.get("id") and path.get("transform") == "scale(0.015625)":
+            numbers = [float(n) / 64 for n in re.findall(r"-?[\d.]+", path.get("d", ""))]
+            if numbers:
+                xs, ys = numbers[0::2], numbers[1::2]
+                outline["#" + path.get("id", "")] = (min(xs), min(ys), max(xs), max(ys))
+    lines = []
+    for parent in root.iter():
+        children = list(parent)
+        for comment, group in itertools.pairwise(children):
+            if comment.tag is not ET.Comment or group.tag != NS + "g":
+                continue
+            place = TEXT_GROUP.fullmatch(group.get("transform", ""))
+            assert place, group.get("transform")
+            x, y, angle, scale = (float(v) if v else 0.0 for v in place.groups())
+            corners = []
+            for use in group.iter(NS + "use"):
+                if use.get(XLINK) not in outline:
+                    continue  # a space
+                shift = float(re.findall(r"-?[\d.]+", use.get("transform", "0"))[0])
+                x0, y0, x1, y1 = outline[use.get(XLINK, "")]
+                corners += [
+                    (scale * (shift + gx), -scale * gy) for gx in (x0, x1) for gy in (y0, y1)
+                ]
+            if angle == -90:  # the y axis label, upwards
+                corners = [(v, -u) for u, v in corners]
+            else:
+                assert angle == 0
+            xs = [x + u for u, _ in corners]
+            ys = [y + v for _, v in corners]
+            lines.append(((comment.text or "").strip(), min(xs), min(ys), max(xs), max(ys)))
+    return lines
+
+
+def axes_corner(svg: str) -> tuple[float, float]:
+    """(x of the left spine, y of the bottom spine) of the chart's axes."""
+    left = bottom = None
+    for path in parse(svg).iter(NS + "path"):
+        points = re.findall(r"(-?[\d.]+) (-?[\d.]+)", path.get("d", ""))
+        if path.get("stroke-width") == "0.8" and not path.get("clip-path") and len(points) == 2:
+            (x0, y0), (x1, y1) = [(float(a), float(b)) for a, b in points]
+            if x0 == x1:
+                left = x0
+            if y0 == y1:
+                bottom = y0
+    assert left is not None and bottom is not None
+    return left, bottom
+
+
+LONG_GROUPS = [
+    "Nhóm I. Thực hiện nhiệm vụ chính trị, chuyên môn được giao",
+    "Nhóm II. Thực hiện các phong trào thi đua và công tác khen thưởng",
+    "Nhóm III. Xây dựng tổ chức Đảng, đoàn thể trong sạch vững mạnh",
+    "Điểm trừ",
+]
+LONG_UNITS = [
+    "Ngân hàng Nhà nước Việt Nam Chi nhánh tỉnh Hòa Bình",
+    "Chi cục Hải quan cửa khẩu quốc tế Lao Bảo thuộc Cục Hải quan Quảng Trị",
+    "Cục Thuế",
+]
+EIGHT_GROUPS = [f"Nhóm {n}. Công tác thi đua, khen thưởng số {n}" for n in "ABCDEFGH"]
+LAYOUTS = {
+    "long names, a deduction": lambda: charts.stacked_totals(
+        LONG_UNITS, LONG_GROUPS, [[D(49), D(28), D(19), D(-2)]] * 3, title="t"
+    ),
+    "one unit": lambda: charts.stacked_totals(["Cục Thuế"], ["Nhóm I"], [[D(80)]], title="t"),
+    "twenty units, eight long groups": lambda: charts.stacked_totals(
+        [f"Đơn vị số {i} của Khối" for i in range(20)],
+        EIGHT_GROUPS,
+        [[D(i + j) for j in range(8)] for i in range(20)],
+        title="t",
+    ),
+    "votes, long names": lambda: charts.ballot_bars(
+        LONG_UNITS, [12, 3, 1250], title="t", threshold=7
+    ),
+    "votes, no threshold": lambda: charts.ballot_bars(["A"], [6], title="t"),
+    "borda, below zero": lambda: charts.ballot_bars(
+        UNITS, [5, -2, 0], title="t", threshold=3, unit="điểm Borda"
+    ),
+    "long groups, a long unit": lambda: charts.unit_vs_cluster(
+        LONG_GROUPS,
+        [D(40), D(20), D(15), D(-2)],
+        [D(49), D(28), D(19), D(0)],
+        [D("38.82"), D(22), D(16), D("-0.5")],
+        unit_label=LONG_UNITS[1],
+        title="t",
+    ),
+    "seven long units": lambda: charts.history_lines(
+        [2018, 2019, 2020, 2021, 2022],
+        {f"{LONG_UNITS[k % 3]} số {k}": [(k + y) % 7 + 1 for y in range(5)] for k in range(7)},
+        title="t",
+    ),
+    "one year": lambda: charts.history_lines([2020], {"Cục Thuế": [1]}, title="t"),
+    "twenty ranks": lambda: charts.history_lines(
+        [2020, 2021], {f"Đơn vị {k}": [k + 1, 20 - k] for k in range(20)}, title="t"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, str]:
+    return {name: draw() for name, draw in LAYOUTS.items()}
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_every_word_is_in_the_picture_close_to_its_edges(name: str, drawn: dict[str, str]) -> None:
+    svg = drawn[name]
+    width, height = (float(v) for v in parse(svg).get("viewBox", "").split()[2:])
+    lines = ink(svg)
+    for words, left, top, right, bottom in lines:
+        assert left > 0 and right < width and top > 0 and bottom < height, words
+    assert 3 < min(left for _, left, _, _, _ in lines) < 6  # the widest label, 4 pt in
+    # The lowest words: 4 pt, the legend's padding (3.6 pt) and a line's descent up.
+    assert 3 < height - max(bottom for *_, bottom in lines) < 12
+    assert width - max(right for _, _, _, right, _ in lines) > 3
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_labels_outside_the_axes_overlap_neither_the_axes_nor_each_other(
+    name: str, drawn: dict[str, str]
+) -> None:
+    svg = drawn[name]
+    axes_left, axes_bottom = axes_corner(svg)
+    outside = []
+    for line in ink(svg):
+        words, left, top, right, _ = line
+        if top < axes_bottom:  # beside the plot: the y tick labels and axis label
+            assert right < axes_left - 2 or left > axes_left, words
+            if right < axes_left:
+                outside.append(line)
+        else:  # below it: x tick labels, axis label, legend
+            assert top > axes_bottom + 2, words
+            outside.append(line)
+    for i, (a, a_left, a_top, a_right, a_bottom) in enumerate(outside):
+        for b, b_left, b_top, b_right, b_bottom in outside[i + 1 :]:
+            apart = a_right < b_left or b_right < a_left or a_bottom < b_top or b_bottom < a_top
+            assert apart, (a, b)
+
+
+def test_the_legend_is_under_the_axis_label(drawn: dict[str, str]) -> None:
+    lines = ink(drawn["long groups, a long unit"])
+    [(_, _, _, _, label_bottom)] = [line for line in lines if line[0] == "Điểm"]
+    legend = [line for line in lines if line[0] in {"Cao nhất Khối", "Trung bình Khối"}]
+    assert len(legend) == 2
+    assert all(top > label_bottom + 4 for _, _, top, _, _ in legend)
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_nothing_is_drawn_that_shows_nothing(name: str, drawn: dict[str, str]) -> None:
+    """The bars' y axis has no tick marks: none is drawn (an empty group each, in the SVG)."""
+    assert not [g for g in parse(drawn[name]).iter(NS + "g") if len(g) == 0]
+
+
+def test_a_chart_is_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No layout engine: one draw of the figure writes it (a constrained layout draws it twice)."""
+    draws = []
+    draw = Figure.draw
+
+    def counted(figure: Figure, renderer: object) -> None:
+        draws.append(figure)
+        draw(figure, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    made = all_charts()
+    assert len(draws) == len(made) == len(set(draws)) == 4
 
 
 # --- any name, any page ---------------------------------------------------------------------

@@ -11,7 +11,10 @@ ready to be written to a file or placed inside a page:
 Only this module imports matplotlib, and only the site imports this module: ``check``,
 ``rank`` and ``render`` never load it. The figures use matplotlib's object API
 (:class:`~matplotlib.figure.Figure`, no pyplot state) with settings applied only while a
-chart is drawn (over matplotlib's defaults: a matplotlibrc changes nothing).
+chart is drawn (over matplotlib's defaults: a matplotlibrc changes nothing). No layout
+engine places the axes (a constrained layout draws a figure twice to write it once): this
+module does, with margins measured from the glyphs of the labels, the legend below the x
+axis label; writing a chart draws it once.
 
 Every chart is:
 
@@ -46,7 +49,10 @@ from xml.sax.saxutils import escape
 import matplotlib as mpl
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.axis import XAxis, YAxis
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from thidua import numbers
@@ -129,7 +135,7 @@ def stacked_totals(
         for i, total in enumerate(totals):
             _value_label(ax, right[i], i, _points(total))
         _points_axis(ax, min(left), max(right))
-        _legend(fig, keys, groups)
+        _arrange(fig, ax, keys, groups)
         return _svg(fig, title, desc)
 
 
@@ -171,9 +177,11 @@ def ballot_bars(
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(_COUNT)
         ax.set_xlabel(f"Số {unit}")
-        if threshold is not None:
+        if threshold is None:
+            _arrange(fig, ax)
+        else:
             line = ax.axvline(threshold, color="black", linestyle="--", linewidth=1)
-            _legend(fig, [line], [f"Ngưỡng: {numbers.count(threshold)} {unit}"])
+            _arrange(fig, ax, [line], [f"Ngưỡng: {numbers.count(threshold)} {unit}"])
         return _svg(fig, title, desc)
 
 
@@ -220,7 +228,7 @@ def unit_vs_cluster(
                 _value_label(ax, max(v, Decimal(0)), y, _points(v), size=7)
         everything = [*unit, *best, *average]
         _points_axis(ax, min([*everything, Decimal(0)]), max([*everything, Decimal(0)]))
-        _legend(fig, keys, [unit_label, *_CLUSTER])
+        _arrange(fig, ax, keys, [unit_label, *_CLUSTER])
         return _svg(fig, title, desc)
 
 
@@ -247,7 +255,7 @@ def history_lines(
     with _drawing():
         rows = _legend_rows(list(series))
         fig = _figure(3.0 + 0.2 * rows)
-        ax = fig.add_subplot()
+        ax = fig.add_axes((0, 0, 1, 1))
         if not years or not ranked:
             return _empty(fig, ax, title)
         keys: list[Artist] = []
@@ -273,11 +281,14 @@ def history_lines(
         ax.set_xlabel("Năm")
         ax.set_ylabel("Hạng")
         ax.grid(axis="y", color="#d0d0d0", linewidth=0.5)
-        _legend(fig, keys, list(series))
+        _arrange(fig, ax, keys, list(series), ytick=mpl.rcParams["ytick.major.size"])
         return _svg(fig, title, desc)
 
 
 # --- drawing helpers ------------------------------------------------------------------------
+
+_FONT = "DejaVu Sans"  # shipped with matplotlib; every Vietnamese letter
+_SIZE = 9  # points
 
 
 @contextmanager
@@ -289,8 +300,8 @@ def _drawing() -> Iterator[None]:
             {
                 "svg.hashsalt": "thidua",  # ids hashed from the content, not from uuid4
                 "svg.fonttype": "path",  # glyphs as paths: the same drawing on every machine
-                "font.family": "DejaVu Sans",  # shipped with matplotlib; every Vietnamese letter
-                "font.size": 9,
+                "font.family": _FONT,
+                "font.size": _SIZE,
                 "text.parse_math": False,  # "$x$" in a name is text
                 "axes.spines.top": False,
                 "axes.spines.right": False,
@@ -329,7 +340,7 @@ def _legend_rows(labels: Sequence[str]) -> int:
 
 
 def _figure(height: float) -> Figure:
-    return Figure(figsize=(WIDTH, round(height, 2)), layout="constrained")
+    return Figure(figsize=(WIDTH, round(height, 2)))
 
 
 def _bar_axes(labels: Sequence[str], *, legend_rows: int, bars: int = 1) -> tuple[Axes, Figure]:
@@ -338,15 +349,15 @@ def _bar_axes(labels: Sequence[str], *, legend_rows: int, bars: int = 1) -> tupl
     lines = max((w.count("\n") + 1 for w in wrapped), default=1)
     row = max(0.3 * bars, 0.18 + 0.15 * lines)
     fig = _figure(max(1.8, 0.8 + row * len(labels) + 0.2 * legend_rows))
-    ax = fig.add_subplot()
+    ax = fig.add_axes((0, 0, 1, 1))
     ax.set_yticks(range(len(labels)), wrapped)
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="y", left=False, length=0)  # no tick marks: not drawn at all
     ax.invert_yaxis()
     return ax, fig
 
 
 def _value_label(ax: Axes, x: Decimal, y: float, text: str, *, size: float = 8) -> None:
-    label = ax.annotate(
+    ax.annotate(
         text,
         (float(x), y),
         xytext=(3, 0),
@@ -355,7 +366,6 @@ def _value_label(ax: Axes, x: Decimal, y: float, text: str, *, size: float = 8) 
         ha="left",
         fontsize=size,
     )
-    label.set_in_layout(False)  # inside the axes (see _points_axis); faster layout
 
 
 def _points_axis(ax: Axes, low: Decimal, high: Decimal) -> None:
@@ -368,26 +378,141 @@ def _points_axis(ax: Axes, low: Decimal, high: Decimal) -> None:
     ax.set_xlabel("Điểm")
 
 
-def _legend(fig: Figure, keys: Sequence[Artist], labels: Sequence[str]) -> None:
-    """The legend below the chart, read row by row (matplotlib fills it column by column).
-
-    Given explicitly: matplotlib would leave out a label that starts with "_".
-    """
-    columns, width = _legend_columns(labels)
-    columns = min(columns, len(labels))
-    order = [i for j in range(columns) for i in range(j, len(labels), columns)]
-    fig.legend(
-        [keys[i] for i in order],
-        [_wrap(labels[i], width) for i in order],
-        loc="outside lower center",
-        ncols=columns,
-    )
-
-
 def _empty(fig: Figure, ax: Axes, title: str) -> str:
     ax.set_axis_off()
     ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center")
     return _svg(fig, title, NO_DATA + ".")
+
+
+# --- placing the axes and the legend --------------------------------------------------------
+#
+# By hand, not by a layout engine: matplotlib's constrained layout draws the whole figure once
+# to measure it, then once more to write it. The margins are measured from the text itself,
+# in points, as matplotlib lays text out (``Text._get_layout``: each line at least as tall as
+# the font's ascent and descent, lines apart by its line gap), around matplotlib's default
+# paddings (the settings are ``rcdefaults``); nothing is drawn to measure.
+
+_EDGE = 4.0  # points between the drawing and the edge of the picture
+_GAP = 6.0  # points between the x axis label and the legend
+
+
+class _Text:
+    """Sizes in points of text in the charts' font, measured from its glyphs, not drawn."""
+
+    def __init__(self) -> None:
+        self.font = FontProperties(family=_FONT, size=_SIZE)
+        face = get_font(findfont(self.font))
+        table = face.get_sfnt_table("OS/2")
+        if table is None:
+            raise RuntimeError(f"{_FONT} has no OS/2 table: check this module")
+        em = _SIZE / face.units_per_EM
+        self.ascent = table["sTypoAscender"] * em
+        self.descent = -table["sTypoDescender"] * em
+        self.line_gap = table["sTypoLineGap"] * em
+        self._glyphs = TextToPath()
+
+    def lines(self, text: str) -> list[tuple[float, float, float]]:
+        """(width, ascent, descent) of each line of ``text``, as matplotlib spaces the lines."""
+        lines = text.split("\n")
+        half_gap = self.line_gap / 2 if len(lines) > 1 else 0.0
+        sizes = []
+        for line in lines:
+            w, h, d = self._glyphs.get_text_width_height_descent(line, self.font, ismath=False)
+            sizes.append((w, max(h - d, self.ascent) + half_gap, max(d, self.descent) + half_gap))
+        return sizes
+
+    def size(self, text: str) -> tuple[float, float]:
+        """(width, height) of ``text``, its lines one under the other."""
+        lines = self.lines(text)
+        return max(w for w, _, _ in lines), sum(a + d for _, a, d in lines)
+
+    def legend_height(self, labels: Sequence[str], columns: int) -> float:
+        """The height of a legend of ``labels`` (reading order) in ``columns``.
+
+        matplotlib stacks each column on its own and lines the columns up on the baseline of
+        their first entry; an entry of several lines is centred on its key.
+        """
+        spacing = float(mpl.rcParams["legend.labelspacing"]) * _SIZE
+        tops, bottoms = [], []
+        for column in range(columns):
+            entries = [self.lines(label) for label in labels[column::columns]]
+            tall = [sum(a + d for _, a, d in entry) for entry in entries]
+            first = entries[0]
+            top = first[0][1] if len(first) == 1 else (tall[0] + self.ascent) / 2
+            tops.append(top)
+            bottoms.append(top - sum(tall) - spacing * (len(entries) - 1))
+        return max(tops) - min(bottoms) + 2 * float(mpl.rcParams["legend.borderpad"]) * _SIZE
+
+
+def _tick_labels(axis: XAxis | YAxis, low: float, high: float) -> list[tuple[float, str]]:
+    """The ticks ``axis`` shows between ``low`` and ``high``, with their labels."""
+    room = (high - low) * 1e-9
+    ticks = [t for t in axis.get_major_locator()() if low - room <= t <= high + room]
+    return list(zip(ticks, axis.get_major_formatter().format_ticks(ticks), strict=True))
+
+
+def _arrange(
+    fig: Figure,
+    ax: Axes,
+    keys: Sequence[Artist] = (),
+    labels: Sequence[str] = (),
+    *,
+    ytick: float = 0.0,
+) -> None:
+    """Place ``ax`` in ``fig`` around its labels, and the legend of ``labels`` below it.
+
+    Left of the axes: the y tick labels (``ytick``: their tick marks' length) and the y axis
+    label; below: the x tick labels (numbers, one line), the x axis label and the legend,
+    centred, read row by row; right: whatever the last x tick label reaches beyond the axes.
+    """
+    rc = mpl.rcParams
+    text = _Text()
+    width, height = (float(v) * 72 for v in fig.get_size_inches())
+    below = (  # tick marks, tick labels and the label of the x axis
+        rc["xtick.major.size"]
+        + rc["xtick.major.pad"]
+        + text.ascent
+        + text.descent
+        + rc["axes.labelpad"]
+        + text.size(ax.get_xlabel())[1]
+    )
+    bottom = _EDGE + below
+    columns, chars = _legend_columns(labels)
+    columns = min(columns, len(labels))
+    wrapped = [_wrap(label, chars) for label in labels]
+    if labels:
+        bottom += _GAP + text.legend_height(wrapped, columns)
+    top = _EDGE
+
+    def place(left: float, right: float) -> float:
+        """The axes ``left`` and ``right`` points in from the edges; its width in points."""
+        inner = width - left - right
+        ax.set_position((left / width, bottom / height, inner / width, 1 - (top + bottom) / height))
+        return inner
+
+    place(_EDGE, _EDGE)  # how many ticks an axis shows may depend on its length
+    low, high = sorted(ax.get_ylim())
+    ticks = _tick_labels(ax.yaxis, low, high)
+    left = _EDGE + max((text.size(label)[0] for _, label in ticks), default=0.0)
+    left += rc["ytick.major.pad"] + ytick
+    if ax.get_ylabel():
+        left += text.size(ax.get_ylabel())[1] + rc["axes.labelpad"]
+    low, high = ax.get_xlim()
+    scale = place(left, _EDGE) / (high - low)
+    halves = [(x, text.size(label)[0] / 2) for x, label in _tick_labels(ax.xaxis, low, high)]
+    out_left = max((half - (x - low) * scale for x, half in halves), default=0.0)
+    out_right = max((half - (high - x) * scale for x, half in halves), default=0.0)
+    place(max(left, _EDGE + out_left), _EDGE + max(out_right, 0.0))
+    if labels:
+        order = [i for j in range(columns) for i in range(j, len(labels), columns)]
+        fig.legend(
+            [keys[i] for i in order],  # given: matplotlib would leave out a label "_…"
+            [wrapped[i] for i in order],  # matplotlib fills the columns one after the other
+            loc="upper center",
+            bbox_to_anchor=(0.5, (bottom - below - _GAP) / height),
+            borderaxespad=0,
+            ncols=columns,
+        )
 
 
 # --- writing the SVG ------------------------------------------------------------------------
