@@ -1,112 +1,49 @@
 """The conference kit's score documents: the appraisal notice to each member and the
 per-criterion score annex (see :mod:`thidua.present.kit`, which puts them in the context).
 
-Points are formatted as :func:`thidua.present.explain.render_explain` prints them
-(:func:`thidua.numbers.points` with ``approx``), signed: a deduction reads ``-1``, as in the
-other documents. Member names, never codes. Pure: no I/O, no template engine.
+The notice is the member's :class:`~thidua.present.appraisal.Appraisal`, the view
+``thidua explain`` and the site's unit page share, with what a signed document adds: the
+recipients and signature, the totals and rank in its words, the criteria whose points
+changed and the explanations received. Points as :func:`~thidua.present.appraisal.pts` writes
+them (``84,5``, ``≈26,67``), signed: a deduction reads ``-1``, as in the other documents.
+Member names, never codes. Pure: no I/O, no template engine.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from decimal import Decimal
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from thidua import models as m
-from thidua.numbers import points
+from thidua.present.appraisal import Appraisal, appraisal, criterion_line, pts
 from thidua.present.context import numbering
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from thidua.compute.results import Row, YearResult
-    from thidua.compute.scoring import CriterionResult
     from thidua.present.context import DocInfo
 
-__all__ = ["Annex", "Notice", "annex", "notice", "pts"]
+__all__ = ["Annex", "Notice", "annex", "notice"]
 
 # Criteria per table of the annex (a landscape page holds about this many pairs of columns).
 ANNEX_COLUMNS = 12
-
-
-def pts(value: Decimal | Fraction) -> str:
-    """Points as ``thidua explain`` prints them: ``84,5``, ``≈26,67``, ``-1``."""
-    return points(value, approx=True)
 
 
 # --- thông báo kết quả thẩm định -------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class NoticeLine:
-    """One criterion of the notice. Points are signed: a deduction reads ``-1``."""
+class Notice(Appraisal):
+    """The appraisal notice to one member: its groups of criteria (each line's ``number``,
+    ``name``, ``maximum``, ``self_points``, ``final_points``, ``changed``, ``reason``) and
+    totals, with the document's own parts."""
 
-    number: str  # "1.1"
-    name: str
-    maximum: str
-    self_points: str  # "chưa có" when the member gave none
-    final_points: str
-    changed: bool
-    reason: str | None  # why the points changed; None when they did not
-    explanation: str | None  # the member's giải trình, when recorded
-
-
-@dataclass(frozen=True)
-class NoticeGroup:
-    number: str
-    name: str
-    maximum: str | None
-    lines: tuple[NoticeLine, ...]
-    self_total: str
-    total: str
-
-
-@dataclass(frozen=True)
-class Notice:
-    """The appraisal notice to one member."""
-
-    member: m.Member
     doc: DocInfo  # to the member; "Nơi nhận", signature of the notice
-    groups: tuple[NoticeGroup, ...]
-    self_total: str
-    total: str
-    bonus: str
-    deductions: str
     totals_line: str  # "Tổng điểm tự chấm: 89 điểm; tổng điểm sau thẩm định: 88 điểm, …"
     rank_line: str  # "Thứ hạng: 2/7 đơn vị."
     status: str | None  # no score file, not appraised
     exclusion: str | None
     changes: int  # criteria whose points changed
-    deductions_shown: bool  # the table has a deduction criterion (its points read -1)
     explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
-
-
-RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
-
-
-def _notice_line(c: CriterionResult, numbers: Mapping[str, str]) -> NoticeLine:
-    sign = -1 if c.deduction else 1
-    entry = c.entry
-    self_exact = c.self_exact
-    final_exact = c.final_exact
-    changed = not c.missing and (self_exact is None or self_exact != final_exact)
-    reason: str | None = None
-    if changed:
-        if c.appraised_points is not None:
-            reason = entry.reason if entry is not None and entry.reason else ""
-        else:
-            reason = RECALCULATED
-    return NoticeLine(
-        number=numbers[c.criterion.id],
-        name=c.criterion.name,
-        maximum=pts(c.criterion.maximum),
-        self_points="chưa có" if self_exact is None else pts(sign * self_exact),
-        final_points=pts(sign * final_exact),
-        changed=changed,
-        reason=reason,
-        explanation=entry.explanation if entry is not None else None,
-    )
 
 
 def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
@@ -116,22 +53,8 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
     data = result.data
     score = row.score
     member = row.member
-    views, numbers = numbering(data.table)
-    by_group: dict[str, list[CriterionResult]] = {}
-    for c in score.criteria:
-        by_group.setdefault(c.group.id, []).append(c)
-    groups = tuple(
-        NoticeGroup(
-            number=view.label,
-            name=view.name,
-            maximum=pts(view.maximum) if view.maximum is not None else None,
-            lines=tuple(_notice_line(c, numbers) for c in by_group.get(view.id, [])),
-            self_total=pts(score.self_groups_exact[view.id]),
-            total=pts(score.groups_exact[view.id]),
-        )
-        for view in views
-    )
-    lines = [line for group in groups for line in group.lines]
+    view = appraisal(result, row)
+    lines = [line for group in view.groups for line in group.lines]
     status = None
     if not score.has_file or score.missing == len(lines):
         status = "Đơn vị chưa gửi kết quả tự chấm điểm: các tiêu chí chưa có điểm tính 0 điểm."
@@ -139,9 +62,8 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         status = "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm."
     provisional = " (kết quả tạm tính)" if draft else ""
     totals_line = (
-        f"Tổng điểm tự chấm: {pts(score.self_total_exact)} điểm; tổng điểm sau thẩm định: "
-        f"{pts(score.total_exact)} điểm, trong đó điểm cộng {points(score.bonus)}, điểm trừ "
-        f"{points(score.deductions)}{provisional}."
+        f"Tổng điểm tự chấm: {view.self_total} điểm; tổng điểm sau thẩm định: {view.total} "
+        f"điểm, trong đó điểm cộng {view.bonus}, điểm trừ {view.deductions}{provisional}."
     )
     shared = ", đồng hạng" if row.shared else ""
     rank_line = f"Thứ hạng: {row.rank}/{len(result.rows)} đơn vị{shared}{provisional}."
@@ -152,19 +74,13 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         tuple(own.recipients) if own is not None and own.recipients else ("Như trên", "Lưu: VT")
     )
     return Notice(
-        member=member,
+        **vars(view),  # the appraisal's fields
         doc=replace(doc, to=to, recipients=recipients),
-        groups=groups,
-        self_total=pts(score.self_total_exact),
-        total=pts(score.total_exact),
-        bonus=points(score.bonus),
-        deductions=points(score.deductions),
         totals_line=totals_line,
         rank_line=rank_line,
         status=status,
         exclusion=row.exclusion if not row.eligible else None,
         changes=sum(1 for line in lines if line.changed),
-        deductions_shown=any(c.deduction for c in score.criteria),
         explained=tuple(
             (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
         ),
@@ -241,7 +157,7 @@ def annex(result: YearResult) -> Annex:
     for row in member_rows:
         mine: dict[str, tuple[str, str, bool]] = {}
         for c in row.score.criteria:
-            line = _notice_line(c, numbers)
+            line = criterion_line(c, numbers[c.criterion.id])
             self_shown = "" if line.self_points == "chưa có" else line.self_points
             mine[c.criterion.id] = (self_shown, line.final_points, line.changed)
         cells.append(mine)

@@ -1,0 +1,358 @@
+"""One member unit's appraisal in one year, as ``thidua explain``, the appraisal notice
+(``thong-bao``) and the site's unit page show it: built here once, laid out by each.
+
+- :func:`appraisal` (:class:`Appraisal`): every criteria group with its printed number and
+  totals, and in it every criterion (:class:`CriterionLine`): its maximum, the
+  self-assessed and the appraised value (:class:`Stage`) with the points each gives and how
+  they are computed, whether the appraisal kept the self-assessed score, the final points,
+  why they changed, the appraisal's reason and the unit's explanation (giải trình);
+- :func:`rank_reasons`: why the unit sits where it sits (the order of the ranking keys,
+  ties, the units just above and below, an exclusion), naming units as the caller says;
+- :func:`vote_sentences`: its votes in the ballot the regulation ranks by.
+
+Points read as :func:`pts` writes them (``84,5``, ``≈26,67``); the strings of a
+:class:`CriterionLine` are signed, a deduction reading ``-1``. Each renderer keeps what is its
+own: the text layout of :mod:`~thidua.present.explain`, the document of
+:mod:`~thidua.present.kit_scores`, the links and chart of :mod:`~thidua.present.site_unit`.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from thidua import models as m
+from thidua.compute.results import option_of, rule_text, separation_text, votes_text
+from thidua.compute.voting import meets
+from thidua.numbers import count, exact, points
+from thidua.present.context import numbering
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from thidua.compute.results import Row, YearResult
+    from thidua.compute.scoring import CriterionResult
+
+__all__ = [
+    "Appraisal",
+    "CriterionLine",
+    "GroupLines",
+    "Stage",
+    "appraisal",
+    "criterion_line",
+    "pts",
+    "rank_reasons",
+    "value_text",
+    "vote_sentences",
+]
+
+# Why final points differ from self-assessed ones when the appraisal set no value.
+RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
+
+
+def pts(value: Decimal | Fraction) -> str:
+    """Points as ``thidua explain`` prints them: ``84,5``, ``≈26,67``, ``-1``."""
+    return points(value, approx=True)
+
+
+def value_text(value: object) -> str:
+    """A score value for people: ``9,5``, ``đạt``, ``thực hiện 106, chỉ tiêu 100``."""
+    if isinstance(value, m.Met):
+        return value.value
+    if isinstance(value, m.Quantity):
+        return f"thực hiện {exact(value.actual)}, chỉ tiêu {exact(value.target)}"
+    if isinstance(value, Decimal):
+        return exact(value)
+    return str(value)
+
+
+# --- criteria ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A criterion's value as the unit assessed it (tự chấm) or as the appraisal set it
+    (thẩm định), and the points it gives."""
+
+    value: str  # as entered: "thực hiện 106, chỉ tiêu 100", "đạt", "9,5", "3 lần"
+    earned: Fraction | None  # positive even for a deduction; None: no points can be computed
+    formula: str | None  # how the points arise (quantitative, counted criteria)
+    spelled: bool  # the value is not itself the points (met, quantity, count)
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    """One criterion of the unit. The ``*_points`` strings, ``reason`` and ``changed`` are
+    the notice's columns; ``self_score``, ``appraised_score``, ``final_score`` and ``notes``
+    the site's cells; :mod:`~thidua.present.explain` lays out the fields itself."""
+
+    id: str  # as the data writes it
+    number: str  # as documents print it: "1.2"
+    name: str
+    kind: str  # "định lượng"
+    maximum: str  # "30"; "≈0,13" when rounded (the notice)
+    maximum_plain: str  # rounded without "≈" (explain, the site)
+    deduction: bool
+    self_value: Stage | None  # None: no self-assessed value
+    appraised_value: Stage | None  # None: the appraisal gave no value
+    kept: bool  # no appraised value: the self-assessed points stand
+    missing: bool  # no points at all: the criterion counts 0
+    final: Fraction  # positive even for a deduction
+    recalculated: bool  # kept, yet the points moved with the cluster's best after appraisal
+    changed: bool  # the final points differ from the self-assessed ones (or there were none)
+    formula: str | None  # how the final points arise (quantitative, counted criteria)
+    stated_reason: str | None  # the appraisal's reason (lý do) as recorded
+    explanation: str | None  # the unit's giải trình as recorded
+
+    def signed(self, value: Fraction) -> str:
+        """``value`` as points of this criterion: negative for a deduction."""
+        return pts(-value if self.deduction else value)
+
+    @property
+    def self_points(self) -> str:
+        """The self-assessed points, or "chưa có"."""
+        stage = self.self_value
+        if stage is None or stage.earned is None:
+            return "chưa có"
+        return self.signed(stage.earned)
+
+    @property
+    def final_points(self) -> str:
+        return self.signed(self.final)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the points changed: the appraisal's reason ("" when it gave none), or
+        :data:`RECALCULATED`; None when they did not change."""
+        if not self.changed:
+            return None
+        appraised = self.appraised_value
+        if appraised is not None and appraised.earned is not None:
+            return self.stated_reason or ""
+        return RECALCULATED
+
+    def _stage_score(self, stage: Stage) -> str:
+        if stage.earned is None:
+            return f"{stage.value} (không tính được điểm)"
+        if stage.spelled:
+            return f"{stage.value} → {self.signed(stage.earned)}"
+        return self.signed(stage.earned)
+
+    @property
+    def self_score(self) -> str:
+        """``thực hiện 106, chỉ tiêu 100 → 9,5``, ``đạt → 10``, ``9,5``, ``chưa có``."""
+        return "chưa có" if self.self_value is None else self._stage_score(self.self_value)
+
+    @property
+    def appraised_score(self) -> str:
+        """Likewise; "" when the appraisal gave no value."""
+        return "" if self.appraised_value is None else self._stage_score(self.appraised_value)
+
+    @property
+    def final_score(self) -> str:
+        """``9,5``; a deduction ``-1``; ``0 (chưa có điểm)``."""
+        return "0 (chưa có điểm)" if self.missing else self.final_points
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """``Tính lại …``, ``Lý do: …``, ``Giải trình: …``, ``Cách tính: …``."""
+        notes: list[str] = []
+        if self.recalculated:
+            notes.append(RECALCULATED[:1].upper() + RECALCULATED[1:] + ".")
+        if self.stated_reason:
+            notes.append(f"Lý do: {self.stated_reason}")
+        if self.explanation:
+            notes.append(f"Giải trình: {self.explanation}")
+        if self.formula:
+            notes.append(f"Cách tính: {self.formula}")
+        return tuple(notes)
+
+
+def _stage(value: object, earned: Fraction | None, formula: str | None, per_count: bool) -> Stage:
+    return Stage(
+        value=value_text(value) + (" lần" if per_count else ""),
+        earned=earned,
+        formula=formula,
+        spelled=isinstance(value, m.Met | m.Quantity) or per_count,
+    )
+
+
+def criterion_line(c: CriterionResult, number: str) -> CriterionLine:
+    """The line of ``c``, printed as criterion ``number``."""
+    crit = c.criterion
+    entry = c.entry
+    per_count = crit.kind is m.CriterionKind.PER_COUNT
+    self_value = entry.self_score if entry is not None else None
+    appraised_value = entry.appraised if entry is not None else None
+    self_exact = c.self_exact
+    final = c.final_exact
+    return CriterionLine(
+        id=crit.id,
+        number=number,
+        name=crit.name,
+        kind=crit.kind.label,
+        maximum=pts(crit.maximum),
+        maximum_plain=points(crit.maximum),
+        deduction=c.deduction,
+        self_value=(
+            None
+            if self_value is None
+            else _stage(self_value, self_exact, c.self_formula, per_count)
+        ),
+        appraised_value=(
+            None
+            if appraised_value is None
+            else _stage(appraised_value, c.appraised_exact, c.appraised_formula, per_count)
+        ),
+        kept=appraised_value is None and c.self_points is not None,
+        missing=c.missing,
+        final=final,
+        recalculated=not c.missing and c.appraised_points is None and final != self_exact,
+        changed=not c.missing and (self_exact is None or self_exact != final),
+        formula=c.formula,
+        stated_reason=entry.reason if entry is not None else None,
+        explanation=entry.explanation if entry is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class GroupLines:
+    """A criteria group of the unit: its criteria and its points."""
+
+    id: str  # as the data writes it
+    number: str  # as documents print it: "I"
+    name: str
+    maximum: str | None  # as :attr:`CriterionLine.maximum`; None: the group has none
+    maximum_plain: str | None  # as :attr:`CriterionLine.maximum_plain`
+    lines: tuple[CriterionLine, ...]  # empty for a group without criteria
+    self_total: str
+    total: str
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """A unit's points in a year, group by group. The notice and the site's unit page extend
+    it with what is their own."""
+
+    member: m.Member
+    groups: tuple[GroupLines, ...]  # every group of the scoring table, in order
+    self_total: str
+    total: str
+    bonus: str
+    deductions: str
+    deductions_shown: bool  # the table has a deduction criterion (its points read -1)
+
+
+def appraisal(result: YearResult, row: Row) -> Appraisal:
+    """The appraisal of ``row``'s unit."""
+    score = row.score
+    views, numbers = numbering(result.data.table)
+    by_group: dict[str, list[CriterionResult]] = {}
+    for c in score.criteria:
+        by_group.setdefault(c.group.id, []).append(c)
+    groups = tuple(
+        GroupLines(
+            id=view.id,
+            number=view.label,
+            name=view.name,
+            maximum=pts(view.maximum) if view.maximum is not None else None,
+            maximum_plain=points(view.maximum) if view.maximum is not None else None,
+            lines=tuple(
+                criterion_line(c, numbers[c.criterion.id]) for c in by_group.get(view.id, [])
+            ),
+            self_total=pts(score.self_groups_exact[view.id]),
+            total=pts(score.groups_exact[view.id]),
+        )
+        for view in views
+    )
+    return Appraisal(
+        member=row.member,
+        groups=groups,
+        self_total=pts(score.self_total_exact),
+        total=pts(score.total_exact),
+        bonus=points(score.bonus),
+        deductions=points(score.deductions),
+        deductions_shown=any(c.deduction for c in score.criteria),
+    )
+
+
+# --- rank and votes ---------------------------------------------------------------------------
+
+
+def _tied(rows: Sequence[Row], index: int) -> tuple[int, int]:
+    """The first and last index of the run of rows around ``index`` that share its rank."""
+    rank = rows[index].rank
+    first, last = index, index
+    while first > 0 and rows[first - 1].rank == rank:
+        first -= 1
+    while last + 1 < len(rows) and rows[last + 1].rank == rank:
+        last += 1
+    return first, last
+
+
+def rank_reasons(
+    result: YearResult, index: int, name: Callable[[m.Member], str], *, listed: bool = False
+) -> tuple[str, ...]:
+    """Why the unit of ``result.rows[index]`` sits where it sits: the order of the ranking
+    keys with its values, the units it ties with, what separates it from the unit just above
+    and just below, its exclusion. ``name`` names a unit; ``listed`` adds that tied units are
+    listed in member-list order."""
+    rows = result.rows
+    row = rows[index]
+    member_id = row.member.id
+    keys = result.keys
+    lines = ["Thứ tự xét: " + "; ".join(f"{k.label} {k.show(member_id)}" for k in keys) + "."]
+    # The rows sharing a rank are next to each other: look no further than they go.
+    first, last = _tied(rows, index)
+    tied = [r for r in rows[first : last + 1] if r is not row]
+    if tied:
+        names = ", ".join(name(r.member) for r in tied)
+        order = (
+            "; trong bảng, các đơn vị đồng hạng ghi theo thứ tự danh sách thành viên"
+            if listed
+            else ""
+        )
+        lines.append(f"Đồng hạng {row.rank} với {names}: bằng nhau ở mọi khóa xếp hạng{order}.")
+    if first > 0:
+        above = rows[first - 1]
+        why = separation_text(keys, above.member.id, member_id)
+        lines.append(f"Xếp sau {name(above.member)} (hạng {above.rank}): {why}.")
+    if last + 1 < len(rows):
+        below = rows[last + 1]
+        why = separation_text(keys, member_id, below.member.id)
+        lines.append(f"Xếp trên {name(below.member)} (hạng {below.rank}): {why}.")
+    if not row.eligible:
+        lines.append(
+            f"Không được xét: {row.exclusion} (không thể là đơn vị dẫn đầu, không được đề "
+            "nghị khen thưởng)."
+        )
+    return tuple(lines)
+
+
+def vote_sentences(result: YearResult, member_id: str) -> tuple[str, ...]:
+    """The unit's votes in the ballot the regulation ranks by, then, when that ballot also
+    chooses the leading unit, whether they meet its threshold; nothing when the regulation has
+    no vote."""
+    if result.vote_ballot is None:
+        return ()
+    t = result.tallies.get(result.vote_ballot)
+    if t is None:
+        return ("Phiếu: chưa có kết quả bỏ phiếu.",)
+    option = option_of(t, member_id)
+    if option is None:
+        return (f'Phiếu: không có tên trong cuộc bỏ phiếu "{t.ballot.title}".',)
+    if t.ballot.kind is m.BallotKind.RANKED:
+        # Borda points are points: "13/5 điểm Borda (260 %)" read as 13 out of 5.
+        shown = f"{count(t.votes.get(option, 0))} điểm Borda"
+    else:
+        unit = "phiếu đồng ý" if t.ballot.kind is m.BallotKind.YES_NO else "phiếu"
+        shown = votes_text(t, option, result.vote_denominator, len(result.rows), unit)
+    lines = [f'Phiếu: {shown} trong cuộc bỏ phiếu "{t.ballot.title}".']
+    rule = result.data.regulation.leading
+    if rule is not None and rule.ballot == t.ballot.id:
+        verdict = "đạt" if meets(result.row(member_id).vote_share, rule) else "chưa đạt"
+        lines.append(f"Ngưỡng chọn đơn vị dẫn đầu: {rule_text(rule)} ({verdict}).")
+    return tuple(lines)
