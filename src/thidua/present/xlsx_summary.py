@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.compute.exact import to_decimal
 from thidua.numbers import exact
-from thidua.present.explain import value_text
+from thidua.present.appraisal import value_text
 from thidua.present.form import form_bytes, number_format
 from thidua.present.ooxml import _doc_date, package_time, row_height
 from thidua.present.word_parts import DOCX_FONT

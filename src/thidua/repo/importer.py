@@ -36,7 +36,7 @@ from typing import Any
 from thidua import models as m
 from thidua.compute.history import YearStatus
 from thidua.errors import DataError, Position, Problem, ThiduaError, UsageError
-from thidua.present.explain import value_text
+from thidua.present.appraisal import value_text
 from thidua.present.form import _member
 from thidua.present.form_read import FormValue, read_form
 from thidua.present.form_rules import plain_number
