@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from thidua import models as m
-from thidua.compute import checks
+from thidua.compute import checks, member_rules
+from thidua.compute.suggest import suggest_code
 from thidua.errors import Problem, Severity
 from thidua.repo.years import open_year
 from yeardata import KHOI, QUY_CHE, TIEU_CHI, problems, score_file, write_year
@@ -687,11 +688,11 @@ def test_unknown_leader_and_attendee_codes_suggest_the_member(tmp_path: Path) ->
     ],
 )
 def test_suggest_code(typed: str, expected: str | None) -> None:
-    assert checks.suggest_code(typed, ["NHNN", "STC", "KBNN", "CTK"]) == expected
+    assert suggest_code(typed, ["NHNN", "STC", "KBNN", "CTK"]) == expected
 
 
 def test_suggest_code_prefers_exact_case_match_over_closer_spelling() -> None:
-    assert checks.suggest_code("kbn", ["KBNN", "kbn2", "KBN"]) == "KBN"
+    assert suggest_code("kbn", ["KBNN", "kbn2", "KBN"]) == "KBN"
 
 
 def test_names_without_diacritics_are_warned(tmp_path: Path) -> None:
@@ -728,7 +729,7 @@ def test_names_without_diacritics_are_warned(tmp_path: Path) -> None:
     ],
 )
 def test_names_not_warned(name: str) -> None:
-    assert checks._undiacritized(name) is None
+    assert member_rules._undiacritized(name) is None
 
 
 # --- van-ban.yaml, the ballot-counting committee ----------------------------------------

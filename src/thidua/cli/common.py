@@ -136,7 +136,7 @@ def choose_code(typed: str, codes: Sequence[str], where: str) -> str:
     Otherwise a usage error (exit 2) ``không có đơn vị "sct" <where> (có phải ý bạn là
     STC?); các mã có: …``, the suggestion as for unknown codes in the data.
     """
-    from thidua.compute.checks import did_you_mean  # keeps every command's start light
+    from thidua.compute.suggest import did_you_mean  # keeps every command's start light
 
     if typed in codes:
         return typed

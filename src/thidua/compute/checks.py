@@ -7,14 +7,14 @@ reports every fault it sees, at the most precise position it knows.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from thidua import models as m
 from thidua.compute.ballot_rules import ballots_problems
+from thidua.compute.member_rules import check_members
 from thidua.compute.score_rules import scoring_problems
+from thidua.compute.suggest import did_you_mean, ids_text
 from thidua.compute.text_checks import check_documents
 from thidua.errors import Position, Problem, error, warning
 from thidua.read.spelling import spelling_problems
@@ -33,32 +33,6 @@ from thidua.year import (
 )
 
 Rule = Callable[[YearData], Iterable[Problem]]
-
-
-def _ids(values: Iterable[str]) -> str:
-    return ", ".join(dict.fromkeys(values))
-
-
-def suggest_code(typed: str, codes: Iterable[str]) -> str | None:
-    """The code ``typed`` most likely meant, or None.
-
-    A code equal but for letter case wins; otherwise the closest by
-    :func:`difflib.get_close_matches` (cutoff 0.6), compared case-insensitively.
-    """
-    known = list(dict.fromkeys(codes))
-    folded = typed.casefold()
-    for code in known:
-        if code.casefold() == folded:
-            return code
-    by_fold = {code.casefold(): code for code in reversed(known)}
-    close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
-    return by_fold[close[0]] if close else None
-
-
-def did_you_mean(typed: str, codes: Iterable[str]) -> str:
-    """`` (có phải ý bạn là X?)`` for the likely meant code, or ``""``."""
-    code = suggest_code(typed, codes)
-    return f" (có phải ý bạn là {code}?)" if code is not None else ""
 
 
 def check_years_match(data: YearData) -> Iterator[Problem]:
@@ -85,108 +59,6 @@ def check_years_match(data: YearData) -> Iterator[Problem]:
                 f"năm ghi trong tệp là {year}, khác năm của thư mục ({data.year}); "
                 f"hãy sửa thành nam: {data.year} hoặc chuyển tệp sang thư mục {year}",
             )
-
-
-# Names Windows reserves for devices, whatever the case and even with an extension: a
-# score file diem/CON.yaml cannot be created or checked out there.
-_DEVICE_NAME = re.compile(r"(?:CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(?:\..*)?", re.IGNORECASE)
-
-
-# Syllables common in unit names that are always written with a mark there (Sở, Công,
-# Thương, Cục, Ngân hàng, Nhà nước, tỉnh, …): an all-ASCII name holding one of them was
-# typed without diacritics. Syllables also correct unmarked in names (thi, quan, ban, hoa,
-# thanh, y, …) are deliberately left out, to keep false alarms rare.
-_SYLLABLE_TEXT = (
-    "so cong thuong cuc ngan nuoc nha bac thue ly truong ke thong tinh vien nhanh hai "
-    "bao hiem xa hoi phong dan uy tai chinh dau tu hoach khoi nong nghiep giao duc binh "
-    "kiem toan lien doan"
-)
-_MARKED_SYLLABLES = frozenset(_SYLLABLE_TEXT.split())
-_ASCII_WORD = re.compile(r"[A-Za-z]+")
-
-
-def _undiacritized(name: str) -> str | None:
-    """The first marked syllable of ``name`` when the name is typed without diacritics.
-
-    Only names of two or more words, all ASCII (no mark anywhere), with at least one
-    word in ``_MARKED_SYLLABLES``; None otherwise.
-    """
-    if not name.isascii():
-        return None
-    words = _ASCII_WORD.findall(name)
-    if len(words) < 2:
-        return None
-    return next((w for w in words if w.casefold() in _MARKED_SYLLABLES), None)
-
-
-def _name_warnings(data: YearData, path: YamlPath, name: str | None) -> Iterator[Problem]:
-    word = _undiacritized(name) if name is not None else None
-    if word is not None:
-        yield warning(
-            data.pos(CLUSTER, path),
-            f'tên "{name}" viết không dấu (ví dụ "{word}"); tên được in trên biên bản, báo '
-            "cáo, nên hãy viết đủ dấu tiếng Việt như trong văn bản chính thức",
-        )
-
-
-def check_members(data: YearData) -> Iterator[Problem]:
-    """Members are listed once; leader and deputy are members and not the same one.
-
-    A member's id names its score file ``diem/<ID>.yaml``, so two ids may not differ only
-    by case (one file on Windows and macOS) and no id may be a Windows device name. Names
-    (``ten``, ``ten_ngan``) of the cluster and its members typed without diacritics
-    ("So Cong Thuong") are warned (see ``_undiacritized``).
-    """
-    yield from _name_warnings(data, ("ten",), data.cluster.name)
-    yield from _name_warnings(data, ("ten_ngan",), data.cluster.short_name)
-    seen: dict[str, int] = {}
-    folded: dict[str, tuple[str, int]] = {}
-    for i, member in enumerate(data.cluster.members):
-        yield from _name_warnings(data, ("thanh_vien", i, "ten_ngan"), member.short_name)
-        yield from _name_warnings(data, ("thanh_vien", i, "ten"), member.name)
-        where = data.pos(CLUSTER, ("thanh_vien", i, "ma"))
-        if member.id in seen:
-            yield error(
-                where,
-                f'đơn vị "{member.id}" được liệt kê hai lần trong danh sách thành viên '
-                f"(lần đầu ở mục thứ {seen[member.id] + 1}); mỗi đơn vị chỉ ghi một lần",
-            )
-            continue
-        seen[member.id] = i
-        other = folded.setdefault(member.id.casefold(), (member.id, i))
-        if other[0] != member.id:
-            yield error(
-                where,
-                f'mã đơn vị "{member.id}" chỉ khác mã "{other[0]}" (mục thứ {other[1] + 1}) '
-                f"ở chữ hoa, chữ thường; trên Windows và macOS hai tệp điểm "
-                f"{SCORES_DIR}/{other[0]}.yaml và {SCORES_DIR}/{member.id}.yaml là một, "
-                "nên hãy đặt hai mã khác hẳn nhau",
-            )
-        if _DEVICE_NAME.fullmatch(member.id):
-            yield error(
-                where,
-                f'mã đơn vị "{member.id}" trùng tên thiết bị dành riêng của Windows (CON, PRN, '
-                "AUX, NUL, COM1–COM9, LPT1–LPT9) nên không tạo được tệp điểm "
-                f"{SCORES_DIR}/{member.id}.yaml trên Windows; hãy đặt mã khác",
-            )
-    known = set(seen)
-    for key, label, value in (
-        ("truong_khoi", "Trưởng khối", data.cluster.leader),
-        ("pho_khoi", "Phó khối", data.cluster.deputy),
-    ):
-        if value is not None and value not in known:
-            yield error(
-                data.pos(CLUSTER, (key,)),
-                f'{label} "{value}" không phải là đơn vị thành viên'
-                f"{did_you_mean(value, data.member_ids)}; "
-                f"cần một trong các mã: {_ids(data.member_ids)}",
-            )
-    if data.cluster.leader is not None and data.cluster.leader == data.cluster.deputy:
-        yield error(
-            data.pos(CLUSTER, ("pho_khoi",)),
-            f'Phó khối trùng với Trưởng khối ("{data.cluster.leader}"); '
-            "hai chức danh phải do hai đơn vị khác nhau đảm nhiệm",
-        )
 
 
 def check_table(data: YearData) -> Iterator[Problem]:
@@ -283,7 +155,7 @@ def _score_members(data: YearData) -> Iterator[Problem]:
                 data.pos(file, ("don_vi",)),
                 f'"{mid}" không phải là đơn vị thành viên của Khối năm {data.year}'
                 f"{did_you_mean(mid, data.member_ids)}; "
-                f"cần một trong các mã: {_ids(data.member_ids)}",
+                f"cần một trong các mã: {ids_text(data.member_ids)}",
             )
             continue
         stem = _stem(file)
@@ -305,7 +177,7 @@ def _score_criteria(data: YearData) -> Iterator[Problem]:
                 yield error(
                     data.key_pos(file, ("diem", cid)),
                     f'tiêu chí "{cid}" không có trong bảng tiêu chí năm {data.year}; '
-                    f"cần một trong các mã: {_ids(criteria)}",
+                    f"cần một trong các mã: {ids_text(criteria)}",
                 )
 
 
@@ -348,7 +220,8 @@ def _missing_scores(data: YearData) -> Iterator[Problem]:
         else:
             yield make(
                 data.pos(data.score_files[mid], ("diem",)),
-                f'đơn vị "{mid}" còn thiếu điểm {len(missing)} tiêu chí: {_ids(missing)} ({state})',
+                f'đơn vị "{mid}" còn thiếu điểm {len(missing)} tiêu chí: '
+                f"{ids_text(missing)} ({state})",
             )
 
 
@@ -377,7 +250,7 @@ def _regulation_groups(data: YearData) -> Iterator[Problem]:
             yield error(
                 data.pos(REGULATION, ("xep_hang", "thu_tu", i)),
                 f'khóa xếp hạng "{key}" nói đến nhóm "{ref}" không có trong bảng tiêu chí; '
-                f"cần một trong các nhóm: {_ids(g.id for g in data.table.groups)}",
+                f"cần một trong các nhóm: {ids_text(g.id for g in data.table.groups)}",
             )
 
 
@@ -392,7 +265,7 @@ def _regulation_ballots(data: YearData) -> Iterator[Problem]:
             yield error(
                 data.pos(REGULATION, ("xep_hang", "thu_tu", i)),
                 f'khóa xếp hạng "{key}" nói đến cuộc bỏ phiếu "{ref}" không có trong '
-                f"{BALLOTS}; cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
+                f"{BALLOTS}; cần một trong: {ids_text(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
             )
     rules = (
         ("dan_dau", reg.leading),
@@ -404,7 +277,7 @@ def _regulation_ballots(data: YearData) -> Iterator[Problem]:
             yield error(
                 data.pos(REGULATION, (key, "cuoc_bau")),
                 f'cuộc bỏ phiếu "{rule.ballot}" không có trong {BALLOTS}; '
-                f"cần một trong: {_ids(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
+                f"cần một trong: {ids_text(ballots) or '(chưa có cuộc bỏ phiếu nào)'}",
             )
     for i, award in enumerate(reg.awards):
         if award.count is not None and award.share is not None:
@@ -424,7 +297,7 @@ def _regulation_members(data: YearData) -> Iterator[Problem]:
                 data.pos(REGULATION, ("luan_phien", i)),
                 f'"{mid}" trong thứ tự luân phiên không phải là đơn vị thành viên'
                 f"{did_you_mean(mid, data.member_ids)}; "
-                f"cần một trong các mã: {_ids(data.member_ids)}",
+                f"cần một trong các mã: {ids_text(data.member_ids)}",
             )
         elif mid in seen:
             yield error(
@@ -475,7 +348,7 @@ def check_conference(data: YearData) -> Iterator[Problem]:
     if conf is None:
         return
     members = set(data.member_ids)
-    expected = f"cần một trong các mã: {_ids(data.member_ids)}"
+    expected = f"cần một trong các mã: {ids_text(data.member_ids)}"
     seen: set[str] = set()
     for i, att in enumerate(conf.attendees):
         if att.member not in members:

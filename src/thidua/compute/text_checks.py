@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from thidua import models as m
+from thidua.compute.suggest import did_you_mean
 from thidua.errors import Problem, error, warning
 from thidua.year import CONFERENCE, DOCUMENTS, YearData
 
@@ -63,9 +64,6 @@ def _committee(data: YearData) -> Iterator[Problem]:
     conference = data.conference
     if conference is None or not conference.count_committee:
         return
-    # checks imports this module: its helper is imported when first needed.
-    from thidua.compute.checks import did_you_mean
-
     codes = data.member_ids
     known = set(codes)
     for i, person in enumerate(conference.count_committee):

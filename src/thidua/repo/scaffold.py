@@ -316,7 +316,7 @@ def parse_members(specs: Sequence[str]) -> list[m.Member]:
     name Windows reserves. The name is the full name, in NFC; the short name is left for
     the secretariat to fill. Anything else is a usage error (exit 2).
     """
-    from thidua.compute.checks import _DEVICE_NAME  # the rule check applies to khoi.yaml
+    from thidua.compute.member_rules import DEVICE_NAME  # the rule check applies to khoi.yaml
 
     members: list[m.Member] = []
     seen: dict[str, str] = {}
@@ -341,7 +341,7 @@ def parse_members(specs: Sequence[str]) -> list[m.Member]:
                 f'mã đơn vị "{code}" không hợp lệ: mã chỉ gồm chữ cái không dấu, chữ số và '
                 'các dấu ". _ -", bắt đầu bằng chữ hoặc số, tối đa 64 ký tự (ví dụ NHNN)'
             ) from None
-        if _DEVICE_NAME.fullmatch(code):
+        if DEVICE_NAME.fullmatch(code):
             raise UsageError(
                 f'mã đơn vị "{code}" trùng tên thiết bị dành riêng của Windows (CON, PRN, '
                 "AUX, NUL, COM1–COM9, LPT1–LPT9) nên không tạo được tệp điểm "
