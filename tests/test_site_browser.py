@@ -8,10 +8,11 @@ download; marked ``external``, skipped with the reason when Playwright or Chromi
 missing): every page loads from ``file://`` with no console error or warning, no script
 error and no request outside the folder (any such request is also aborted, so the tests
 never reach the network); every image loads and every inline SVG chart has a size; the
-ranking table ``#xep-hang`` reads, row by row, as ``thidua rank YEAR --format json``,
-also with JavaScript off; over a local ``http.server`` nothing leaves localhost. The year
-page of 2020 and the leading unit's page are kept as screenshots in tests/artifacts/site/
-(git-ignored) for a person to look at.
+ranking table (the table of the section ``#xep-hang``) reads, row by row, as ``thidua rank
+YEAR --format json``, also with JavaScript off; over a local ``http.server`` nothing leaves
+localhost and the server is asked only for files of the site (no ``/favicon.ico``). The
+year page of 2020 and the leading unit's page are kept as screenshots in
+tests/artifacts/site/ (git-ignored) for a person to look at.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 from typer.testing import CliRunner
 
 import linkcheck
+import pdfcheck
 from thidua import numbers
 from thidua.cli import app
 
@@ -172,18 +175,35 @@ def _sync_api() -> Any:
     return sync_api
 
 
+@dataclass(frozen=True)
+class Chromium:
+    """The system's Chromium, to launch through Playwright."""
+
+    playwright: Any
+    executable: str
+
+    def launch(self, *args: str) -> Any:
+        root = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return self.playwright.chromium.launch(executable_path=self.executable, args=[*root, *args])
+
+
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """The system's Chromium driven by Playwright; skipped when either is missing."""
+def chromium() -> Iterator[Chromium]:
+    """Playwright driving the system's Chromium; skipped when either is missing."""
     sync_api = _sync_api()
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
     with sync_api.sync_playwright() as playwright:
-        args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-        launched = playwright.chromium.launch(executable_path=executable, args=args)
-        yield launched
-        launched.close()
+        yield Chromium(playwright, executable)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: Chromium) -> Iterator[Any]:
+    """One browser for the module's tests."""
+    launched = chromium.launch()
+    yield launched
+    launched.close()
 
 
 @dataclass
@@ -197,8 +217,10 @@ class Watch:
     failed: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
 
-    def attach(self, context: Any) -> None:
-        context.route(lambda url: not self.allowed(url), lambda route: route.abort())
+    def attach(self, context: Any, *, abort: bool = True) -> None:
+        """Watch the pages of ``context``; with ``abort``, requests not allowed are aborted."""
+        if abort:
+            context.route(lambda url: not self.allowed(url), lambda route: route.abort())
         context.on("page", self._page)
 
     def _page(self, page: Any) -> None:
@@ -304,7 +326,7 @@ class Ranking:
 
 def _ranking_table(page: Any) -> Ranking:
     """Read through Playwright's own script world: works with the page's JavaScript off."""
-    table = page.locator("table#xep-hang").evaluate(TABLE)
+    table = page.locator("#xep-hang table").evaluate(TABLE)
     columns = [(i, key) for i, key in enumerate(table["keys"]) if key is not None]
     rows = table["rows"]
     return Ranking(
@@ -352,6 +374,102 @@ def test_ranking_table_without_javascript(browser: Any, site: Path) -> None:
 
 
 @pytest.mark.external
+def test_the_rankings_address_shows_its_heading(site: Path, watched: tuple[Any, Watch]) -> None:
+    """Opened at #xep-hang, the year page shows the heading "Bảng xếp hạng" at the top."""
+    context, watch = watched
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto((site / "2020" / "index.html").as_uri() + "#xep-hang")
+    heading = page.locator("#xep-hang > h2")
+    assert heading.inner_text() == "Bảng xếp hạng"
+    top = heading.evaluate("h => h.getBoundingClientRect().top")
+    assert -1 < top < 50  # at the top of the window (a fraction of a pixel above, at most)
+    assert watch.trouble() == {}
+
+
+# Wider than the window: the page's own width, and each box that scrolls inside it.
+WIDTHS = """() => ({
+    page: document.documentElement.scrollWidth,
+    inside: Array.from(document.querySelectorAll('.scroll, figure.chart'))
+        .filter(box => box.scrollWidth > box.clientWidth).length
+})"""
+
+
+@pytest.mark.external
+def test_no_page_scrolls_sideways_on_a_phone(site: Path, watched: tuple[Any, Watch]) -> None:
+    """At 420 px every page fits the window; a wide table scrolls inside its own box."""
+    context, watch = watched
+    page = context.new_page()
+    page.set_viewport_size({"width": 420, "height": 800})
+    wider: dict[str, int] = {}
+    inside: dict[str, int] = {}
+    for path in _pages(site):
+        if "van-ban" in path.parts:
+            continue  # the documents are A4 pages to print, not pages of the site
+        page.goto(path.as_uri())
+        widths = page.evaluate(WIDTHS)
+        name = path.relative_to(site).as_posix()
+        if widths["page"] > 420:
+            wider[name] = widths["page"]
+        inside[name] = widths["inside"]
+    assert wider == {}
+    assert inside["2020/index.html"] >= 1  # the ranking, in its own box
+    assert watch.trouble() == {}
+
+
+@pytest.fixture(scope="module")
+def printer() -> str:
+    """Chromium's command that prints to PDF, and poppler to read the PDF back."""
+    browser = pdfcheck.chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils is not installed (pdftotext, pdfinfo)")
+    return browser
+
+
+def _print(printer: str, html: Path, tmp_path: Path) -> tuple[Path, list[list[str]]]:
+    pdf = tmp_path / (html.stem + ".pdf")
+    pdfcheck.print_html(printer, html, pdf, tmp_path / "profile")
+    return pdf, pdfcheck.page_lines(pdf)
+
+
+@pytest.mark.external
+def test_the_ranking_prints_whole_on_a_landscape_sheet(
+    site: Path, printer: str, tmp_path: Path
+) -> None:
+    """Printed, the year page's first sheet is landscape A4 with the title and the whole
+    ranking, a row of the table on one line each (not a word a line); then portrait."""
+    html = site / "2020" / "index.html"
+    pdf, pages = _print(printer, html, tmp_path)
+    assert pdfcheck.landscape_pages(pdf, len(pages)) == [True] + [False] * (len(pages) - 1)
+    assert "KẾT QUẢ THI ĐUA NĂM 2020" in pages[0]
+    root = lxml.html.fromstring(html.read_bytes())
+    ranking = lxml.html.tostring(root.get_element_by_id("xep-hang"), encoding="unicode")
+    placed = pdfcheck.place_tables(pdfcheck.html_tables(ranking), pages)
+    assert [p.pages for p in placed] == [[1] * 7]
+    # Every group of the legend is on that sheet too.
+    assert [line for line in pages[0] if line.startswith("• Nhóm")] == [
+        line for page in pages for line in page if line.startswith("• Nhóm")
+    ]
+    assert not any("KẾT QUẢ TẠM TÍNH" in line for page in pages for line in page)
+
+
+@pytest.mark.external
+@pytest.mark.parametrize("name", ["2021/index.html", "2021/NHNN.html"])
+def test_every_printed_sheet_of_a_year_not_final_says_so(
+    site: Path, printer: str, tmp_path: Path, name: str
+) -> None:
+    """The year page of 2021 (in progress) and a unit's page: "KẾT QUẢ TẠM TÍNH" heads every
+    sheet, not only the first."""
+    pdf, pages = _print(printer, site / name, tmp_path)
+    assert len(pages) > 1
+    assert [page[0] for page in pages] == ["KẾT QUẢ TẠM TÍNH"] * len(pages)
+    if name.endswith("index.html"):  # the ranking's sheets landscape, as for a final year
+        assert pdfcheck.landscape_pages(pdf, len(pages))[0]
+
+
+@pytest.mark.external
 def test_screenshots_of_year_and_unit_pages(site: Path, watched: tuple[Any, Watch]) -> None:
     """The 2020 year page and the leading unit's page, kept as PNG for a person to look at."""
     context, watch = watched
@@ -371,19 +489,34 @@ def test_screenshots_of_year_and_unit_pages(site: Path, watched: tuple[Any, Watc
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    asked: list[str]  # every path the browser asked for, in order (set by the fixture)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        super().do_GET()
+
+
+@dataclass
+class Served:
+    url: str  # "http://127.0.0.1:PORT/"
+    asked: list[str]  # the paths the server was asked for (what the browser requested)
+
 
 @pytest.fixture
-def served(site: Path) -> Iterator[str]:
-    """The site served by http.server on 127.0.0.1 (a free port) in a thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def served(site: Path) -> Iterator[Served]:
+    """The site served by http.server on 127.0.0.1 (a free port) in a thread; the server
+    keeps the path of every request (the browser's own, such as an icon, included)."""
+    asked: list[str] = []
+    handler_class = type("_Handler", (_QuietHandler,), {"asked": asked})
+    handler = functools.partial(handler_class, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}/", asked)
     finally:
         server.shutdown()
         server.server_close()
@@ -391,22 +524,36 @@ def served(site: Path) -> Iterator[str]:
 
 
 @pytest.mark.external
-def test_year_page_over_http_stays_on_localhost(browser: Any, served: str) -> None:
-    """Served by a web server, the year page loads everything from that server only."""
-    context = browser.new_context()
-    watch = Watch(lambda url: url.startswith(served) or url.startswith("data:"))
-    watch.attach(context)
+def test_year_page_over_http_stays_on_localhost(
+    chromium: Chromium, served: Served, site: Path
+) -> None:
+    """Served by a web server, the year page loads everything from that server only, and
+    the server is asked only for files of the site: no /favicon.ico (the page names an
+    empty icon of its own), so no 404 in the console.
+
+    A browser of its own, whose requests are not routed through Playwright (with a route,
+    Chromium asks for no icon at all): a proxy that is not there takes every request that
+    is not to this machine, so none reaches the network."""
+    launched = chromium.launch("--proxy-server=http://127.0.0.1:9")
+    context = launched.new_context()
+    watch = Watch(lambda url: url.startswith(served.url) or url.startswith("data:"))
+    watch.attach(context, abort=False)
     statuses: list[tuple[str, int]] = []
     context.on("response", lambda r: statuses.append((r.url, r.status)))
     page = context.new_page()
-    page.goto(served + "2020/index.html")
+    page.goto(served.url + "2020/index.html")
+    page.wait_for_load_state("networkidle")  # the browser asks for an icon after the load
     missing = page.evaluate(IMAGES)
     table = _ranking_table(page)
     context.close()
+    launched.close()
     assert watch.trouble() == {}
     assert missing == []
     assert [(url, status) for url, status in statuses if status != 200] == []
-    assert served + "style.css" in watch.requests
+    assert served.url + "style.css" in watch.requests
+    assert served.asked[:2] == ["/2020/index.html", "/style.css"]
+    assert "/favicon.ico" not in served.asked
+    assert [path for path in served.asked if not (site / path.lstrip("/")).is_file()] == []
     _assert_reads_as_rank_json(table, 2020)
 
 

@@ -6,10 +6,15 @@ path inside the output folder:
 
 - ``index.html``: the cluster: members, leader and deputy by year, the years with their
   status (in progress, closed on a date, reopened on a date and why), links;
-- ``lich-su.html``: each unit's rank and total in every closed year, table and line chart;
+- ``lich-su.html``: each unit's rank and total in every closed year, table and line chart,
+  and each year's outcome (:mod:`thidua.present.site_cluster`);
 - ``style.css``: the one stylesheet (``templates/site/style.css``), print rules included;
-- ``<năm>/index.html``: a year: the ranking, leading unit, awards, next leader and deputy,
-  ballots with their chart, totals chart, documents to download;
+- ``<năm>/index.html``: a year: the ranking (printed on a landscape sheet, with the top of
+  the page) and its notes, each unit still lacking scores named with how many criteria it
+  lacks; leading unit, awards, next leader and deputy, ballots with their chart, totals
+  chart (a sentence instead while no unit has any score), documents to download (offered
+  as "Word (.docx)", "Xem và in (.html)", "Excel (.xlsx)", with a sentence on the "…" the
+  secretariat fills in when issuing them);
 - ``<năm>/<MÃ>.html``: a unit in a year: every criterion's self and appraised score, maximum,
   reason and formula (what ``thidua explain`` says), totals, rank, a chart against the
   cluster's best and average.
@@ -17,21 +22,24 @@ path inside the output folder:
 The cluster and history pages are made by :mod:`thidua.present.site_cluster`, a unit's page
 by :mod:`thidua.present.site_unit`, from the pieces of :mod:`thidua.present.site_parts`.
 
-The year page's ranking table, ``<table id="xep-hang">``, has one body row per unit in
-rank order, and its cells are, in this order: rank, full name (a link to the unit's page),
-final total, the final points of each criteria group, the self-assessed total, the votes
-(Borda points for a ranked ballot) and their share when the regulation counts votes, and
-the outcome note of ``thidua rank``. Each header cell names the field of a row of
+The year page's ranking is the section ``<section id="xep-hang">``: its heading, then the
+table (so the address ``#xep-hang`` shows the heading). The table has one body row per
+unit in rank order, and its cells are, in this order: rank, full name (a link to the
+unit's page), final total, the final points of each criteria group, the self-assessed
+total, the votes (Borda points for a ranked ballot) and their share when the regulation
+counts votes, and the outcome note of ``thidua rank``. Each header cell names the field of a row of
 ``thidua rank YEAR --format json`` it shows (``data-cot="diem"``, ``"nhom.I"``) and each
 body cell holds that field's exact value (``data-gia-tri="84.5"``), the text being the
 number written the Vietnamese way (``84,5``).
 
 Every page has the Content-Security-Policy :data:`CSP` in a ``<meta>`` element (no script:
-none is needed, the pages work with JavaScript off), links only to files of the site, by
+none is needed, the pages work with JavaScript off), an empty icon of its own (``data:,``,
+so a browser asks no server for ``/favicon.ico``), links only to files of the site, by
 relative address, and shows the data it was made from: ``Mã dữ liệu: 3F9A-C21B`` (the
 year's :class:`~thidua.present.fingerprint.Fingerprint`; the cluster and history pages give
 each year's). A year and a unit page also carry the record ``thidua verify`` reads back. A
-year that is not final says "Kết quả tạm tính" at the top of each of its pages. No date of
+year that is not final says "Kết quả tạm tính" at the top of each of its pages and, printed,
+at the top of every sheet (:attr:`~thidua.present.site_parts.Page.body_class`). No date of
 building appears unless one is given (the command's ``SOURCE_DATE_EPOCH``).
 
 The charts come from :mod:`thidua.present.charts` (imported here: only the site loads
@@ -45,7 +53,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -144,11 +152,63 @@ def ranking_table(result: YearResult, units: Mapping[str, str]) -> Table:
                 )
         cells.append(Cell(row_note(row)))
         rows.append(tuple(cells))
-    return Table(tuple(columns), tuple(rows), id="xep-hang")
+    return Table(tuple(columns), tuple(rows))
 
 
-def totals_figure(result: YearResult) -> Figure:
-    """Each unit's total stacked by criteria group, with its table."""
+@dataclass(frozen=True)
+class Note:
+    """A note under the ranking, and the lines it lists (the units it names), if any."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+# The note of ranking_notes on criteria without scores, which names no unit when many lack
+# them: the page names every unit instead (missing_scores).
+_INCOMPLETE = "còn tiêu chí chưa có điểm (tính 0 điểm)."
+
+
+def missing_scores(result: YearResult) -> Note | None:
+    """Every unit that still lacks the score of some criterion, by full name, and how many
+    of the criteria it lacks (as ``thidua rank`` says it), in the members' order."""
+    lines = []
+    for score in result.scores.values():
+        if not score.missing:
+            continue
+        lacking = f"{count(score.missing)}/{count(len(score.columns))} tiêu chí"
+        if score.has_file:
+            lines.append(f"{score.member.name}: còn thiếu điểm {lacking}.")
+        else:
+            lines.append(
+                f"{score.member.name}: chưa gửi kết quả tự chấm điểm (thiếu điểm {lacking})."
+            )
+    if not lines:
+        return None
+    return Note("Các đơn vị còn tiêu chí chưa có điểm (tính 0 điểm):", tuple(lines))
+
+
+def year_notes(result: YearResult) -> list[Note]:
+    """The notes of the ranking (:func:`~thidua.present.docparts.ranking_notes`), the one on
+    criteria without scores naming each unit and how many it lacks."""
+    notes = []
+    for text in ranking_notes(result):
+        if text.endswith(_INCOMPLETE):
+            named = missing_scores(result)
+            if named is not None:
+                notes.append(named)
+                continue
+        notes.append(Note(text))
+    return notes
+
+
+NO_SCORES = "Chưa có điểm để vẽ biểu đồ."
+
+
+def totals_figure(result: YearResult) -> Figure | None:
+    """Each unit's total stacked by criteria group, with its table; None while no unit has
+    the score of any criterion (an empty chart says nothing: the page says :data:`NO_SCORES`)."""
+    if all(score.missing == len(score.columns) for score in result.scores.values()):
+        return None
     groups, _ = numbering(result.data.table)
     labels = [f"Nhóm {g.label}" for g in groups]
     rows = result.rows
@@ -272,6 +332,24 @@ def election_line(result: YearResult, election: Election) -> str:
     return f"{election.office} năm {year}: {election.member.name} ({election.how})."
 
 
+# How the site offers each format, by the file's extension: words an officer knows.
+FILE_LABELS = {".docx": "Word (.docx)", ".html": "Xem và in (.html)", ".xlsx": "Excel (.xlsx)"}
+
+
+def offered(links: Sequence[DocLinks]) -> tuple[DocLinks, ...]:
+    """``links`` with each file labelled as the site offers it (:data:`FILE_LABELS`)."""
+    return tuple(
+        replace(
+            d,
+            files=tuple(
+                replace(f, label=FILE_LABELS.get(f.name[f.name.rfind(".") :], f.label))
+                for f in d.files
+            ),
+        )
+        for d in links
+    )
+
+
 def _doc_links(links: Sequence[DocLinks], member: str | None, base: str) -> list[Any]:
     return [
         {"title": d.title, "files": [Link(f.label, base + f.name) for f in d.files]}
@@ -286,12 +364,13 @@ def year_page(item: SiteYear) -> Page:
     groups, _ = numbering(data.table)
     leading = result.leading
     names = {member.id: member.name for member in data.cluster.members}
+    documents = offered(item.documents)
     notices = [
         {
             "unit": Link(names[d.member], item.units[d.member]),
             "files": [Link(f.label, f"{DOCS_FOLDER}/{f.name}") for f in d.files],
         }
-        for d in item.documents
+        for d in documents
         if d.member is not None
     ]
     context = {
@@ -305,7 +384,7 @@ def year_page(item: SiteYear) -> Page:
             + (f" (tối đa {points(g.maximum)} điểm)" if g.maximum is not None else "")
             for g in groups
         ],
-        "notes": ranking_notes(result),
+        "notes": year_notes(result),
         "leading": Link(leading.name, item.units[leading.id]) if leading is not None else None,
         "leading_reason": result.leading_reason,
         "awards": awards_by_name(result),
@@ -314,7 +393,8 @@ def year_page(item: SiteYear) -> Page:
         "elections": [election_line(result, e) for e in (result.next_leader, result.next_deputy)],
         "ballots": ballot_sections(result),
         "totals": totals_figure(result),
-        "documents": _doc_links(item.documents, None, f"{DOCS_FOLDER}/"),
+        "no_scores": NO_SCORES,
+        "documents": _doc_links(documents, None, f"{DOCS_FOLDER}/"),
         "notices": notices,
     }
     return Page(
@@ -326,6 +406,7 @@ def year_page(item: SiteYear) -> Page:
         provisional=provisional_sentence(result),
         record=item.fingerprint.record(";"),
         nav=str(data.year),
+        wide_start=True,
     )
 
 
@@ -382,7 +463,7 @@ def build_pages(years: Sequence[SiteYear], *, updated: dt.date | None = None) ->
         pages.append(year_page(item))
         cluster = standing(item.result)
         own: dict[str | None, list[DocLinks]] = {}
-        for d in item.documents:
+        for d in offered(item.documents):
             own.setdefault(d.member, []).append(d)
         for index, row in enumerate(item.result.rows):
             unit = unit_page(

@@ -1,17 +1,27 @@
 """The site's cluster page (``index.html``) and history page (``lich-su.html``), for
-:mod:`thidua.present.site`: the members, the leader and deputy of each year, each year's
-status and data code; each unit's rank and total across the closed years, with a line chart.
-Pure: no I/O.
+:mod:`thidua.present.site`.
+
+The cluster page: each year's status, leading unit and data code (and what that code is);
+the members, each name a link to the unit's page of the latest year it is in, with a column
+of notes only when some member has one; the leader and deputy of each year, an office the
+data does not give said in words (:data:`UNKNOWN`, or why the next year's is undecided).
+
+The history page: each unit's rank and total in every closed year, with a line chart of
+the ranks once there are two closed years or more (one year of ranks would be a column of
+dots: a sentence says so instead); then each year's outcome: the leading unit and why
+(which is why the first in rank may not lead), the awards proposed, the units not
+considered for an award and why. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from thidua import models as m
 from thidua.compute.history import History, YearStatus, build, day_text
-from thidua.numbers import points
+from thidua.numbers import count, points
 from thidua.present import charts
 from thidua.present.site_parts import (
     HISTORY,
@@ -26,7 +36,14 @@ from thidua.present.site_parts import (
     inline_svg,
 )
 
-__all__ = ["cluster_page", "history_of", "history_page", "status_text"]
+__all__ = ["CODE_NOTE", "UNKNOWN", "cluster_page", "history_of", "history_page", "status_text"]
+
+UNKNOWN = "chưa có thông tin"  # an office the data does not give
+# What "Mã dữ liệu" is, for the cluster page (no program is named: a member has none).
+CODE_NOTE = (
+    "Mã dữ liệu cho biết kết quả của năm được lập từ bộ số liệu nào: các văn bản tải về của "
+    "năm đó ghi cùng mã, nên trang và văn bản cùng mã là cùng một số liệu."
+)
 
 
 def capital(text: str) -> str:
@@ -68,24 +85,26 @@ def _member_years(years: Sequence[SiteYear]) -> tuple[list[m.Member], dict[str, 
 def _offices(years: Sequence[SiteYear]) -> Table:
     """Leader and deputy of each year (``khoi.yaml``), and the next year's when the last year
     elected them and that year is not published."""
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for item in years:
         cluster = item.result.data.cluster
         names = {mb.id: mb.name for mb in cluster.members}
-        leader = names.get(cluster.leader or "", NONE)
-        deputy = names.get(cluster.deputy or "", NONE)
+        leader = names.get(cluster.leader or "", UNKNOWN)
+        deputy = names.get(cluster.deputy or "", UNKNOWN)
         rows.append((Cell(str(item.year), head=True), Cell(leader), Cell(deputy)))
     last = years[-1].result if years else None
     if last is not None and last.data.final:
-        next_leader, next_deputy = last.next_leader.member, last.next_deputy.member
-        if next_leader is not None or next_deputy is not None:
+        elected = (last.next_leader, last.next_deputy)
+        if any(e.member is not None for e in elected):
             rows.append(
                 (
                     Cell(
                         f"{last.data.year + 1} (theo kết quả bầu năm {last.data.year})", head=True
                     ),
-                    Cell(next_leader.name if next_leader else NONE),
-                    Cell(next_deputy.name if next_deputy else NONE),
+                    *(
+                        Cell(e.member.name if e.member else f"chưa xác định ({e.how})")
+                        for e in elected
+                    ),
                 )
             )
     return Table((Column("Năm"), Column("Trưởng khối"), Column("Phó khối")), tuple(rows))
@@ -95,16 +114,28 @@ def cluster_page(years: Sequence[SiteYear]) -> Page:
     latest = years[-1].result.data.cluster
     members, member_years = _member_years(years)
     current = {mb.id for mb in latest.members}
-    member_rows = tuple(
-        (
+    by_year = {item.year: item for item in years}
+    notes = ["" if mb.id in current else "không còn là thành viên" for mb in members]
+    member_columns = [
+        Column("STT", True),
+        Column("Đơn vị"),
+        Column("Tên gọi tắt"),
+        Column("Các năm"),
+    ]
+    if any(notes):
+        member_columns.append(Column("Ghi chú"))
+    member_rows = []
+    for i, (mb, note) in enumerate(zip(members, notes, strict=True), start=1):
+        last_year = member_years[mb.id][-1]
+        cells = [
             Cell(str(i), True),
-            Cell(mb.name, head=True),
+            Cell(mb.name, head=True, href=f"{last_year}/{by_year[last_year].units[mb.id]}"),
             Cell(mb.short_name),
             Cell(", ".join(str(y) for y in member_years[mb.id])),
-            Cell("" if mb.id in current else "không còn là thành viên"),
-        )
-        for i, mb in enumerate(members, start=1)
-    )
+        ]
+        if any(notes):
+            cells.append(Cell(note))
+        member_rows.append(tuple(cells))
     year_rows = []
     for item in years:
         result = item.result
@@ -123,22 +154,14 @@ def cluster_page(years: Sequence[SiteYear]) -> Page:
     illustrative = [item.year for item in years if item.result.data.illustrative]
     context = {
         "cluster": latest,
-        "members": Table(
-            (
-                Column("STT", True),
-                Column("Đơn vị"),
-                Column("Tên gọi tắt"),
-                Column("Các năm"),
-                Column("Ghi chú"),
-            ),
-            member_rows,
-        ),
+        "members": Table(tuple(member_columns), tuple(member_rows)),
         "offices": _offices(years),
         "years": Table(
             (Column("Năm"), Column("Tình trạng"), Column("Đơn vị dẫn đầu"), Column("Mã dữ liệu")),
             tuple(year_rows),
         ),
         "illustrative": ", ".join(str(y) for y in illustrative),
+        "code_note": CODE_NOTE,
     }
     return Page(
         path="index.html",
@@ -161,8 +184,41 @@ def history_of(years: Sequence[SiteYear]) -> History:
     return build(closed, in_progress, None, statuses)
 
 
-def history_page(years: Sequence[SiteYear]) -> Page:
-    history = history_of(years)
+def one_year_sentence(year: int) -> str:
+    """Why the history has no chart while only one year is closed."""
+    return (
+        f"Mới có kết quả chính thức của một năm (năm {year}) nên chưa vẽ biểu đồ thứ hạng qua "
+        "các năm."
+    )
+
+
+def _outcome_row(item: SiteYear) -> tuple[Cell, ...]:
+    """A closed year's outcome: the leading unit and why (or why none), the awards, the units
+    not considered for an award and why."""
+    result = item.result
+    awards = "; ".join(f"{name}: {', '.join(names)}" for name, names in awards_by_name(result))
+    excluded = "; ".join(
+        f"{row.member.name} ({row.exclusion or 'không đủ điều kiện'})"
+        for row in result.rows
+        if not row.eligible
+    )
+    return (
+        Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
+        Cell(result.leading_reason),
+        Cell(awards or "không có"),
+        Cell(excluded or "không có"),
+    )
+
+
+@dataclass(frozen=True)
+class _Ranks:
+    """Each unit's rank and total in the closed years: the table, and the ranks by unit."""
+
+    table: Table
+    series: dict[str, list[int | None]]  # short name -> rank in each closed year
+
+
+def _ranks(years: Sequence[SiteYear], history: History) -> _Ranks:
     closed = list(history.years)
     by_year = {item.year: item for item in years}
     members: dict[str, str] = {}
@@ -189,42 +245,43 @@ def history_page(years: Sequence[SiteYear]) -> Page:
                 Cell(points(found.total), True),
             ]
         rows.append(tuple(cells_of))
-    table = Table(tuple(columns), tuple(rows), top=top)
+    series = {
+        members[mid]: [cells[mid, y].rank if (mid, y) in cells else None for y in closed]
+        for mid in members
+    }
+    return _Ranks(Table(tuple(columns), tuple(rows), top=top), series)
+
+
+def history_page(years: Sequence[SiteYear]) -> Page:
+    history = history_of(years)
+    closed = list(history.years)
+    ranks = _ranks(years, history)
     figure = None
-    if closed:
+    if len(closed) > 1:
         title = "Thứ hạng của các đơn vị qua các năm"
-        svg = charts.history_lines(
-            closed,
-            {
-                members[mid]: [cells[mid, y].rank if (mid, y) in cells else None for y in closed]
-                for mid in members
-            },
-            title=title,
+        svg = charts.history_lines(closed, ranks.series, title=title)
+        caption = (
+            f"{title} (hạng 1 ở trên cùng). Bảng dưới đây ghi hạng và tổng điểm của từng đơn vị "
+            f"trong {count(len(closed))} năm."
         )
-        figure = Figure(inline_svg(svg), f"{title} (hạng 1 ở trên cùng).", table)
-    outcomes = []
-    for item in years:
-        if item.year not in closed:
-            continue
-        result = item.result
-        awards = "; ".join(f"{name}: {', '.join(names)}" for name, names in awards_by_name(result))
-        outcomes.append(
-            (
-                Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
-                Cell(result.leading.name if result.leading is not None else NONE),
-                Cell(awards or NONE),
-            )
-        )
-    notes = [history.status(year).line() for year in closed]
-    pending = [(year, f"{year}/index.html") for year in history.in_progress]
+        figure = Figure(inline_svg(svg), caption, ranks.table)
+    outcomes = [_outcome_row(item) for item in years if item.year in closed]
     context = {
+        "closed": bool(closed),
         "figure": figure,
-        "table": table,
+        "table": ranks.table,
+        "one_year": one_year_sentence(closed[0]) if len(closed) == 1 else None,
         "outcomes": Table(
-            (Column("Năm"), Column("Đơn vị dẫn đầu"), Column("Khen thưởng")), tuple(outcomes)
+            (
+                Column("Năm"),
+                Column("Đơn vị dẫn đầu Khối"),
+                Column("Đề nghị khen thưởng"),
+                Column("Không xét khen thưởng"),
+            ),
+            tuple(outcomes),
         ),
-        "notes": notes,
-        "pending": pending,
+        "notes": [history.status(year).line() for year in closed],
+        "pending": [(year, f"{year}/index.html") for year in history.in_progress],
     }
     return Page(
         path=HISTORY,

@@ -99,6 +99,16 @@ class Page:
     provisional: str | None = None  # the "Kết quả tạm tính" banner's sentence
     record: str | None = None  # the fingerprint record (meta thidua-data), one year only
     nav: str = ""  # which item of the navigation this page is ("index", "2020", "lich-su")
+    wide_start: bool = False  # printed, the first sheet is landscape (the year's ranking)
+
+    @property
+    def body_class(self) -> str:
+        """The classes of ``<body>`` the printed page follows: ``not-final`` (every sheet says
+        "Kết quả tạm tính" at the top), ``wide-start`` (the first sheet is landscape)."""
+        names = ["not-final"] if self.provisional else []
+        if self.wide_start:
+            names.append("wide-start")
+        return " ".join(names)
 
     @property
     def root(self) -> str:
