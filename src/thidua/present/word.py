@@ -103,6 +103,7 @@ from thidua.present.word_tables import (
     _min_row_height,
     _no_borders,
     _row_props,
+    _vertical_alignment,
 )
 from thidua.read.load import display_path
 
@@ -366,7 +367,6 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
     kept on one page, ``auto``: may break; else kept when it has at most
     :data:`SHORT_TABLE_ROWS` body rows), a cell's ``width``, ``font-size``, ``height``,
     ``text-align`` and a dashed ``border``. A cell may hold blocks, a table among them."""
-    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.oxml.ns import qn
     from docx.table import _Cell
     from docx.text.paragraph import Paragraph
@@ -415,9 +415,7 @@ def _data_table(w: _Writer, el: HtmlElement, container: Any) -> None:
                 align = own["text-align"]
             for p in cell.paragraphs:
                 _format(p, align=align, after=0)
-        cell.vertical_alignment = (
-            WD_CELL_VERTICAL_ALIGNMENT.CENTER if head else WD_CELL_VERTICAL_ALIGNMENT.TOP
-        )
+        _vertical_alignment(cell, "center" if head else "top")
         if "dashed" in own.get("border", "").split():
             _cell_frame(cell, "dashed")
         if "padding" in own:

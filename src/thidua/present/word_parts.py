@@ -306,25 +306,79 @@ def _runs(
     base: _Style = _Style(),
     prefix: str = "",
 ) -> None:
+    """The segments as runs of ``par``: bold, italic, underline, size in points.
+
+    The elements are built directly (python-docx's property setters search the schema's
+    order of children for every property set): the same XML as ``par.add_run()``, ``run.text``,
+    ``run.bold`` … would write.
+    """
+    from docx.oxml import OxmlElement
     from docx.shared import Pt
 
     pieces = _collapse(segments)
     if prefix:
         pieces = [(prefix, base), *pieces]
+    half_points = str(int(Pt(size).pt * 2)) if size is not None else None
+    p = par._p
     for text, style in pieces:
-        run = par.add_run()
+        run = OxmlElement("w:r")
+        flags = [
+            tag
+            for tag, on in (
+                ("w:b", style.bold or base.bold),
+                ("w:i", style.italic or base.italic),
+            )
+            if on
+        ]
+        underline = style.underline or base.underline
+        if flags or underline or half_points is not None:
+            rpr = OxmlElement("w:rPr")
+            for tag in flags:
+                rpr.append(OxmlElement(tag))
+            if half_points is not None:
+                rpr.append(OxmlElement("w:sz", {_W_VAL: half_points}))
+            if underline:
+                rpr.append(OxmlElement("w:u", {_W_VAL: "single"}))
+            run.append(rpr)
         if text == BREAK:
-            run.add_break()
+            run.append(OxmlElement("w:br"))
         else:
-            run.text = text
-        if style.bold or base.bold:
-            run.bold = True
-        if style.italic or base.italic:
-            run.italic = True
-        if style.underline or base.underline:
-            run.underline = True
-        if size is not None:
-            run.font.size = Pt(size)
+            _run_text(run, text)
+        p.append(run)
+
+
+def _run_text(run: Any, text: str) -> None:
+    """``text`` into the ``w:r`` as python-docx's ``run.text`` does: tabs and line breaks as
+    elements, the rest in ``w:t`` (``xml:space="preserve"`` when it has outer spaces)."""
+    from docx.oxml import OxmlElement
+
+    for i, piece in enumerate(_CONTROL.split(text)):
+        if i % 2:
+            run.append(OxmlElement("w:tab" if piece == "\t" else "w:br"))
+        elif piece:
+            t = OxmlElement("w:t")
+            t.text = piece
+            if len(piece.strip()) < len(piece):
+                t.set(_XML_SPACE, "preserve")
+            run.append(t)
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W_VAL = f"{{{_W}}}val"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_CONTROL = re.compile(r"([\t\r\n])")
+_ALIGN = {"justify": "both", "center": "center", "left": "left", "right": "right"}
+
+
+def _ppr_child(ppr: Any, tag: str) -> Any:
+    """The ``w:<tag>`` child of ``ppr``, added at its place in the schema's order if absent."""
+    from docx.oxml import OxmlElement
+
+    found = ppr.find(f"{{{_W}}}{tag}")
+    if found is None:
+        found = OxmlElement(f"w:{tag}")
+        _insert_ppr_child(ppr, found)
+    return found
 
 
 def _format(
@@ -337,24 +391,24 @@ def _format(
     keep_next: bool = False,
     left_mm: float = 0,
 ) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    """Alignment, first-line or left indent, spacing and keep-with-next of ``par``: the XML
+    python-docx's ``paragraph_format`` setters write, built directly (see :func:`_runs`)."""
     from docx.shared import Mm, Pt
 
-    pf = par.paragraph_format
-    pf.alignment = {
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    }[align]
+    ppr = par._p.get_or_add_pPr()
+    _ppr_child(ppr, "jc").set(_W_VAL, _ALIGN[align])
     if indent:
-        pf.first_line_indent = Mm(INDENT_MM)
+        ind = _ppr_child(ppr, "ind")
+        ind.attrib.pop(f"{{{_W}}}hanging", None)
+        ind.set(f"{{{_W}}}firstLine", str(Mm(INDENT_MM).twips))
     if left_mm:
-        pf.left_indent = Mm(left_mm)
-    pf.space_before = Pt(before)
-    pf.space_after = Pt(after)
+        _ppr_child(ppr, "ind").set(f"{{{_W}}}left", str(Mm(left_mm).twips))
+    spacing = _ppr_child(ppr, "spacing")
+    spacing.set(f"{{{_W}}}before", str(Pt(before).twips))
+    spacing.set(f"{{{_W}}}after", str(Pt(after).twips))
     if keep_next:
-        pf.keep_with_next = True
+        keep = _ppr_child(ppr, "keepNext")
+        keep.attrib.pop(_W_VAL, None)
 
 
 def _inline(el: HtmlElement) -> dict[str, str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from thidua.present.word_parts import (
+    _W,
     BREAK,
     TABLE_PT,
     HtmlElement,
@@ -111,6 +112,31 @@ def _fixed_widths(table: Table, widths_mm: Sequence[float]) -> None:
         for i, cell in enumerate(row.cells):
             if i < len(widths_mm):
                 cell.width = Mm(widths_mm[i])
+
+
+# The w:tcPr children that come after w:vAlign in the schema (python-docx's CT_TcPr).
+_AFTER_VALIGN = frozenset(
+    f"{{{_W}}}{tag}"
+    for tag in ("hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange")
+)
+
+
+def _vertical_alignment(cell: _Cell, value: str) -> None:
+    """``cell.vertical_alignment = …`` (``top``, ``center``) as python-docx writes it, built
+    directly: its setter searches the schema's order of children on every call."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tcpr = cell._tc.get_or_add_tcPr()
+    valign = tcpr.find(qn("w:vAlign"))
+    if valign is None:
+        valign = OxmlElement("w:vAlign")
+        after = next((c for c in tcpr if c.tag in _AFTER_VALIGN), None)
+        if after is None:
+            tcpr.append(valign)
+        else:
+            after.addprevious(valign)
+    valign.set(qn("w:val"), value)
 
 
 def _row_props(table: Table, header_rows: int) -> None:
