@@ -1,14 +1,18 @@
-"""The unit's appraisal view shared by ``thidua explain`` and the site's unit page
-(:mod:`thidua.present.appraisal`): both say why a unit sits where it sits in the same
-sentences, ``explain`` by short names (its table notes the order of tied units), the page by
-full names."""
+"""The unit's appraisal view shared by ``thidua explain``, the appraisal notice and the site's
+unit page (:mod:`thidua.present.appraisal`): they say why a unit sits where it sits in the
+same sentences, ``explain`` by short names (its table notes the order of tied units), the
+page by full names; and none of them speaks of an appraisal that has not taken place, nor of
+a rank or total of a unit that has not scored itself."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from rankdata import TABLE, khoi, points, quy_che, rank
+from thidua.compute.results import YearResult
+from thidua.present.documents import Doc, Format
 from thidua.present.explain import render_explain
+from thidua.present.render import make_environment, render_document
 from thidua.present.site_unit import standing, unit_page
 
 
@@ -46,16 +50,18 @@ def test_explain_and_unit_page_give_the_same_rank_reasons(tmp_path: Path) -> Non
 
     assert explained("C") == [
         "Thứ hạng: 2/4.",
-        "  Thứ tự xét: tổng điểm sau thẩm định 80.",
-        "  Đồng hạng 2 với Đơn vị B: bằng nhau ở mọi khóa xếp hạng; trong bảng, các đơn vị đồng "
-        "hạng ghi theo thứ tự danh sách thành viên.",
+        "  Xếp hạng theo: tổng điểm sau thẩm định.",
+        "  Số liệu của đơn vị: tổng điểm sau thẩm định 80.",
+        "  Đồng hạng 2 với Đơn vị B: bằng nhau ở mọi tiêu chí xếp hạng của quy chế; trong bảng, "
+        "các đơn vị đồng hạng ghi theo thứ tự danh sách thành viên.",
         "  Xếp sau Đơn vị A (hạng 1): khác ở tổng điểm sau thẩm định: 100 so với 80.",
         "  Xếp trên Đơn vị D (hạng 4): khác ở tổng điểm sau thẩm định: 80 so với 50.",
     ]
     assert page(2) == (
         "Thứ hạng: 2/4, đồng hạng.",
-        "Thứ tự xét: tổng điểm sau thẩm định 80.",
-        "Đồng hạng 2 với Đơn vị thử B: bằng nhau ở mọi khóa xếp hạng.",
+        "Xếp hạng theo: tổng điểm sau thẩm định.",
+        "Số liệu của đơn vị: tổng điểm sau thẩm định 80.",
+        "Đồng hạng 2 với Đơn vị thử B: bằng nhau ở mọi tiêu chí xếp hạng của quy chế.",
         "Xếp sau Đơn vị thử A (hạng 1): khác ở tổng điểm sau thẩm định: 100 so với 80.",
         "Xếp trên Đơn vị thử D (hạng 4): khác ở tổng điểm sau thẩm định: 80 so với 50.",
     )
@@ -64,13 +70,85 @@ def test_explain_and_unit_page_give_the_same_rank_reasons(tmp_path: Path) -> Non
     )
     assert explained("D") == [
         "Thứ hạng: 4/4.",
-        "  Thứ tự xét: tổng điểm sau thẩm định 50.",
+        "  Xếp hạng theo: tổng điểm sau thẩm định.",
+        "  Số liệu của đơn vị: tổng điểm sau thẩm định 50.",
         "  Xếp sau Đơn vị C (hạng 2): khác ở tổng điểm sau thẩm định: 80 so với 50.",
         f"  {excluded}",
     ]
     assert page(3) == (
         "Thứ hạng: 4/4.",
-        "Thứ tự xét: tổng điểm sau thẩm định 50.",
+        "Xếp hạng theo: tổng điểm sau thẩm định.",
+        "Số liệu của đơn vị: tổng điểm sau thẩm định 50.",
         "Xếp sau Đơn vị thử C (hạng 2): khác ở tổng điểm sau thẩm định: 80 so với 50.",
         excluded,
     )
+
+
+# --- a year in progress: appraised, self-scored only, not scored -------------------------------
+
+PARTLY = {
+    "khoi.yaml": khoi("A B C", state="dang_dien_ra"),
+    "quy-che.yaml": quy_che("[diem]"),
+    "tieu-chi.yaml": TABLE,
+    "diem/A.yaml": (
+        "nam: 2020\ndon_vi: A\ndiem:\n"
+        '  "1.1": {tu_cham: 50, tham_dinh: 48, ly_do: Thiếu minh chứng}\n'
+        '  "2.1": {tu_cham: 30}\n  "3.1": {tu_cham: 5}\n  "3.2": {tu_cham: 0}\n'
+    ),
+    "diem/B.yaml": points("B", "40", "30"),
+    "diem/C.yaml": "nam: 2020\ndon_vi: C\ndiem: {}\n",
+}
+
+
+def _notice(result: YearResult, member: str) -> list[str]:
+    """The paragraphs of the Markdown notice to ``member`` under "2. Tổng điểm và thứ hạng"."""
+    out = render_document(result, Doc.NOTICE, Format.MD, env=make_environment(), member=member)
+    part = out.split("## 2. Tổng điểm và thứ hạng\n\n", 1)[1].split("\n\n## 3.", 1)[0]
+    return part.split("\n\n")
+
+
+def test_notice_says_no_total_after_appraisal_before_one(tmp_path: Path) -> None:
+    result = rank(tmp_path, PARTLY)
+    assert _notice(result, "A") == [
+        "Tổng điểm tự chấm: 85 điểm; tổng điểm sau thẩm định: 83 điểm, trong đó điểm cộng 5, "
+        "điểm trừ 0 (kết quả tạm tính).",
+        "Thứ hạng: 1/3 đơn vị (kết quả tạm tính).",
+    ]
+    assert _notice(result, "B") == [
+        "Tổng điểm tự chấm: 70 điểm, trong đó điểm cộng 0, điểm trừ 0; điểm chưa được thẩm định "
+        "(kết quả tạm tính).",
+        "Thứ hạng: 2/3 đơn vị (tạm theo điểm tự chấm, chưa thẩm định; kết quả tạm tính).",
+    ]
+    assert _notice(result, "C") == [
+        "Tổng điểm: chưa có, vì đơn vị chưa tự chấm điểm.",
+        "Thứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng 3/3 đơn vị, "
+        "0 điểm).",
+    ]
+
+
+def test_explain_of_units_not_appraised_and_not_scored(tmp_path: Path) -> None:
+    """B: ranked on its self-scores, its empty appraisal not said to keep them. C: an empty
+    score file, said so, and no rank reasons but what the regulation ranks by."""
+    result = rank(tmp_path, PARTLY)
+    b = render_explain(result, "B").splitlines()
+    assert b[3] == "Điểm chưa được thẩm định: dùng điểm tự chấm."
+    assert b[6:9] == [
+        "  1.1 Chuyên môn (định tính, tối đa 60)",
+        "      Tự chấm: 40 → 40 điểm",
+        "      Cuối cùng: 40",
+    ]
+    assert not any(line.startswith("      Thẩm định:") for line in b)
+    assert b[b.index("Thứ hạng: 2/3 (tạm theo điểm tự chấm, chưa thẩm định).") :][1:5] == [
+        "  Xếp hạng theo: tổng điểm sau thẩm định.",
+        "  Số liệu của đơn vị: tổng điểm sau thẩm định 70 (điểm tự chấm, chưa thẩm định).",
+        "  Xếp sau Đơn vị A (hạng 1): khác ở tổng điểm sau thẩm định: 83 so với 70.",
+        "  Xếp trên Đơn vị C (hạng 3): khác ở tổng điểm sau thẩm định: 70 so với 0.",
+    ]
+    c = render_explain(result, "C").splitlines()
+    assert c[3] == "Đơn vị chưa tự chấm tiêu chí nào: mọi tiêu chí tính 0 điểm."
+    rank_at = c.index(
+        "Thứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng 3/3, 0 điểm)."
+    )
+    assert c[rank_at + 1 : rank_at + 3] == ["  Xếp hạng theo: tổng điểm sau thẩm định.", ""]
+    # An appraised unit's criterion without an appraised value still says it was kept.
+    assert "      Thẩm định: không ghi (giữ điểm tự chấm)" in render_explain(result, "A")

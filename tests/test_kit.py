@@ -566,8 +566,12 @@ def test_provisional_year_is_a_draft() -> None:
             assert "DỰ THẢO" in render(result, doc, fmt), (doc, fmt)
     notice = render(result, Doc.NOTICE, member="NHNN")
     assert "\n\n**DỰ THẢO**\n\n# THÔNG BÁO\n" in notice
-    assert "(kết quả tạm tính).\n" in notice
     assert "Đơn vị chưa gửi kết quả tự chấm điểm: các tiêu chí chưa có điểm tính 0 điểm." in notice
+    assert "\n\nTổng điểm: chưa có, vì đơn vị chưa tự chấm điểm.\n" in notice
+    assert (
+        "\n\nThứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng 1/7 đơn "
+        "vị, 0 điểm).\n"
+    ) in notice
 
 
 # Program talk a signed document must never show (issue 12): codes, keys, files, commands.

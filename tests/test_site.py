@@ -23,6 +23,7 @@ import lxml.html
 import pytest
 from typer.testing import CliRunner, Result
 
+import pdfcheck
 from thidua.cli import app
 from thidua.compute.seal import content_digest, short_code
 from thidua.numbers import percent, points
@@ -174,8 +175,13 @@ def test_writing_the_site_leaves_the_data_untouched(bundled: Built) -> None:
 # --- the ranking against `rank --format json` ----------------------------------------------------
 
 
+def ranking_table(site: Path, year: int) -> Any:
+    """The table of the ranking section (``#xep-hang``) of the year's page."""
+    return page(site, f"{year}/index.html").get_element_by_id("xep-hang").xpath(".//table")[0]
+
+
 def test_ranking_table_of_2020_reads_as_rank_shows_it(bundled: Built) -> None:
-    table = page(bundled.site, "2020/index.html").get_element_by_id("xep-hang")
+    table = ranking_table(bundled.site, 2020)
     assert texts(table.xpath("./thead/tr")[0]) == [
         "Hạng",
         "Đơn vị",
@@ -226,7 +232,7 @@ def test_ranking_table_holds_the_values_of_rank_json(bundled: Built, year: int) 
     """Every cell's data-gia-tri is the JSON field its column names; its text, that value
     written the Vietnamese way."""
     ranking = rank_json(bundled.data, year)
-    table = page(bundled.site, f"{year}/index.html").get_element_by_id("xep-hang")
+    table = ranking_table(bundled.site, year)
     keys = [th.get("data-cot") for th in table.xpath("./thead/tr/th")]
     groups = [g["ma"] for g in ranking["nhom"]]
     votes = ["phieu", "ty_le_phieu"] if ranking["cuoc_bau"] else []
@@ -361,13 +367,23 @@ def test_unit_page_of_kbnn_2020(bundled: Built) -> None:
         "Lý do: Vắng một buổi sinh hoạt chung của Khối không báo trước",
     ]
     assert rows[6][3:] == ["3 lần → 6", "", "6", "Cách tính: 3 lần × 2 = 6"]
+    # The kind is not said again after a name that begins with it.
+    assert [row[1] for row in rows[11:13]] == [
+        "Điểm cộng (Cờ thi đua cấp tỉnh, cấp Bộ +10; Cờ thi đua của Chính phủ +15)",
+        "Điểm trừ (báo cáo chậm, vi phạm quy chế Khối; 1 điểm mỗi lần)",
+    ]
     assert rows[-1] == ["", "Tổng cộng", "", "85", "", "84,5", ""]
+    # A narrow printed column breaks a score only after its commas and before its arrow.
+    score = table.xpath("./tbody/tr")[1].xpath("./td")[3].text_content()
+    assert score == "thực\xa0hiện\xa0105, chỉ\xa0tiêu\xa0100 →\xa022,5"
     body = " ".join(doc.text_content().split())
     for sentence in (
         "Tổng điểm tự chấm: 85; tổng điểm sau thẩm định: 84,5 (điểm cộng 0, điểm trừ 0).",
         "Thứ hạng: 3/7.",
-        "Thứ tự xét: tổng điểm sau thẩm định 84,5; số phiếu bình chọn đơn vị dẫn đầu 0; điểm "
-        "nhóm I 41; điểm trừ (ít hơn xếp trên) 0.",
+        "Xếp hạng theo: tổng điểm sau thẩm định, rồi số phiếu bình chọn đơn vị dẫn đầu, rồi điểm "
+        "nhóm I, rồi điểm trừ (ít hơn xếp trên).",
+        "Số liệu của đơn vị: tổng điểm sau thẩm định 84,5; số phiếu bình chọn đơn vị dẫn đầu 0; "
+        "điểm nhóm I 41; điểm trừ (ít hơn xếp trên) 0.",
         "Xếp sau Cục Quản lý thị trường tỉnh Hòa Bình (hạng 2): khác ở tổng điểm sau thẩm định: "
         "88 so với 84,5.",
         "Phiếu: 0/7 phiếu (0 % số phiếu hợp lệ) trong cuộc bỏ phiếu “Bình chọn đơn vị dẫn đầu "
@@ -383,10 +399,17 @@ def test_unit_page_of_kbnn_2020(bundled: Built) -> None:
         "28",
         "≈24,14",
     ]
-    # The notice to print, as the printable page only (the Word form is the secretariat's).
+    # The notice to print, as the printable page only (the Word form is the secretariat's),
+    # and the units before and after in the ranking table: navigation, not printed.
+    documents, others = doc.xpath('//nav[@class="pager"]')
     assert doc.xpath('//a[starts-with(@href, "van-ban/")]/@href') == [
         "van-ban/thong-bao-2020-KBNN.html"
     ]
+    assert documents.xpath(".//a/@href") == ["van-ban/thong-bao-2020-KBNN.html"]
+    assert " ".join(others.text_content().split()) == (
+        "Đơn vị trước trong bảng xếp hạng: Cục Quản lý thị trường tỉnh Hòa Bình Bảng xếp hạng "
+        "năm 2020 Đơn vị sau: Cục Thuế tỉnh Hòa Bình"
+    )
 
 
 @pytest.mark.parametrize("year", [2020, 2021])
@@ -412,8 +435,61 @@ def test_every_unit_page_holds_the_numbers_of_explain_json(bundled: Built, year:
         assert total[3] == points(Decimal(explained["diem_tu_cham"]))
         assert total[5] == points(Decimal(explained["diem"]))
         body = " ".join(doc.text_content().split())
-        shared = ", đồng hạng" if explained["dong_hang"] else ""
-        assert f"Thứ hạng: {explained['hang']}/{explained['so_don_vi']}{shared}." in body
+        of = f"{explained['hang']}/{explained['so_don_vi']}"
+        if explained["so_tieu_chi_thieu_diem"] == len(explained["tieu_chi"]):  # 2021
+            rank = (
+                "Thứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng "
+                f"{of}, 0 điểm)."
+            )
+        else:
+            assert explained["da_tham_dinh"]  # 2020
+            rank = f"Thứ hạng: {of}{', đồng hạng' if explained['dong_hang'] else ''}."
+        assert rank in body
+
+
+def test_unit_page_of_a_unit_that_has_not_scored(bundled: Built) -> None:
+    """2021: no unit has scored yet. The page says so, and no more: no total after appraisal,
+    no rank or tie as if a result, no vote count of a ballot not held, no empty chart."""
+    doc = page(bundled.site, "2021/BHXH.html")
+    assert [" ".join(p.text_content().split()) for p in doc.xpath('//p[@class="status"]')] == [
+        "Đơn vị chưa tự chấm điểm: mọi tiêu chí tạm tính 0 điểm."
+    ]
+    summary = doc.xpath('//section[@class="summary"]')[0]
+    assert [" ".join(e.text_content().split()) for e in summary.xpath("./p|./ul/li")] == [
+        "Tổng điểm: chưa có, vì đơn vị chưa tự chấm điểm.",
+        "Thứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng 1/7, 0 điểm).",
+        "Xếp hạng theo: tổng điểm sau thẩm định, rồi số phiếu bình chọn đơn vị dẫn đầu (chưa có "
+        "kết quả bỏ phiếu), rồi điểm nhóm I, rồi điểm trừ (ít hơn xếp trên).",
+        "Phiếu: chưa có kết quả bỏ phiếu.",
+        "Chưa có kết quả bỏ phiếu bình chọn đơn vị dẫn đầu.",
+    ]
+    assert doc.xpath("//svg|//figure") == []
+    heading = doc.xpath('//h2[text()="So sánh với Khối"]')[0]
+    assert heading.getnext().tag == "p"
+    assert heading.getnext().text_content() == "Chưa có điểm để vẽ biểu đồ."
+    # Tied with every unit: before and after in the table, not "above" and "below".
+    others = doc.xpath('//nav[@aria-label="Các đơn vị khác"]')[0]
+    assert " ".join(others.text_content().split()) == (
+        "Đơn vị trước trong bảng xếp hạng: Cục Thuế tỉnh Hòa Bình Bảng xếp hạng năm 2021 Đơn vị "
+        "sau: Chi cục Hải quan Hòa Bình"
+    )
+
+
+@pytest.mark.external
+def test_unit_page_printed(bundled: Built, tmp_path: Path) -> None:
+    """On paper: no links to documents or other units, and a quantitative self-score in its
+    three parts (value, target, points), not broken word by word."""
+    browser = pdfcheck.chromium()
+    if browser is None or shutil.which("pdftotext") is None:
+        pytest.skip("Chromium and poppler (pdftotext) are needed to print a page")
+    pdf = tmp_path / "KBNN.pdf"
+    pdfcheck.print_html(browser, bundled.site / "2020" / "KBNN.html", pdf, tmp_path / "profile")
+    lines = [line for page_lines in pdfcheck.page_lines(pdf) for line in page_lines]
+    assert [line for line in lines if "(.html)" in line or "Đơn vị sau" in line] == []
+    first = next(i for i, line in enumerate(lines) if line.startswith("1.1 "))
+    assert "thực hiện 105," in lines[first]
+    assert "chỉ tiêu 100" in lines[first + 1]
+    assert "→ 22,5" in lines[first + 2]
 
 
 # --- the cluster and history pages ---------------------------------------------------------------
@@ -442,19 +518,22 @@ def test_cluster_page_lists_years_members_and_offices(bundled: Built) -> None:
             "2020, 2021",
         ],
     ]
-    # The article does not name the leader of 2020: blank, not made up.
+    # The article does not name the leader of 2020: said so, not made up.
     assert [texts(r) for r in body_rows(offices)] == [
-        ["2020", "—", "—"],
-        ["2021", "Cục Quản lý thị trường tỉnh Hòa Bình", "—"],
+        ["2020", "chưa có thông tin", "chưa có thông tin"],
+        ["2021", "Cục Quản lý thị trường tỉnh Hòa Bình", "chưa có thông tin"],
     ]
 
 
 def test_history_page_gives_each_units_rank_and_total_of_closed_years(bundled: Built) -> None:
     history = json.loads(ok("history", "--format", "json", "--data", str(bundled.data)).stdout)
     doc = page(bundled.site, "lich-su.html")
-    figure = doc.xpath("//figure")[0]
-    assert figure.xpath("./svg/title")[0].text == "Thứ hạng của các đơn vị qua các năm"
-    rows = [texts(r) for r in body_rows(figure.xpath("./table")[0])]
+    # One closed year: its table, and no chart of ranks across years.
+    assert doc.xpath("//figure") == []
+    assert " ".join(doc.xpath("//main/p")[0].text_content().split()) == (
+        "Mới có kết quả chính thức của một năm (năm 2020) nên chưa vẽ biểu đồ thứ hạng qua các năm."
+    )
+    rows = [texts(r) for r in body_rows(doc.xpath("//table")[0])]
     expected = [
         [r["ten_ngan"], str(r["hang"]), points(Decimal(r["diem"]))] for r in history["ket_qua"]
     ]
@@ -518,6 +597,8 @@ def test_every_address_is_relative_and_names_a_file_of_the_site(bundled: Built) 
         doc = lxml.html.fromstring(path.read_bytes())
         ids = set(doc.xpath("//@id"))
         for _element, _attribute, address, _ in doc.iterlinks():
+            if address == "data:,":  # the page's empty icon: no request at all
+                continue
             parts = urlsplit(address)
             assert not parts.scheme and not parts.netloc, (path, address)
             assert not address.startswith(("/", "//")), (path, address)
@@ -543,9 +624,10 @@ def test_each_chart_sits_in_a_figure_with_its_table(bundled: Built) -> None:
             assert svg.get("role") == "img" and svg.get("style") is None
         counts[path.relative_to(bundled.site).as_posix()] = len(doc.xpath("//svg"))
     assert counts["2020/index.html"] == 3  # two ballots, the totals
-    assert counts["2021/index.html"] == 1  # no ballot yet
-    assert counts["2020/KBNN.html"] == counts["lich-su.html"] == 1
-    assert counts["index.html"] == 0
+    # 2021: no ballot yet, no unit has scored: nothing to draw.
+    assert counts["2021/index.html"] == counts["2021/KBNN.html"] == 0
+    assert counts["2020/KBNN.html"] == 1
+    assert counts["index.html"] == counts["lich-su.html"] == 0  # one closed year
 
 
 def test_documents_are_the_bytes_thidua_render_writes(bundled: Built, tmp_path: Path) -> None:

@@ -6,9 +6,16 @@
   self-assessed and the appraised value (:class:`Stage`) with the points each gives and how
   they are computed, whether the appraisal kept the self-assessed score, the final points,
   why they changed, the appraisal's reason and the unit's explanation (giải trình);
-- :func:`rank_reasons`: why the unit sits where it sits (the order of the ranking keys,
-  ties, the units just above and below, an exclusion), naming units as the caller says;
+- :func:`rank_sentence`: its rank, with what the rank does not rest on yet (a unit that has
+  not scored itself has no rank to speak of; one not appraised is ranked on its self-scores);
+- :func:`rank_reasons`: why the unit sits where it sits (what the regulation ranks by, the
+  unit's values, ties, the units just above and below, an exclusion), naming units as the
+  caller says; a vote not held yet is named but neither shown as 0 votes nor called equal;
 - :func:`vote_sentences`: its votes in the ballot the regulation ranks by.
+
+A unit *has not scored* (:func:`unscored`, :data:`NOT_SCORED`) when none of its criteria has
+a value, its file missing or empty: such a unit is not called "not appraised" (there is
+nothing to appraise) and no rank, tie or total "after appraisal" is said of it.
 
 Points read as :func:`pts` writes them (``84,5``, ``≈26,67``); the strings of a
 :class:`CriterionLine` are signed, a deduction reading ``-1``. Each renderer keeps what is its
@@ -33,24 +40,38 @@ from thidua.present.context import numbering
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from thidua.compute.results import Row, YearResult
-    from thidua.compute.scoring import CriterionResult
+    from thidua.compute.results import Row, SortKey, YearResult
+    from thidua.compute.scoring import CriterionResult, MemberScore
 
 __all__ = [
+    "NOT_SCORED",
     "Appraisal",
     "CriterionLine",
     "GroupLines",
     "Stage",
     "appraisal",
+    "ballot_pending",
     "criterion_line",
     "pts",
     "rank_reasons",
+    "rank_sentence",
+    "unscored",
     "value_text",
     "vote_sentences",
 ]
 
 # Why final points differ from self-assessed ones when the appraisal set no value.
 RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
+
+#: Said of a unit none of whose criteria has a value (:func:`unscored`), where a unit
+#: with scores not yet appraised is "chưa thẩm định".
+NOT_SCORED = "chưa tự chấm điểm"
+
+
+def unscored(score: MemberScore) -> bool:
+    """None of the unit's criteria has a value, self-assessed or appraised (no score file,
+    or an empty one): the unit has not scored itself yet."""
+    return score.missing == len(score.columns)
 
 
 def pts(value: Decimal | Fraction) -> str:
@@ -122,6 +143,12 @@ class CriterionLine:
     @property
     def final_points(self) -> str:
         return self.signed(self.final)
+
+    @property
+    def kind_shown(self) -> str | None:
+        """The kind to print after the name, None when the name already begins with it
+        ("Điểm cộng (Cờ thi đua …)" is not followed by "(điểm cộng)")."""
+        return None if self.name.casefold().startswith(self.kind.casefold()) else self.kind
 
     @property
     def reason(self) -> str | None:
@@ -244,6 +271,8 @@ class Appraisal:
     bonus: str
     deductions: str
     deductions_shown: bool  # the table has a deduction criterion (its points read -1)
+    scored: bool  # some criterion has a value (not :func:`unscored`)
+    appraised: bool  # some criterion is appraised, or the year is closed
 
 
 def appraisal(result: YearResult, row: Row) -> Appraisal:
@@ -276,6 +305,8 @@ def appraisal(result: YearResult, row: Row) -> Appraisal:
         bonus=points(score.bonus),
         deductions=points(score.deductions),
         deductions_shown=any(c.deduction for c in score.criteria),
+        scored=not unscored(score),
+        appraised=score.appraised,
     )
 
 
@@ -293,29 +324,105 @@ def _tied(rows: Sequence[Row], index: int) -> tuple[int, int]:
     return first, last
 
 
+# What a rank of a unit not yet appraised rests on.
+ON_SELF_SCORES = "tạm theo điểm tự chấm, chưa thẩm định"
+
+
+def rank_sentence(
+    result: YearResult, row: Row, *, units: str = "", shared: bool = False, also: str = ""
+) -> str:
+    """``Thứ hạng: 2/7.``; ``units`` follows the count (" đơn vị"), ``shared`` adds
+    ", đồng hạng" to a shared rank, ``also`` goes in the brackets ("kết quả tạm tính").
+    A unit not appraised is ranked :data:`ON_SELF_SCORES`; one that has not scored itself
+    has no rank to speak of: the sentence says so, and where the ranking puts it."""
+    of = f"{row.rank}/{len(result.rows)}{units}"
+    if unscored(row.score):
+        return (
+            f"Thứ hạng: chưa có, vì đơn vị {NOT_SCORED} (bảng xếp hạng tạm ghi hạng {of}, "
+            f"{pts(row.score.total_exact)} điểm)."
+        )
+    notes = [ON_SELF_SCORES] if not row.score.appraised else []
+    if also:
+        notes.append(also)
+    tie = ", đồng hạng" if shared and row.shared else ""
+    bracket = f" ({'; '.join(notes)})" if notes else ""
+    return f"Thứ hạng: {of}{tie}{bracket}."
+
+
+def ballot_pending(result: YearResult, key: SortKey) -> bool:
+    """``key`` counts the votes of a ballot whose result is not recorded yet (everyone 0)."""
+    return key.votes and key.key.partition(":")[2] not in result.tallies
+
+
 def rank_reasons(
     result: YearResult, index: int, name: Callable[[m.Member], str], *, listed: bool = False
 ) -> tuple[str, ...]:
-    """Why the unit of ``result.rows[index]`` sits where it sits: the order of the ranking
-    keys with its values, the units it ties with, what separates it from the unit just above
+    """Why the unit of ``result.rows[index]`` sits where it sits: what the regulation ranks
+    by, the unit's values, the units it ties with, what separates it from the unit just above
     and just below, its exclusion. ``name`` names a unit; ``listed`` adds that tied units are
-    listed in member-list order."""
+    listed in member-list order.
+
+    A ballot without a result is named as such, and its votes (0 for everyone) are neither
+    shown nor said to be equal. Of a unit that has not scored itself (:func:`unscored`) only
+    what the regulation ranks by and its exclusion are said: its 0 points explain nothing."""
     rows = result.rows
     row = rows[index]
     member_id = row.member.id
-    keys = result.keys
-    lines = ["Thứ tự xét: " + "; ".join(f"{k.label} {k.show(member_id)}" for k in keys) + "."]
+    keys = [k for k in result.keys if not ballot_pending(result, k)]
+    lines = [
+        "Xếp hạng theo: "
+        + ", rồi ".join(
+            f"{k.label} (chưa có kết quả bỏ phiếu)" if ballot_pending(result, k) else k.label
+            for k in result.keys
+        )
+        + "."
+    ]
+    if not unscored(row.score):
+        values = []
+        for k in keys:
+            value = f"{k.label} {k.show(member_id)}"
+            if k.key == "diem" and not row.score.appraised:
+                value += " (điểm tự chấm, chưa thẩm định)"
+            values.append(value)
+        lines.append("Số liệu của đơn vị: " + "; ".join(values) + ".")
+        lines += _neighbours(result, index, keys, name, listed)
+    if not row.eligible:
+        lines.append(
+            f"Không được xét: {row.exclusion} (không thể là đơn vị dẫn đầu, không được đề "
+            "nghị khen thưởng)."
+        )
+    return tuple(lines)
+
+
+def _neighbours(
+    result: YearResult,
+    index: int,
+    keys: Sequence[SortKey],
+    name: Callable[[m.Member], str],
+    listed: bool,
+) -> list[str]:
+    """The units the unit of ``index`` ties with, and what separates it from the units just
+    above and below, on the ``keys`` that have values."""
+    rows = result.rows
+    row = rows[index]
+    member_id = row.member.id
+    lines = []
     # The rows sharing a rank are next to each other: look no further than they go.
     first, last = _tied(rows, index)
     tied = [r for r in rows[first : last + 1] if r is not row]
     if tied:
         names = ", ".join(name(r.member) for r in tied)
+        criteria = (
+            "mọi tiêu chí xếp hạng đã có kết quả"
+            if len(keys) < len(result.keys)
+            else "mọi tiêu chí xếp hạng của quy chế"
+        )
         order = (
             "; trong bảng, các đơn vị đồng hạng ghi theo thứ tự danh sách thành viên"
             if listed
             else ""
         )
-        lines.append(f"Đồng hạng {row.rank} với {names}: bằng nhau ở mọi khóa xếp hạng{order}.")
+        lines.append(f"Đồng hạng {row.rank} với {names}: bằng nhau ở {criteria}{order}.")
     if first > 0:
         above = rows[first - 1]
         why = separation_text(keys, above.member.id, member_id)
@@ -324,12 +431,7 @@ def rank_reasons(
         below = rows[last + 1]
         why = separation_text(keys, member_id, below.member.id)
         lines.append(f"Xếp trên {name(below.member)} (hạng {below.rank}): {why}.")
-    if not row.eligible:
-        lines.append(
-            f"Không được xét: {row.exclusion} (không thể là đơn vị dẫn đầu, không được đề "
-            "nghị khen thưởng)."
-        )
-    return tuple(lines)
+    return lines
 
 
 def vote_sentences(result: YearResult, member_id: str) -> tuple[str, ...]:

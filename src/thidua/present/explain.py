@@ -16,6 +16,8 @@ from thidua.present.appraisal import (
     appraisal,
     pts,
     rank_reasons,
+    rank_sentence,
+    unscored,
     value_text,
     vote_sentences,
 )
@@ -31,11 +33,13 @@ __all__ = ["render_explain", "render_explain_json", "value_text"]
 # --- explain ------------------------------------------------------------------------------
 
 
-def _criterion_lines(line: CriterionLine) -> list[str]:
+def _criterion_lines(line: CriterionLine, appraised: bool) -> list[str]:
+    """The lines of one criterion; ``appraised``: the unit's scores are appraised (else an
+    empty appraisal is not said to keep the self-assessed score)."""
     lines = [f"  {line.id} {line.name} ({line.kind}, tối đa {line.maximum_plain})"]
     for label, stage in (("Tự chấm", line.self_value), ("Thẩm định", line.appraised_value)):
         if stage is None:
-            if label == "Thẩm định" and line.kept:
+            if label == "Thẩm định" and line.kept and appraised:
                 lines.append("      Thẩm định: không ghi (giữ điểm tự chấm)")
             elif label == "Tự chấm":
                 lines.append("      Tự chấm: chưa có")
@@ -86,6 +90,8 @@ def render_explain(result: YearResult, member_id: str) -> str:
     ]
     if not score.has_file:
         lines.append("Đơn vị chưa có tệp điểm: mọi tiêu chí tính 0 điểm.")
+    elif unscored(score):
+        lines.append("Đơn vị chưa tự chấm tiêu chí nào: mọi tiêu chí tính 0 điểm.")
     elif not score.appraised:
         lines.append("Điểm chưa được thẩm định: dùng điểm tự chấm.")
     view = appraisal(result, row)
@@ -94,7 +100,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
         lines.append("")
         lines.append(f"{group.id}. {group.name}{top}")
         for line in group.lines:
-            lines += _criterion_lines(line)
+            lines += _criterion_lines(line, score.appraised)
         lines.append(f"  Cộng nhóm {group.id}: tự chấm {group.self_total}; cuối cùng {group.total}")
     lines.append("")
     lines.append(
@@ -103,7 +109,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
     )
     lines += _vote_lines(result, member_id)
     lines.append("")
-    lines.append(f"Thứ hạng: {row.rank}/{len(result.rows)}.")
+    lines.append(rank_sentence(result, row))
     reasons = rank_reasons(
         result, result.rows.index(row), lambda member: member.short_name, listed=True
     )

@@ -15,12 +15,20 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from thidua import models as m
-from thidua.present.appraisal import Appraisal, appraisal, criterion_line, pts
+from thidua.present.appraisal import (
+    NOT_SCORED,
+    Appraisal,
+    appraisal,
+    criterion_line,
+    pts,
+    rank_sentence,
+)
 from thidua.present.context import numbering
 
 if TYPE_CHECKING:
     from thidua.compute.results import Row, YearResult
     from thidua.present.context import DocInfo
+    from thidua.year import YearData
 
 __all__ = ["Annex", "Notice", "annex", "notice"]
 
@@ -39,8 +47,8 @@ class Notice(Appraisal):
 
     doc: DocInfo  # to the member; "Nơi nhận", signature of the notice
     totals_line: str  # "Tổng điểm tự chấm: 89 điểm; tổng điểm sau thẩm định: 88 điểm, …"
-    rank_line: str  # "Thứ hạng: 2/7 đơn vị."
-    status: str | None  # no score file, not appraised
+    rank_line: str  # "Thứ hạng: 2/7 đơn vị."; of a unit without scores, that it has none
+    status: str | None  # not scored, not appraised
     exclusion: str | None
     changes: int  # criteria whose points changed
     explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
@@ -56,28 +64,17 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
     view = appraisal(result, row)
     lines = [line for group in view.groups for line in group.lines]
     status = None
-    if not score.has_file or score.missing == len(lines):
+    if not view.scored:
         status = "Đơn vị chưa gửi kết quả tự chấm điểm: các tiêu chí chưa có điểm tính 0 điểm."
     elif not score.appraised:
         status = "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm."
-    provisional = " (kết quả tạm tính)" if draft else ""
-    totals_line = (
-        f"Tổng điểm tự chấm: {view.self_total} điểm; tổng điểm sau thẩm định: {view.total} "
-        f"điểm, trong đó điểm cộng {view.bonus}, điểm trừ {view.deductions}{provisional}."
-    )
-    shared = ", đồng hạng" if row.shared else ""
-    rank_line = f"Thứ hạng: {row.rank}/{len(result.rows)} đơn vị{shared}{provisional}."
-    documents = data.documents
-    own = documents.notice if documents is not None else None
-    to = tuple(own.to) if own is not None and own.to else (member.name,)
-    recipients = (
-        tuple(own.recipients) if own is not None and own.recipients else ("Như trên", "Lưu: VT")
-    )
     return Notice(
         **vars(view),  # the appraisal's fields
-        doc=replace(doc, to=to, recipients=recipients),
-        totals_line=totals_line,
-        rank_line=rank_line,
+        doc=_addressed(data, member, doc),
+        totals_line=_totals_line(view, draft),
+        rank_line=rank_sentence(
+            result, row, units=" đơn vị", shared=True, also="kết quả tạm tính" if draft else ""
+        ),
         status=status,
         exclusion=row.exclusion if not row.eligible else None,
         changes=sum(1 for line in lines if line.changed),
@@ -85,6 +82,39 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
             (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
         ),
     )
+
+
+def _totals_line(view: Appraisal, draft: bool) -> str:
+    """The unit's totals in the notice's words; "after appraisal" only of an appraised unit,
+    none of a unit that has not scored itself."""
+    if not view.scored:
+        return f"Tổng điểm: chưa có, vì đơn vị {NOT_SCORED}."
+    provisional = " (kết quả tạm tính)" if draft else ""
+    parts = f"trong đó điểm cộng {view.bonus}, điểm trừ {view.deductions}"
+    if view.appraised:
+        return (
+            f"Tổng điểm tự chấm: {view.self_total} điểm; tổng điểm sau thẩm định: {view.total} "
+            f"điểm, {parts}{provisional}."
+        )
+    ranked = ""
+    if view.total != view.self_total:  # another unit's appraisal moved the cluster's best
+        ranked = f"; tổng điểm tạm dùng để xếp hạng: {view.total} điểm"
+    return (
+        f"Tổng điểm tự chấm: {view.self_total} điểm, {parts}{ranked}; điểm chưa được thẩm "
+        f"định{provisional}."
+    )
+
+
+def _addressed(data: YearData, member: m.Member, doc: DocInfo) -> DocInfo:
+    """``doc`` to ``member``, copied to the van-ban.yaml ``thong_bao`` recipients, else "Như
+    trên" and the archive."""
+    documents = data.documents
+    own = documents.notice if documents is not None else None
+    to = tuple(own.to) if own is not None and own.to else (member.name,)
+    recipients = (
+        tuple(own.recipients) if own is not None and own.recipients else ("Như trên", "Lưu: VT")
+    )
+    return replace(doc, to=to, recipients=recipients)
 
 
 # --- phụ lục điểm chi tiết --------------------------------------------------------------------

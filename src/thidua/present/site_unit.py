@@ -6,8 +6,13 @@ the appraised value with the points each gives, the final points, the appraisal'
 unit's explanation and how a quantitative or counted criterion's points are computed; each
 group's and the whole total), its votes, its rank and what separates it from its neighbours
 (:func:`~thidua.present.appraisal.rank_reasons`, units by their full names), its outcome, its
-documents and the units ranked just above and below. A chart sets the unit's group scores
-against the cluster's best and average, with its table. Pure: no I/O.
+documents and the units before and after it in the ranking table. A chart sets the unit's
+group scores against the best and the average of the units that have scores, with its table.
+
+Nothing is said that the data does not hold: a unit that has not scored itself is said so
+(not "not appraised", no total "after appraisal", no tie nor rank as a result), a unit not
+appraised gives its self-assessed total, and a year where no unit has scores draws no chart.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -15,10 +20,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from thidua.numbers import count
 from thidua.present import charts
-from thidua.present.appraisal import Appraisal, appraisal, pts, rank_reasons, vote_sentences
+from thidua.present.appraisal import (
+    NOT_SCORED,
+    Appraisal,
+    CriterionLine,
+    appraisal,
+    pts,
+    rank_reasons,
+    rank_sentence,
+    unscored,
+    vote_sentences,
+)
 from thidua.present.context import numbering
 from thidua.present.docparts import curly
 from thidua.present.site_parts import Cell, Column, Figure, Link, Table, decimal, inline_svg
@@ -28,16 +44,33 @@ if TYPE_CHECKING:
     from thidua.compute.results import Election, Row, YearResult
     from thidua.present.site_docs import DocLinks
 
-__all__ = ["UnitView", "row_note", "unit_page"]
+__all__ = ["NO_CHART", "UnitView", "row_note", "unit_page"]
+
+#: Said instead of a chart while no unit of the year has a score.
+NO_CHART = "Chưa có điểm để vẽ biểu đồ."
 
 
 def row_note(row: Row) -> str:
-    """The note of ``thidua rank``: the outcome (ties explained), then "chưa thẩm định"."""
+    """The note of the ranking: the outcome (ties explained), then "chưa tự chấm điểm" for a
+    unit none of whose criteria has a value, else "chưa thẩm định" for one not appraised."""
     note = outcome_note(row, ties=True)
     parts = [note] if note else []
-    if not row.score.appraised:
+    if unscored(row.score):
+        parts.append(NOT_SCORED)
+    elif not row.score.appraised:
         parts.append(NOT_APPRAISED)
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A criterion's cells in the table of scores, each kept in one piece but at its commas,
+    before its arrow and before a bracket (a narrow printed column breaks only there):
+    ``thực hiện 95,`` / ``chỉ tiêu 100`` / ``→ 14,25``."""
+
+    self_score: str
+    appraised_score: str
+    final_score: str
 
 
 @dataclass(frozen=True)
@@ -45,16 +78,19 @@ class UnitView(Appraisal):
     """The unit's appraisal (its groups without criteria left out), with the page's own
     parts."""
 
-    status: str | None  # no score file; not appraised
+    status: str | None  # not scored; not appraised; criteria without a score
     kept: bool  # some criterion kept its self-assessed score (an empty "Thẩm định" cell)
+    totals: str  # "Tổng điểm tự chấm: 85; tổng điểm sau thẩm định: 84,5 (…)."
     rank: str  # "Thứ hạng: 2/7."
-    rank_lines: tuple[str, ...]  # the order of keys, ties, neighbours, exclusion
+    rank_lines: tuple[str, ...]  # what the regulation ranks by, values, ties, neighbours
     votes: tuple[str, ...]
     outcome: tuple[str, ...]
-    figure: Figure
+    cells: Mapping[str, Cells]  # criterion id -> its cells
+    figure: Figure | None  # None: no unit has scores (the page says NO_CHART)
     documents: tuple[tuple[str, tuple[Link, ...]], ...]
-    previous: Link | None
+    previous: Link | None  # the row before in the ranking table
     following: Link | None
+    no_chart: ClassVar[str] = NO_CHART
 
 
 def _election(result: YearResult, election: Election) -> str:
@@ -78,29 +114,88 @@ def _outcome(result: YearResult, row: Row) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def _status(row: Row) -> str | None:
+    score = row.score
+    if unscored(score):
+        return f"Đơn vị {NOT_SCORED}: mọi tiêu chí tạm tính 0 điểm."
+    sentences = []
+    if not score.appraised:
+        sentences.append("Điểm chưa được thẩm định: tạm dùng điểm tự chấm.")
+    if score.missing:
+        sentences.append(
+            f"Còn {count(score.missing)}/{count(len(score.columns))} tiêu chí chưa có điểm "
+            "(tính 0 điểm)."
+        )
+    return " ".join(sentences) or None
+
+
+def _totals(view: Appraisal) -> str:
+    """The unit's totals; "after appraisal" only of an appraised unit."""
+    parts = f"(điểm cộng {view.bonus}, điểm trừ {view.deductions})"
+    if not view.scored:
+        return f"Tổng điểm: chưa có, vì đơn vị {NOT_SCORED}."
+    if view.appraised:
+        return (
+            f"Tổng điểm tự chấm: {view.self_total}; tổng điểm sau thẩm định: {view.total} {parts}."
+        )
+    if view.total != view.self_total:  # another unit's appraisal moved the cluster's best
+        return (
+            f"Tổng điểm tự chấm: {view.self_total}; tổng điểm tạm dùng để xếp hạng: "
+            f"{view.total} {parts}; chưa thẩm định."
+        )
+    return f"Tổng điểm tự chấm: {view.self_total} {parts}; chưa thẩm định."
+
+
+NBSP = "\u00a0"
+
+
+def _in_pieces(text: str) -> str:
+    """``text`` with non-breaking spaces but after a comma, before an arrow or a bracket."""
+    glued = text.replace(" ", NBSP)
+    return glued.replace("," + NBSP, ", ").replace(NBSP + "→", " →").replace(NBSP + "(", " (")
+
+
+def _cells(line: CriterionLine) -> Cells:
+    return Cells(
+        _in_pieces(line.self_score),
+        _in_pieces(line.appraised_score),
+        _in_pieces(line.final_score),
+    )
+
+
 @dataclass(frozen=True)
 class Standing:
-    """The cluster's best and average points of each criteria group, in table order."""
+    """The best and average points of each criteria group among the units that have scores
+    (:func:`~thidua.present.appraisal.unscored` units left out), in table order."""
 
-    best: tuple[Fraction, ...]
+    best: tuple[Fraction, ...]  # empty when no unit has scores
     average: tuple[Fraction, ...]
+    scored: int  # units with scores
+    units: int  # units of the year
 
 
 def standing(result: YearResult) -> Standing:
     """Computed once a year, for every unit's chart."""
     groups, _ = numbering(result.data.table)
     everyone = [r.score for r in result.rows]
+    scored = [s for s in everyone if not unscored(s)]
+    if not scored:
+        return Standing((), (), 0, len(everyone))
     return Standing(
-        tuple(max(s.groups_exact[g.id] for s in everyone) for g in groups),
+        tuple(max(s.groups_exact[g.id] for s in scored) for g in groups),
         tuple(
-            sum((s.groups_exact[g.id] for s in everyone), Fraction(0)) / len(everyone)
-            for g in groups
+            sum((s.groups_exact[g.id] for s in scored), Fraction(0)) / len(scored) for g in groups
         ),
+        len(scored),
+        len(everyone),
     )
 
 
-def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure:
-    """The unit's points per group against the cluster's best and average."""
+def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure | None:
+    """The unit's points per group against the best and the average of the units that have
+    scores; None while no unit has any."""
+    if not cluster.scored:
+        return None
     groups, _ = numbering(result.data.table)
     own = [row.score.groups_exact[g.id] for g in groups]
     best, average = cluster.best, cluster.average
@@ -114,12 +209,21 @@ def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure:
         unit_label=name,
         title=title,
     )
+    caption = f"{title}."
+    average_label = "Trung bình Khối"
+    if cluster.scored < cluster.units:
+        # The chart's legend says "Trung bình Khối"; the caption and the table say over whom.
+        average_label = "Trung bình các đơn vị đã chấm"
+        caption += (
+            f" Cao nhất và trung bình tính trên {count(cluster.scored)}/{count(cluster.units)} "
+            "đơn vị đã chấm điểm."
+        )
     table = Table(
         (
             Column("Nhóm tiêu chí"),
             Column(name, True),
             Column("Cao nhất Khối", True),
-            Column("Trung bình Khối", True),
+            Column(average_label, True),
         ),
         tuple(
             (
@@ -131,7 +235,7 @@ def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure:
             for g, u, b, a in zip(groups, own, best, average, strict=True)
         ),
     )
-    return Figure(inline_svg(svg), f"{title}. Bảng dưới đây ghi số liệu của biểu đồ.", table)
+    return Figure(inline_svg(svg), f"{caption} Bảng dưới đây ghi số liệu của biểu đồ.", table)
 
 
 def unit_page(
@@ -148,12 +252,6 @@ def unit_page(
     score = row.score
     view = appraisal(result, row)
     groups = tuple(group for group in view.groups if group.lines)
-    status = None
-    if not score.has_file:
-        status = "Đơn vị chưa gửi kết quả tự chấm điểm: mọi tiêu chí tính 0 điểm."
-    elif not score.appraised:
-        status = "Điểm chưa được thẩm định: tạm dùng điểm tự chấm."
-    shared = ", đồng hạng" if row.shared else ""
     before = result.rows[index - 1] if index > 0 else None
     after = result.rows[index + 1] if index + 1 < len(result.rows) else None
     own_docs = tuple(
@@ -161,12 +259,14 @@ def unit_page(
     )
     return UnitView(
         **(vars(view) | {"groups": groups}),  # the appraisal's fields
-        status=status,
+        status=_status(row),
         kept=score.appraised and any(line.kept for group in groups for line in group.lines),
-        rank=f"Thứ hạng: {row.rank}/{len(result.rows)}{shared}.",
+        totals=_totals(view),
+        rank=rank_sentence(result, row, shared=True),
         rank_lines=rank_reasons(result, index, lambda member: member.name),
         votes=tuple(curly(line) for line in vote_sentences(result, row.member.id)),
         outcome=_outcome(result, row),
+        cells={line.id: _cells(line) for group in groups for line in group.lines},
         figure=unit_figure(result, row, cluster),
         documents=own_docs,
         previous=Link(before.member.name, units[before.member.id]) if before else None,
