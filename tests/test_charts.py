@@ -129,6 +129,22 @@ def test_ballot_bars_of_a_ranked_ballot_count_borda_points() -> None:
     assert title_desc(svg)[1] == "Số điểm Borda của từng lựa chọn. Cục Thuế: 12 điểm Borda."
 
 
+def test_unit_vs_cluster_names_over_whom_the_average_is_taken() -> None:
+    """While some units have no score, the average is theirs only, and the chart says so
+    (legend and description) as the page's table does."""
+    common = (["Nhóm I"], [D(10)], [D(20)], [D(15)])
+    partial = charts.unit_vs_cluster(
+        *common, unit_label="Sở Y tế", title="T", average_label="Trung bình các đơn vị đã chấm"
+    )
+    whole = charts.unit_vs_cluster(*common, unit_label="Sở Y tế", title="T")
+    assert title_desc(partial)[1] == (
+        "Điểm từng nhóm tiêu chí của Sở Y tế, so với điểm cao nhất Khối và điểm trung bình các"
+        " đơn vị đã chấm. Nhóm I: Sở Y tế 10, cao nhất 20, trung bình các đơn vị đã chấm 15."
+    )
+    # The legend's words are drawn as glyphs: a longer label draws more of them.
+    assert partial.count("<use ") > whole.count("<use ")
+
+
 def test_unit_vs_cluster_says_and_draws_three_bars_a_group() -> None:
     svg = charts.unit_vs_cluster(
         ["Nhóm I", "Điểm trừ"],
@@ -140,9 +156,9 @@ def test_unit_vs_cluster_says_and_draws_three_bars_a_group() -> None:
     )
     assert title_desc(svg) == (
         "So với Khối",
-        "Điểm từng nhóm tiêu chí của Chi cục Hải quan, so với điểm cao nhất và điểm trung"
-        " bình của Khối. Nhóm I: Chi cục Hải quan 31,75, cao nhất 49, trung bình ≈38,82."
-        " Điểm trừ: Chi cục Hải quan -1, cao nhất 0, trung bình -0,25.",
+        "Điểm từng nhóm tiêu chí của Chi cục Hải quan, so với điểm cao nhất Khối và điểm trung"
+        " bình Khối. Nhóm I: Chi cục Hải quan 31,75, cao nhất 49, trung bình Khối ≈38,82."
+        " Điểm trừ: Chi cục Hải quan -1, cao nhất 0, trung bình Khối -0,25.",
     )
     unit, average = bars(svg, "#404040"), bars(svg, "#b0b0b0")
     assert len(unit) == len(average) == 2

@@ -299,6 +299,16 @@ def test_warnings_go_to_stderr_and_ranking_to_stdout() -> None:
     assert result.stdout.startswith("hang,dong_hang,ma,")
 
 
+def test_markdown_notes_tell_a_unit_that_has_not_scored() -> None:
+    """2021: no unit has scored yet; the note says so, not "chưa thẩm định" (nothing to
+    appraise), as the site's ranking does."""
+    result = invoke("rank", "2021", "--data", DATA, "-f", "markdown")
+    assert result.exit_code == 0
+    rows = [line for line in result.stdout.splitlines() if "Đồng hạng 1 với 6" in line]
+    assert len(rows) == 7
+    assert all(row.endswith("| Đồng hạng 1 với 6 đơn vị khác; chưa tự chấm điểm |") for row in rows)
+
+
 def test_table_wraps_only_the_notes_column() -> None:
     """A narrow width wraps the last column word by word; other columns keep their size."""
     from thidua.present.rankview import box_table

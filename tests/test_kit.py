@@ -572,6 +572,10 @@ def test_provisional_year_is_a_draft() -> None:
         "\n\nThứ hạng: chưa có, vì đơn vị chưa tự chấm điểm (bảng xếp hạng tạm ghi hạng 1/7 đơn "
         "vị, 0 điểm).\n"
     ) in notice
+    # Nothing was appraised: the notice does not say the appraisal kept every score.
+    assert "giữ nguyên" not in notice
+    html = render(result, Doc.NOTICE, Format.HTML, member="NHNN")
+    assert "giữ nguyên" not in html
 
 
 # Program talk a signed document must never show (issue 12): codes, keys, files, commands.

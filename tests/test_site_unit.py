@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from rankdata import TABLE, khoi, points, quy_che, rank, write
 from thidua.cli import app
-from thidua.present.site_unit import row_note
+from thidua.present.rankview import row_note
 
 FILES = {
     "khoi.yaml": khoi("A B C D E", state="dang_dien_ra"),

@@ -193,20 +193,23 @@ def unit_vs_cluster(
     *,
     unit_label: str,
     title: str,
+    average_label: str = _CLUSTER[1],
 ) -> str:
-    """Per criteria group, three bars: this unit, the cluster's best, the cluster's average."""
+    """Per criteria group, three bars: this unit, the cluster's best, the cluster's average
+    (``average_label`` in the legend: over whom, when not every unit counts)."""
     if not len(unit) == len(best) == len(average) == len(groups):
         raise ValueError(f"{len(groups)} groups but {len(unit)}/{len(best)}/{len(average)} values")
+    mean = average_label[:1].lower() + average_label[1:]
     desc = (
-        f"Điểm từng nhóm tiêu chí của {unit_label}, so với điểm cao nhất và điểm trung bình"
-        " của Khối. "
+        f"Điểm từng nhóm tiêu chí của {unit_label}, so với điểm cao nhất Khối và điểm {mean}. "
         + " ".join(
-            f"{group}: {unit_label} {_points(u)}, cao nhất {_points(b)}, trung bình {_points(a)}."
+            f"{group}: {unit_label} {_points(u)}, cao nhất {_points(b)}, {mean} {_points(a)}."
             for group, u, b, a in zip(groups, unit, best, average, strict=True)
         )
     )
     with _drawing():
-        ax, fig = _bar_axes(groups, legend_rows=_legend_rows([unit_label, *_CLUSTER]), bars=3)
+        labels = [unit_label, _CLUSTER[0], average_label]
+        ax, fig = _bar_axes(groups, legend_rows=_legend_rows(labels), bars=3)
         if not groups:
             return _empty(fig, ax, title)
         height = 0.26
@@ -228,7 +231,7 @@ def unit_vs_cluster(
                 _value_label(ax, max(v, Decimal(0)), y, _points(v), size=7)
         everything = [*unit, *best, *average]
         _points_axis(ax, min([*everything, Decimal(0)]), max([*everything, Decimal(0)]))
-        _arrange(fig, ax, keys, [unit_label, *_CLUSTER])
+        _arrange(fig, ax, keys, labels)
         return _svg(fig, title, desc)
 
 

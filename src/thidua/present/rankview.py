@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.compute.history import YearStatus
 from thidua.numbers import count, percent, plain, points
+from thidua.present.appraisal import NOT_SCORED, unscored
 from thidua.present.textsafe import csv_cell, md_escape
 from thidua.present.wording import NOT_APPRAISED, outcome_note
 
@@ -48,6 +49,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_table",
+    "row_note",
 ]
 
 # Width of the table when stdout is not a terminal (a file, a pipe, a test): fixed, so the
@@ -66,11 +68,14 @@ def _votes(votes: int | None) -> str:
     return "" if votes is None else count(votes)
 
 
-def _row_note(row: Row) -> str:
-    """The documents' outcome note (ties explained), then whether scores are appraised."""
+def row_note(row: Row) -> str:
+    """The documents' outcome note (ties explained), then whether the unit has scored and
+    whether its scores are appraised."""
     note = outcome_note(row, ties=True)
     parts = [note] if note else []
-    if not row.score.appraised:
+    if unscored(row.score):
+        parts.append(NOT_SCORED)
+    elif not row.score.appraised:
         parts.append(NOT_APPRAISED)
     return "; ".join(parts)
 
@@ -237,7 +242,7 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
         ]
         if votes:
             cells += [_votes(row.votes)] if borda else [_votes(row.votes), _pct(row.vote_share)]
-        cells.append(_row_note(row))
+        cells.append(row_note(row))
         rows.append(cells)
     drawn = box_table(headers, rows, right, width)
     counted = [ballot_line(t) for t in result.tallies.values()]
@@ -512,7 +517,7 @@ def render_markdown(result: YearResult) -> str:
         ]
         if votes:
             cells += [_votes(row.votes)] if borda else [_votes(row.votes), _pct(row.vote_share)]
-        cells.append(md_escape(_row_note(row)))
+        cells.append(md_escape(row_note(row)))
         lines.append("| " + " | ".join(cells) + " |")
     for line in outcome_lines(result):
         if line.startswith("  - "):

@@ -65,7 +65,7 @@ from thidua.numbers import count, percent, plain, points
 from thidua.present import charts
 from thidua.present.context import _ballot_views, numbering
 from thidua.present.docparts import ranking_notes
-from thidua.present.rankview import status_line
+from thidua.present.rankview import row_note, status_line
 from thidua.present.render import builtin_templates_dir
 from thidua.present.site_cluster import cluster_page, history_page
 from thidua.present.site_parts import (
@@ -82,7 +82,7 @@ from thidua.present.site_parts import (
     decimal,
     inline_svg,
 )
-from thidua.present.site_unit import row_note, standing, unit_page
+from thidua.present.site_unit import NO_CHART, standing, unit_page
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, YearResult
@@ -201,12 +201,9 @@ def year_notes(result: YearResult) -> list[Note]:
     return notes
 
 
-NO_SCORES = "Chưa có điểm để vẽ biểu đồ."
-
-
 def totals_figure(result: YearResult) -> Figure | None:
     """Each unit's total stacked by criteria group, with its table; None while no unit has
-    the score of any criterion (an empty chart says nothing: the page says :data:`NO_SCORES`)."""
+    the score of any criterion (an empty chart says nothing: the page says :data:`NO_CHART`)."""
     if all(score.missing == len(score.columns) for score in result.scores.values()):
         return None
     groups, _ = numbering(result.data.table)
@@ -393,7 +390,7 @@ def year_page(item: SiteYear) -> Page:
         "elections": [election_line(result, e) for e in (result.next_leader, result.next_deputy)],
         "ballots": ballot_sections(result),
         "totals": totals_figure(result),
-        "no_scores": NO_SCORES,
+        "no_scores": NO_CHART,
         "documents": _doc_links(documents, None, f"{DOCS_FOLDER}/"),
         "notices": notices,
     }

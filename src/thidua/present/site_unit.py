@@ -38,28 +38,15 @@ from thidua.present.appraisal import (
 from thidua.present.context import numbering
 from thidua.present.docparts import curly
 from thidua.present.site_parts import Cell, Column, Figure, Link, Table, decimal, inline_svg
-from thidua.present.wording import NOT_APPRAISED, outcome_note
 
 if TYPE_CHECKING:
     from thidua.compute.results import Election, Row, YearResult
     from thidua.present.site_docs import DocLinks
 
-__all__ = ["NO_CHART", "UnitView", "row_note", "unit_page"]
+__all__ = ["NO_CHART", "UnitView", "unit_page"]
 
 #: Said instead of a chart while no unit of the year has a score.
 NO_CHART = "Chưa có điểm để vẽ biểu đồ."
-
-
-def row_note(row: Row) -> str:
-    """The note of the ranking: the outcome (ties explained), then "chưa tự chấm điểm" for a
-    unit none of whose criteria has a value, else "chưa thẩm định" for one not appraised."""
-    note = outcome_note(row, ties=True)
-    parts = [note] if note else []
-    if unscored(row.score):
-        parts.append(NOT_SCORED)
-    elif not row.score.appraised:
-        parts.append(NOT_APPRAISED)
-    return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -201,6 +188,9 @@ def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure | Non
     best, average = cluster.best, cluster.average
     name = row.member.short_name
     title = f"Điểm từng nhóm tiêu chí của {name} so với Khối, năm {result.data.year}"
+    # Over whom the average is taken, in the legend, the table and the caption alike.
+    partial = cluster.scored < cluster.units
+    average_label = "Trung bình các đơn vị đã chấm" if partial else "Trung bình Khối"
     svg = charts.unit_vs_cluster(
         [f"Nhóm {g.label}" for g in groups],
         [decimal(v) for v in own],
@@ -208,12 +198,10 @@ def unit_figure(result: YearResult, row: Row, cluster: Standing) -> Figure | Non
         [decimal(v) for v in average],
         unit_label=name,
         title=title,
+        average_label=average_label,
     )
     caption = f"{title}."
-    average_label = "Trung bình Khối"
-    if cluster.scored < cluster.units:
-        # The chart's legend says "Trung bình Khối"; the caption and the table say over whom.
-        average_label = "Trung bình các đơn vị đã chấm"
+    if partial:
         caption += (
             f" Cao nhất và trung bình tính trên {count(cluster.scored)}/{count(cluster.units)} "
             "đơn vị đã chấm điểm."
