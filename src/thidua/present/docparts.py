@@ -34,11 +34,15 @@ __all__ = [
     "Signature",
     "TaskList",
     "addressing",
+    "appraisal_note",
     "curly",
     "heading",
+    "incomplete_note",
     "outcomes",
     "paragraphs",
+    "pending_note",
     "ranking_notes",
+    "repeating_note",
     "signature",
     "task_list",
 ]
@@ -356,25 +360,47 @@ def ranking_notes(result: YearResult) -> tuple[str, ...]:
     appraised, criteria without scores, results still pending, rounded repeating decimals.
     (The notes and warnings of :class:`~thidua.compute.results.YearResult` are for the
     terminal: they may name keys, files and commands.)"""
-    notes: list[str] = []
+    notes = (
+        appraisal_note(result),
+        incomplete_note(result),
+        pending_note(result),
+        repeating_note(result),
+    )
+    return tuple(note for note in notes if note is not None)
+
+
+def appraisal_note(result: YearResult) -> str | None:
+    """The note of :func:`ranking_notes` on scores not yet appraised."""
     scores = list(result.scores.values())
     pending = [s.member for s in scores if not s.appraised]
-    if pending:
-        who = "các đơn vị" if len(pending) == len(scores) else _units(pending)
-        notes.append(
-            f"Điểm của {who} chưa được thẩm định; thứ tự xếp hạng tạm tính theo điểm tự chấm."
-        )
+    if not pending:
+        return None
+    who = "các đơn vị" if len(pending) == len(scores) else _units(pending)
+    return f"Điểm của {who} chưa được thẩm định; thứ tự xếp hạng tạm tính theo điểm tự chấm."
+
+
+def incomplete_note(result: YearResult) -> str | None:
+    """The note of :func:`ranking_notes` on criteria without scores."""
+    scores = list(result.scores.values())
     incomplete = [s.member for s in scores if s.missing]
-    if incomplete:
-        who = "Các đơn vị" if len(incomplete) == len(scores) else _units(incomplete)
-        notes.append(f"{who} còn tiêu chí chưa có điểm (tính 0 điểm).")
+    if not incomplete:
+        return None
+    who = "Các đơn vị" if len(incomplete) == len(scores) else _units(incomplete)
+    return f"{who} còn tiêu chí chưa có điểm (tính 0 điểm)."
+
+
+def pending_note(result: YearResult) -> str | None:
+    """The note of :func:`ranking_notes` on ballots whose results are not recorded."""
     data = result.data
     ballots = list(dict.fromkeys(ballot_words(data, b) for b in pending_ballots(data)))
-    if ballots:
-        notes.append(f"Chưa có kết quả {_joined(ballots)}.")
-    if any(s.repeating for s in scores):
-        notes.append(
-            "Một số điểm định lượng là số thập phân vô hạn tuần hoàn: bảng ghi làm tròn đến hai "
-            "chữ số thập phân, còn thứ tự xếp hạng so sánh giá trị chính xác."
-        )
-    return tuple(notes)
+    return f"Chưa có kết quả {_joined(ballots)}." if ballots else None
+
+
+def repeating_note(result: YearResult) -> str | None:
+    """The note of :func:`ranking_notes` on repeating decimals, shown rounded."""
+    if not any(s.repeating for s in result.scores.values()):
+        return None
+    return (
+        "Một số điểm định lượng là số thập phân vô hạn tuần hoàn: bảng ghi làm tròn đến hai "
+        "chữ số thập phân, còn thứ tự xếp hạng so sánh giá trị chính xác."
+    )

@@ -64,7 +64,12 @@ from thidua.compute.history import YearStatus, day_text
 from thidua.numbers import count, percent, plain, points
 from thidua.present import charts
 from thidua.present.context import _ballot_views, numbering
-from thidua.present.docparts import ranking_notes
+from thidua.present.docparts import (
+    appraisal_note,
+    incomplete_note,
+    pending_note,
+    repeating_note,
+)
 from thidua.present.rankview import row_note, status_line
 from thidua.present.render import builtin_templates_dir
 from thidua.present.site_cluster import cluster_page, history_page
@@ -163,11 +168,6 @@ class Note:
     items: tuple[str, ...] = ()
 
 
-# The note of ranking_notes on criteria without scores, which names no unit when many lack
-# them: the page names every unit instead (missing_scores).
-_INCOMPLETE = "còn tiêu chí chưa có điểm (tính 0 điểm)."
-
-
 def missing_scores(result: YearResult) -> Note | None:
     """Every unit that still lacks the score of some criterion, by full name, and how many
     of the criteria it lacks (as ``thidua rank`` says it), in the members' order."""
@@ -190,15 +190,14 @@ def missing_scores(result: YearResult) -> Note | None:
 def year_notes(result: YearResult) -> list[Note]:
     """The notes of the ranking (:func:`~thidua.present.docparts.ranking_notes`), the one on
     criteria without scores naming each unit and how many it lacks."""
-    notes = []
-    for text in ranking_notes(result):
-        if text.endswith(_INCOMPLETE):
-            named = missing_scores(result)
-            if named is not None:
-                notes.append(named)
-                continue
-        notes.append(Note(text))
-    return notes
+    incomplete = incomplete_note(result)
+    notes = [
+        appraisal_note(result),
+        missing_scores(result) if incomplete is not None else None,
+        pending_note(result),
+        repeating_note(result),
+    ]
+    return [Note(n) if isinstance(n, str) else n for n in notes if n is not None]
 
 
 def totals_figure(result: YearResult) -> Figure | None:
