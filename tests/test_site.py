@@ -506,7 +506,7 @@ def test_cluster_page_lists_years_members_and_offices(bundled: Built) -> None:
             "Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hòa Bình",
             code(bundled.data, 2020),
         ],
-        ["Năm 2021", "Đang diễn ra; kết quả tạm tính", "—", code(bundled.data, 2021)],
+        ["Năm 2021", "Đang diễn ra; kết quả tạm tính", "chưa có", code(bundled.data, 2021)],
     ]
     assert years.xpath(".//a/@href") == ["2020/index.html", "2020/NHNN.html", "2021/index.html"]
     assert [texts(r)[:4] for r in body_rows(members)][:2] == [

@@ -145,7 +145,12 @@ def cluster_page(years: Sequence[SiteYear]) -> Page:
                 Cell(f"Năm {item.year}", href=f"{item.year}/index.html", head=True),
                 Cell(capital(status_text(YearStatus.of(result.data)))),
                 Cell(
-                    leading.name if leading is not None else NONE,
+                    leading.name
+                    if leading is not None
+                    # The year's page says why: no vote yet, or none qualified.
+                    else "chưa có"
+                    if not result.data.final
+                    else "không có",
                     href=f"{item.year}/{item.units[leading.id]}" if leading is not None else None,
                 ),
                 Cell(item.fingerprint.code),
