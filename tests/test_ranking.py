@@ -603,8 +603,8 @@ def test_notes_for_a_year_in_progress(tmp_path: Path) -> None:
     assert result.notes == (
         "Số liệu điểm và phiếu là minh họa, không phải số liệu thật của Khối.",
         "Năm 2020 đang diễn ra: kết quả là tạm tính.",
-        "Chưa thẩm định điểm: Đơn vị thử A, Đơn vị thử B và Đơn vị thử C; "
-        "xếp hạng tạm theo điểm tự chấm.",
+        # C has not scored: nothing to appraise, so it is said once, as not submitted.
+        "Chưa thẩm định điểm: Đơn vị thử A và Đơn vị thử B; xếp hạng tạm theo điểm tự chấm.",
         "Chưa đề nghị khen thưởng: 1 đơn vị chưa có đủ điểm các tiêu chí.",
         "Đơn vị thử C chưa gửi kết quả tự chấm điểm (tính 0 điểm).",
     )

@@ -180,14 +180,15 @@ def _notes(doc: Any) -> list[str | list[str]]:
 
 
 def test_the_units_still_lacking_scores_are_named(bundled: Sites, in_progress: Path) -> None:
+    # No unit has scored (empty files): none is said to be "not appraised".
     assert _notes(page(bundled.all, "2021/index.html")) == [
-        "Điểm của các đơn vị chưa được thẩm định; thứ tự xếp hạng tạm tính theo điểm tự chấm.",
         "Các đơn vị còn tiêu chí chưa có điểm (tính 0 điểm):",
-        [f"{name}: còn thiếu điểm 9/9 tiêu chí." for name in NAMES],
+        [f"{name}: chưa tự chấm điểm (thiếu điểm 9/9 tiêu chí)." for name in NAMES],
         "Chưa có kết quả bỏ phiếu bình chọn đơn vị dẫn đầu.",
     ]
     assert _notes(page(in_progress, "2020/index.html")) == [
-        "Điểm của các đơn vị chưa được thẩm định; thứ tự xếp hạng tạm tính theo điểm tự chấm.",
+        "Điểm của Đơn vị thử nghiệm A và Đơn vị thử nghiệm B chưa được thẩm định; thứ tự xếp "
+        "hạng tạm tính theo điểm tự chấm.",
         "Các đơn vị còn tiêu chí chưa có điểm (tính 0 điểm):",
         [
             "Đơn vị thử nghiệm B: còn thiếu điểm 1/2 tiêu chí.",

@@ -139,7 +139,7 @@ def _notes(data: YearData, scores: dict[str, MemberScore]) -> list[str]:
         notes.append(ILLUSTRATIVE_NOTE)
     if data.cluster.state is m.YearState.IN_PROGRESS:
         notes.append(f"Năm {data.year} đang diễn ra: kết quả là tạm tính.")
-    pending = [s.member for s in scores.values() if not s.appraised]
+    pending = [s.member for s in scores.values() if s.scored and not s.appraised]
     if len(pending) > MAX_NAMED:
         notes.append(
             f"{len(pending)} đơn vị chưa được thẩm định điểm; xếp hạng tạm theo điểm tự chấm."

@@ -213,6 +213,13 @@ class MemberScore:
         """The member has a diem/<ID>.yaml file."""
         return self.file is not None
 
+    @property
+    def scored(self) -> bool:
+        """Some criterion has a value, self-assessed or appraised: a unit without a score file,
+        or with an empty one, has not scored itself yet (it is not "not appraised": there is
+        nothing to appraise)."""
+        return self.missing < len(self.columns)
+
     @functools.cached_property
     def criteria(self) -> tuple[CriterionResult, ...]:
         """Every criterion's result, in scoring-table order."""

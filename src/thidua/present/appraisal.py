@@ -13,8 +13,8 @@
   caller says; a vote not held yet is named but neither shown as 0 votes nor called equal;
 - :func:`vote_sentences`: its votes in the ballot the regulation ranks by.
 
-A unit *has not scored* (:func:`unscored`, :data:`NOT_SCORED`) when none of its criteria has
-a value, its file missing or empty: such a unit is not called "not appraised" (there is
+A unit *has not scored* (``MemberScore.scored`` false, :data:`NOT_SCORED`) when none of its
+criteria has a value, its file missing or empty: such a unit is not called "not appraised" (there is
 nothing to appraise) and no rank, tie or total "after appraisal" is said of it.
 
 Points read as :func:`pts` writes them (``84,5``, ``≈26,67``); the strings of a
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from thidua.compute.results import Row, SortKey, YearResult
-    from thidua.compute.scoring import CriterionResult, MemberScore
+    from thidua.compute.scoring import CriterionResult
 
 __all__ = [
     "NOT_SCORED",
@@ -55,7 +55,6 @@ __all__ = [
     "pts",
     "rank_reasons",
     "rank_sentence",
-    "unscored",
     "value_text",
     "vote_sentences",
 ]
@@ -63,15 +62,9 @@ __all__ = [
 # Why final points differ from self-assessed ones when the appraisal set no value.
 RECALCULATED = "tính lại theo kết quả cao nhất của Khối sau thẩm định"
 
-#: Said of a unit none of whose criteria has a value (:func:`unscored`), where a unit
+#: Said of a unit none of whose criteria has a value (``MemberScore.scored`` false), where a unit
 #: with scores not yet appraised is "chưa thẩm định".
 NOT_SCORED = "chưa tự chấm điểm"
-
-
-def unscored(score: MemberScore) -> bool:
-    """None of the unit's criteria has a value, self-assessed or appraised (no score file,
-    or an empty one): the unit has not scored itself yet."""
-    return score.missing == len(score.columns)
 
 
 def pts(value: Decimal | Fraction) -> str:
@@ -271,7 +264,7 @@ class Appraisal:
     bonus: str
     deductions: str
     deductions_shown: bool  # the table has a deduction criterion (its points read -1)
-    scored: bool  # some criterion has a value (not :func:`unscored`)
+    scored: bool  # some criterion has a value (``MemberScore.scored``)
     appraised: bool  # some criterion is appraised, or the year is closed
 
 
@@ -305,7 +298,7 @@ def appraisal(result: YearResult, row: Row) -> Appraisal:
         bonus=points(score.bonus),
         deductions=points(score.deductions),
         deductions_shown=any(c.deduction for c in score.criteria),
-        scored=not unscored(score),
+        scored=score.scored,
         appraised=score.appraised,
     )
 
@@ -336,7 +329,7 @@ def rank_sentence(
     A unit not appraised is ranked :data:`ON_SELF_SCORES`; one that has not scored itself
     has no rank to speak of: the sentence says so, and where the ranking puts it."""
     of = f"{row.rank}/{len(result.rows)}{units}"
-    if unscored(row.score):
+    if not row.score.scored:
         return (
             f"Thứ hạng: chưa có, vì đơn vị {NOT_SCORED} (bảng xếp hạng tạm ghi hạng {of}, "
             f"{pts(row.score.total_exact)} điểm)."
@@ -363,8 +356,9 @@ def rank_reasons(
     listed in member-list order.
 
     A ballot without a result is named as such, and its votes (0 for everyone) are neither
-    shown nor said to be equal. Of a unit that has not scored itself (:func:`unscored`) only
-    what the regulation ranks by and its exclusion are said: its 0 points explain nothing."""
+    shown nor said to be equal. Of a unit that has not scored itself (``MemberScore.scored``
+    false) only what the regulation ranks by and its exclusion are said: its 0 points explain
+    nothing."""
     rows = result.rows
     row = rows[index]
     member_id = row.member.id
@@ -377,7 +371,7 @@ def rank_reasons(
         )
         + "."
     ]
-    if not unscored(row.score):
+    if row.score.scored:
         values = []
         for k in keys:
             value = f"{k.label} {k.show(member_id)}"

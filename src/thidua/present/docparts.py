@@ -372,7 +372,8 @@ def ranking_notes(result: YearResult) -> tuple[str, ...]:
 def appraisal_note(result: YearResult) -> str | None:
     """The note of :func:`ranking_notes` on scores not yet appraised."""
     scores = list(result.scores.values())
-    pending = [s.member for s in scores if not s.appraised]
+    # A unit that has not scored is not "not appraised": there is nothing to appraise.
+    pending = [s.member for s in scores if s.scored and not s.appraised]
     if not pending:
         return None
     who = "các đơn vị" if len(pending) == len(scores) else _units(pending)

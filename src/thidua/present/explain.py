@@ -17,7 +17,6 @@ from thidua.present.appraisal import (
     pts,
     rank_reasons,
     rank_sentence,
-    unscored,
     value_text,
     vote_sentences,
 )
@@ -90,7 +89,7 @@ def render_explain(result: YearResult, member_id: str) -> str:
     ]
     if not score.has_file:
         lines.append("Đơn vị chưa có tệp điểm: mọi tiêu chí tính 0 điểm.")
-    elif unscored(score):
+    elif not score.scored:
         lines.append("Đơn vị chưa tự chấm tiêu chí nào: mọi tiêu chí tính 0 điểm.")
     elif not score.appraised:
         lines.append("Điểm chưa được thẩm định: dùng điểm tự chấm.")

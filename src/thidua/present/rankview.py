@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from thidua import models as m
 from thidua.compute.history import YearStatus
 from thidua.numbers import count, percent, plain, points
-from thidua.present.appraisal import NOT_SCORED, unscored
+from thidua.present.appraisal import NOT_SCORED
 from thidua.present.textsafe import csv_cell, md_escape
 from thidua.present.wording import NOT_APPRAISED, outcome_note
 
@@ -73,7 +73,7 @@ def row_note(row: Row) -> str:
     whether its scores are appraised."""
     note = outcome_note(row, ties=True)
     parts = [note] if note else []
-    if unscored(row.score):
+    if not row.score.scored:
         parts.append(NOT_SCORED)
     elif not row.score.appraised:
         parts.append(NOT_APPRAISED)

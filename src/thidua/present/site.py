@@ -176,8 +176,10 @@ def missing_scores(result: YearResult) -> Note | None:
         if not score.missing:
             continue
         lacking = f"{count(score.missing)}/{count(len(score.columns))} tiêu chí"
-        if score.has_file:
+        if score.scored:
             lines.append(f"{score.member.name}: còn thiếu điểm {lacking}.")
+        elif score.has_file:
+            lines.append(f"{score.member.name}: chưa tự chấm điểm (thiếu điểm {lacking}).")
         else:
             lines.append(
                 f"{score.member.name}: chưa gửi kết quả tự chấm điểm (thiếu điểm {lacking})."
@@ -203,7 +205,7 @@ def year_notes(result: YearResult) -> list[Note]:
 def totals_figure(result: YearResult) -> Figure | None:
     """Each unit's total stacked by criteria group, with its table; None while no unit has
     the score of any criterion (an empty chart says nothing: the page says :data:`NO_CHART`)."""
-    if all(score.missing == len(score.columns) for score in result.scores.values()):
+    if not any(score.scored for score in result.scores.values()):
         return None
     groups, _ = numbering(result.data.table)
     labels = [f"Nhóm {g.label}" for g in groups]

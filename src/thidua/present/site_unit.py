@@ -32,7 +32,6 @@ from thidua.present.appraisal import (
     pts,
     rank_reasons,
     rank_sentence,
-    unscored,
     vote_sentences,
 )
 from thidua.present.context import numbering
@@ -103,7 +102,7 @@ def _outcome(result: YearResult, row: Row) -> tuple[str, ...]:
 
 def _status(row: Row) -> str | None:
     score = row.score
-    if unscored(score):
+    if not score.scored:
         return f"Đơn vị {NOT_SCORED}: mọi tiêu chí tạm tính 0 điểm."
     sentences = []
     if not score.appraised:
@@ -153,7 +152,7 @@ def _cells(line: CriterionLine) -> Cells:
 @dataclass(frozen=True)
 class Standing:
     """The best and average points of each criteria group among the units that have scores
-    (:func:`~thidua.present.appraisal.unscored` units left out), in table order."""
+    (units that have not scored left out), in table order."""
 
     best: tuple[Fraction, ...]  # empty when no unit has scores
     average: tuple[Fraction, ...]
@@ -165,7 +164,7 @@ def standing(result: YearResult) -> Standing:
     """Computed once a year, for every unit's chart."""
     groups, _ = numbering(result.data.table)
     everyone = [r.score for r in result.rows]
-    scored = [s for s in everyone if not unscored(s)]
+    scored = [s for s in everyone if s.scored]
     if not scored:
         return Standing((), (), 0, len(everyone))
     return Standing(
