@@ -152,3 +152,18 @@ def test_explain_of_units_not_appraised_and_not_scored(tmp_path: Path) -> None:
     assert c[rank_at + 1 : rank_at + 3] == ["  Xếp hạng theo: tổng điểm sau thẩm định.", ""]
     # An appraised unit's criterion without an appraised value still says it was kept.
     assert "      Thẩm định: không ghi (giữ điểm tự chấm)" in render_explain(result, "A")
+
+
+def test_ranked_only_by_a_ballot_not_yet_held(tmp_path: Path) -> None:
+    """The regulation ranks by a ballot that has no result yet: no empty list of values, no
+    tie "on every key that has a result" (none has), no rank "on self-scores" (scores are
+    not what it ranks by)."""
+    files = {**PARTLY, "quy-che.yaml": quy_che('["phieu:binh-chon"]')}
+    result = rank(tmp_path, files)
+    lines = render_explain(result, "B").splitlines()
+    at = lines.index("Thứ hạng: 1/3.")
+    assert lines[at + 1 : at + 4] == [
+        "  Xếp hạng theo: số phiếu bình chọn (chưa có kết quả bỏ phiếu).",
+        "  Chưa có kết quả bỏ phiếu mà quy chế dùng để xếp hạng: các đơn vị tạm đồng hạng.",
+        "",
+    ]

@@ -334,7 +334,8 @@ def rank_sentence(
             f"Thứ hạng: chưa có, vì đơn vị {NOT_SCORED} (bảng xếp hạng tạm ghi hạng {of}, "
             f"{pts(row.score.total_exact)} điểm)."
         )
-    notes = [ON_SELF_SCORES] if not row.score.appraised else []
+    by_points = any(k.key in ("diem", "diem_tu_cham") for k in result.keys)
+    notes = [ON_SELF_SCORES] if by_points and not row.score.appraised else []
     if also:
         notes.append(also)
     tie = ", đồng hạng" if shared and row.shared else ""
@@ -356,7 +357,8 @@ def rank_reasons(
     listed in member-list order.
 
     A ballot without a result is named as such, and its votes (0 for everyone) are neither
-    shown nor said to be equal. Of a unit that has not scored itself (``MemberScore.scored``
+    shown nor said to be equal; when the regulation ranks by such ballots only, that is said
+    instead of values and ties. Of a unit that has not scored itself (``MemberScore.scored``
     false) only what the regulation ranks by and its exclusion are said: its 0 points explain
     nothing."""
     rows = result.rows
@@ -371,7 +373,11 @@ def rank_reasons(
         )
         + "."
     ]
-    if row.score.scored:
+    if not keys:
+        lines.append(
+            "Chưa có kết quả bỏ phiếu mà quy chế dùng để xếp hạng: các đơn vị tạm đồng hạng."
+        )
+    elif row.score.scored:
         values = []
         for k in keys:
             value = f"{k.label} {k.show(member_id)}"
