@@ -25,7 +25,7 @@ from thidua.compute.results import YearResult
 from thidua.present.documents import Doc, Format, RenderError, file_name
 from thidua.present.render import make_environment, render_document
 from thidua.repo.years import open_year, open_year_or_raise
-from yeardata import write_year
+from yeardata import KHOI, write_year
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = str(ROOT / "data")
@@ -576,6 +576,21 @@ def test_provisional_year_is_a_draft() -> None:
     assert "giữ nguyên" not in notice
     html = render(result, Doc.NOTICE, Format.HTML, member="NHNN")
     assert "giữ nguyên" not in html
+    assert "<p>Điểm trừ ghi số âm.</p>" in html
+
+
+def test_notice_of_a_unit_not_appraised_without_deductions_has_no_empty_paragraph(
+    tmp_path: Path,
+) -> None:
+    """Nothing changed, nothing appraised, no deduction criterion: no sentence under the
+    table at all (an empty paragraph would print as a blank line in Word)."""
+    in_progress = KHOI.replace("trang_thai: da_ket_thuc", "trang_thai: dang_dien_ra")
+    result = ranked(tmp_path, {"khoi.yaml": in_progress})
+    html = render(result, Doc.NOTICE, Format.HTML, member="A")
+    assert "<p></p>" not in html
+    assert "Điểm trừ ghi số âm" not in html
+    assert "giữ nguyên" not in html
+    assert "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm." in html
 
 
 # Program talk a signed document must never show (issue 12): codes, keys, files, commands.

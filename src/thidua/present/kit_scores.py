@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from thidua import models as m
+from thidua.numbers import count
 from thidua.present.appraisal import (
     NOT_SCORED,
     Appraisal,
@@ -51,7 +52,24 @@ class Notice(Appraisal):
     status: str | None  # not scored, not appraised
     exclusion: str | None
     changes: int  # criteria whose points changed
+    table_note: str  # under the table: what the appraisal changed, how deductions read; or ""
     explained: tuple[tuple[str, str], ...]  # (criterion, giải trình) recorded
+
+
+def _table_note(changes: int, appraised: bool, deductions_shown: bool) -> str:
+    """The sentences under the notice's table: what the appraisal changed (nothing is said of
+    an appraisal that has not taken place) and that deductions read negative."""
+    parts = []
+    if changes:
+        parts.append(
+            f"Có {count(changes)} tiêu chí được điều chỉnh điểm sau thẩm định (lý do ghi tại "
+            "bảng trên)."
+        )
+    elif appraised:
+        parts.append("Kết quả thẩm định giữ nguyên điểm tự chấm của đơn vị ở mọi tiêu chí.")
+    if deductions_shown:
+        parts.append("Điểm trừ ghi số âm.")
+    return " ".join(parts)
 
 
 def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
@@ -68,6 +86,7 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         status = "Đơn vị chưa gửi kết quả tự chấm điểm: các tiêu chí chưa có điểm tính 0 điểm."
     elif not score.appraised:
         status = "Điểm của đơn vị chưa được thẩm định: tạm dùng điểm tự chấm."
+    changes = sum(1 for line in lines if line.changed)
     return Notice(
         **vars(view),  # the appraisal's fields
         doc=_addressed(data, member, doc),
@@ -77,7 +96,8 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         ),
         status=status,
         exclusion=row.exclusion if not row.eligible else None,
-        changes=sum(1 for line in lines if line.changed),
+        changes=changes,
+        table_note=_table_note(changes, score.appraised, view.deductions_shown),
         explained=tuple(
             (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
         ),
