@@ -284,6 +284,22 @@ def test_the_commit_is_the_last_one_that_changed_the_year(git_repo: Repo) -> Non
     assert f"commit={commit} -->".encode() in before
 
 
+def test_the_next_year_s_tasks_count_for_the_commit(git_repo: Repo) -> None:
+    """The report of 2020 reads 2021/nhiem-vu.yaml: a commit of it is the stamp's commit,
+    and while it is not committed there is none."""
+    write_year(git_repo.root)
+    git_repo.commit_all("năm 2020")
+    tasks = git_repo.root / "data" / "2021" / "nhiem-vu.yaml"
+    tasks.parent.mkdir()
+    tasks.write_text("nam: 2021\nnhiem_vu_trong_tam:\n  - Làm tốt\n", encoding="utf-8")
+    assert "commit=" not in render(git_repo.root, "md").read_text(encoding="utf-8")
+    git_repo.commit_all("nhiệm vụ năm 2021")
+    commit = git_repo.git("rev-parse", "HEAD").strip()
+    assert render(git_repo.root, "md").read_text(encoding="utf-8").endswith(
+        f"commit={commit} -->\n"
+    )
+
+
 def test_a_commit_git_does_not_have(year: Path) -> None:
     target = year / "cu.md"
     record = f"nam=2020; ma=sha256:{'0' * 64}; commit={'a' * 40}"

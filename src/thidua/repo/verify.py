@@ -2,8 +2,10 @@
 
 :func:`fingerprint_of` is the fingerprint of a year as it is on disk: its content digest
 (:func:`thidua.compute.seal.content_digest`) and, when git says the year folder is clean
-(nothing modified, staged, untracked or ignored in it), the commit ``HEAD`` names. Without
-git, outside a repository or before the first commit there is no commit, never an error.
+(nothing modified, staged, untracked or ignored in it, nor in the next year's
+``nhiem-vu.yaml`` the report reads), the last commit that changed them. Without git, outside
+a repository or before the first commit there is no commit, never an error. (In a shallow
+clone that is the oldest commit the clone holds when the folder was last changed before it.)
 
 :func:`verify_file` reads a document's fingerprint back
 (:func:`thidua.present.fingerprint.read_fingerprint`), computes the fingerprint of the same
@@ -24,34 +26,40 @@ from thidua.repo.atomic import os_reason
 from thidua.repo.diff import diff_year
 from thidua.repo.git import run_git
 from thidua.repo.years import open_year
-from thidua.year import YearData
+from thidua.year import TASKS, YearData
 
 __all__ = ["clean_commit", "fingerprint_of", "verify_file"]
 
 
 def fingerprint_of(data: YearData, data_dir: Path) -> Fingerprint:
     """The fingerprint of ``data`` (read from ``data_dir``) for the documents made from it."""
-    return Fingerprint(data.year, content_digest(data), clean_commit(data_dir / str(data.year)))
+    folder = data_dir / str(data.year)
+    # The report of a year reads the next year's tasks (load_next_tasks): they count too.
+    also = f"../{data.year + 1}/{TASKS}"
+    return Fingerprint(data.year, content_digest(data), clean_commit(folder, also))
 
 
-def clean_commit(folder: Path) -> str | None:
-    """The full id of the last commit that changed ``folder``, when ``folder`` holds exactly
-    what ``HEAD`` holds; else None.
+def clean_commit(folder: Path, *also: str) -> str | None:
+    """The full id of the last commit that changed ``folder`` (or the paths ``also``,
+    relative to it), when they hold exactly what ``HEAD`` holds; else None.
 
-    The last commit of the folder, not ``HEAD``: a commit elsewhere in the repository (another
-    year, the templates) leaves the data and so the documents' bytes as they were. None too
-    when git is missing, ``folder`` is in no repository or git fails.
+    The last commit of the data, not ``HEAD``: a commit elsewhere in the repository (another
+    year, code) leaves the stamp, and so the documents' bytes, as they were. None too when
+    git is missing, ``folder`` is in no repository or git fails.
     """
+    paths = [".", *also]
     try:
         status = run_git(
-            ["status", "--porcelain", "--ignored", "--untracked-files=all", "--", "."], folder
+            ["status", "--porcelain", "--ignored", "--untracked-files=all", "--", *paths], folder
         )
         if status.returncode != 0 or status.stdout.strip():
             return None
         tracked = run_git(["ls-files", "--", "."], folder)
         if tracked.returncode != 0 or not tracked.stdout.strip():
             return None
-        last = run_git(["log", "-1", "--format=%H", "HEAD", "--", "."], folder)
+        last = run_git(
+            ["log", "-1", "--no-show-signature", "--format=%H", "HEAD", "--", *paths], folder
+        )
     except ThiduaError:  # no git: a document without a commit
         return None
     commit = last.stdout.decode("ascii", "replace").strip()
