@@ -17,7 +17,6 @@ from thidua.present.appraisal import (
     pts,
     rank_reasons,
     rank_sentence,
-    value_text,
     vote_sentences,
 )
 from thidua.present.rankview import _election_line, _row_json, status_line
@@ -25,8 +24,7 @@ from thidua.present.rankview import _election_line, _row_json, status_line
 if TYPE_CHECKING:
     from thidua.compute.results import YearResult
 
-# value_text: the callers that print a score value as explain does import it from here.
-__all__ = ["render_explain", "render_explain_json", "value_text"]
+__all__ = ["render_explain", "render_explain_json"]
 
 
 # --- explain ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Every document ``thidua render YEAR all`` can make, each as Word (``.docx``) and
 printable HTML page, and the score summary as Excel (``bang-diem-2020.xlsx``): the same bytes
 as ``thidua render`` writes for the same data, templates, ``SOURCE_DATE_EPOCH`` and
 fingerprint. The appraisal notice is made once per member, as the printable page only
-(``thong-bao-2020-NHNN.html``, linked from the member's page, which shows the same notice):
+(``thong-bao-2020-NHNN.html``, linked from the member's page, which shows the same figures):
 a member reads and prints its notice; the Word form is the secretariat's, from ``thidua
 render``. A Word file per member would also make the site's time grow by a Word conversion
 per member and year (docs/performance.md). A document the year cannot make yet (no
