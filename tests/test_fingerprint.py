@@ -295,8 +295,8 @@ def test_the_next_year_s_tasks_count_for_the_commit(git_repo: Repo) -> None:
     assert "commit=" not in render(git_repo.root, "md").read_text(encoding="utf-8")
     git_repo.commit_all("nhiệm vụ năm 2021")
     commit = git_repo.git("rev-parse", "HEAD").strip()
-    assert render(git_repo.root, "md").read_text(encoding="utf-8").endswith(
-        f"commit={commit} -->\n"
+    assert (
+        render(git_repo.root, "md").read_text(encoding="utf-8").endswith(f"commit={commit} -->\n")
     )
 
 

@@ -455,3 +455,34 @@ def test_scores_xlsx_decimals_exact(tmp_path: Path) -> None:
 def test_scores_xlsx_reproducible(small_result: YearResult) -> None:
     """Two renderings of the workbook are byte-identical."""
     assert render_scores_xlsx(small_result) == render_scores_xlsx(small_result)
+
+
+@pytest.mark.parametrize(
+    "text", ["\tA  b\n", " lề trái", "phải ", "x\r\ny", "\u00a0nbsp", "a\t\tb", "một"]
+)
+def test_runs_are_the_xml_python_docx_writes(text: str) -> None:
+    """The Word writer builds runs and paragraph formats as XML itself (python-docx's setters
+    are slow): the same elements and attributes as ``run.text``, ``run.bold``, ``font.size``
+    and ``paragraph_format`` write, tabs, breaks and outer spaces included."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+    from lxml import etree
+
+    from thidua.present.word_parts import INDENT_MM, _format, _runs, _Style
+
+    ours = docx.Document().add_paragraph()
+    _runs(ours, [], prefix=text, size=13, base=_Style(bold=True, italic=True, underline=True))
+    _format(ours, align="center", indent=True, before=3, after=0, keep_next=True, left_mm=5)
+    theirs = docx.Document().add_paragraph()
+    run = theirs.add_run()
+    run.text = text
+    run.bold = run.italic = run.underline = True
+    run.font.size = Pt(13)
+    pf = theirs.paragraph_format
+    pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pf.first_line_indent = Mm(INDENT_MM)
+    pf.left_indent = Mm(5)
+    pf.space_before = Pt(3)
+    pf.space_after = Pt(0)
+    pf.keep_with_next = True
+    assert etree.tostring(ours._p) == etree.tostring(theirs._p)
