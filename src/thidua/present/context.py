@@ -161,7 +161,7 @@ def _by_name(text: str, names: Mapping[str, str]) -> str:
     return re.sub(rf"(?<![\w.-])({pattern})(?![\w.-])", lambda mt: names[mt.group(1)], text)
 
 
-def _ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:
+def ballot_views(data: YearData, tallies: Mapping[str, Tally]) -> list[BallotView]:
     members = {member.id: member for member in data.cluster.members}
     names = {member.id: member.name for member in data.cluster.members}
     n = len(members)
@@ -384,7 +384,7 @@ def build_context(
         "ranking_notes": ranking_notes(result),
         "key_labels": _key_labels(result),
         "minutes_vote": _minutes_vote(conference, len(members)),
-        "ballots": _ballot_views(data, result.tallies),
+        "ballots": ballot_views(data, result.tallies),
         "adjustments": _adjustments(result, criterion_numbers),
         "province": province(cluster),
         "today": today,

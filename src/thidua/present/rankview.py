@@ -50,6 +50,7 @@ __all__ = [
     "render_markdown",
     "render_table",
     "row_note",
+    "vote_columns",
 ]
 
 # Width of the table when stdout is not a terminal (a file, a pipe, a test): fixed, so the
@@ -223,8 +224,7 @@ def box_table(
 def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
     """The ranking table and the outcomes as text, at most ``width`` columns wide."""
     groups = [g.id for g in result.data.table.groups]
-    votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
-    borda = votes and _ranked_votes(result)
+    votes, borda = vote_columns(result)
     headers = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {gid}" for gid in groups)]
     if votes:
         headers += ["Điểm Borda"] if borda else ["Phiếu", "Tỷ lệ"]
@@ -250,10 +250,11 @@ def render_table(result: YearResult, width: int = PIPE_WIDTH) -> str:
     return "\n".join([*_head(result), *drawn, *counted, *outcomes]) + "\n"
 
 
-def _ranked_votes(result: YearResult) -> bool:
-    """Whether the votes column holds Borda points (points, not a share of papers)."""
+def vote_columns(result: YearResult) -> tuple[bool, bool]:
+    """Whether a ranking shows the votes of the ballot it ranks by (its result is recorded),
+    and whether they are Borda points (points, not a share of papers)."""
     t = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
-    return t is not None and t.ballot.kind is m.BallotKind.RANKED
+    return t is not None, t is not None and t.ballot.kind is m.BallotKind.RANKED
 
 
 def ballot_line(t: Tally) -> str:
@@ -488,10 +489,9 @@ def render_markdown(result: YearResult) -> str:
     name can inject HTML, a link or table syntax.
     """
     groups = [g.id for g in result.data.table.groups]
-    votes = result.vote_ballot is not None and result.vote_ballot in result.tallies
+    votes, borda = vote_columns(result)
     head = ["Hạng", "Đơn vị", "Tự chấm", "Điểm", *(f"Nhóm {g}" for g in groups)]
     align = ["---:", "---", "---:", "---:", *("---:" for _ in groups)]
-    borda = votes and _ranked_votes(result)
     if votes:
         head += ["Điểm Borda"] if borda else ["Phiếu", "Tỷ lệ"]
         align += ["---:"] if borda else ["---:", "---:"]

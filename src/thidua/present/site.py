@@ -63,14 +63,14 @@ from thidua import models as m
 from thidua.compute.history import YearStatus, day_text
 from thidua.numbers import count, percent, plain, points
 from thidua.present import charts
-from thidua.present.context import _ballot_views, numbering
+from thidua.present.context import ballot_views, numbering
 from thidua.present.docparts import (
     appraisal_note,
     incomplete_note,
     pending_note,
     repeating_note,
 )
-from thidua.present.rankview import row_note, status_line
+from thidua.present.rankview import row_note, status_line, vote_columns
 from thidua.present.render import builtin_templates_dir
 from thidua.present.site_cluster import cluster_page, history_page
 from thidua.present.site_parts import (
@@ -112,16 +112,10 @@ def provisional_sentence(result: YearResult) -> str | None:
 # --- the year page ----------------------------------------------------------------------------
 
 
-def _votes_shown(result: YearResult) -> tuple[bool, bool]:
-    """Whether the ranking shows votes, and whether they are Borda points."""
-    tally = result.tallies.get(result.vote_ballot) if result.vote_ballot else None
-    return tally is not None, tally is not None and tally.ballot.kind is m.BallotKind.RANKED
-
-
 def ranking_table(result: YearResult, units: Mapping[str, str]) -> Table:
     """The ranking, every column of ``thidua rank`` (module docstring for the order)."""
     groups, _ = numbering(result.data.table)
-    votes, borda = _votes_shown(result)
+    votes, borda = vote_columns(result)
     columns = [
         Column("Hạng", True, "hang"),
         Column("Đơn vị", False, "ten"),
@@ -262,7 +256,7 @@ def _threshold(result: YearResult, ballot_id: str, denominator: int | None) -> i
 
 def ballot_sections(result: YearResult) -> list[BallotSection]:
     sections = []
-    for view in _ballot_views(result.data, result.tallies):
+    for view in ballot_views(result.data, result.tallies):
         counted = [
             ("Số đơn vị có mặt", view.present),
             ("Số phiếu phát ra", view.issued),
