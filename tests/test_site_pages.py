@@ -370,3 +370,13 @@ def test_history_says_why_the_first_in_rank_does_not_lead(two_years: Path) -> No
             "Đơn vị thử nghiệm A (Có cán bộ bị kỷ luật trong năm)",
         ],
     ]
+
+
+def test_ballot_charts_draw_the_regulation_s_threshold(bundled: Sites) -> None:
+    """Both 2020 ballots pass with more than 50 % of 7 units (so_sanh: lon_hon): 4 votes,
+    the line drawn and said in the chart's description."""
+    doc = page(bundled.all, "2020/index.html")
+    descs = [d.text for d in doc.xpath("//*[local-name()='svg']/*[local-name()='desc']")]
+    ballots = [d for d in descs if d.startswith("Số phiếu của từng lựa chọn.")]
+    assert len(ballots) == 2
+    assert all(d.endswith(" Ngưỡng (đường đứt nét): 4 phiếu.") for d in ballots)

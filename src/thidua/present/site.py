@@ -54,19 +54,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
 
-from thidua import models as m
 from thidua.compute.history import YearStatus, day_text
+from thidua.compute.voting import meets
 from thidua.numbers import count, percent, plain, points
 from thidua.present import charts
 from thidua.present.context import ballot_views, numbering
 from thidua.present.docparts import (
     appraisal_note,
-    incomplete_note,
     pending_note,
     repeating_note,
 )
@@ -186,10 +186,9 @@ def missing_scores(result: YearResult) -> Note | None:
 def year_notes(result: YearResult) -> list[Note]:
     """The notes of the ranking (:func:`~thidua.present.docparts.ranking_notes`), the one on
     criteria without scores naming each unit and how many it lacks."""
-    incomplete = incomplete_note(result)
     notes = [
         appraisal_note(result),
-        missing_scores(result) if incomplete is not None else None,
+        missing_scores(result),  # for incomplete_note, naming the units
         pending_note(result),
         repeating_note(result),
     ]
@@ -241,16 +240,14 @@ class BallotSection:
 
 
 def _threshold(result: YearResult, ballot_id: str, denominator: int | None) -> int | None:
-    """The fewest votes that pass the regulation's threshold on ``ballot_id``, if any."""
+    """The fewest votes that pass the regulation's threshold on ``ballot_id``
+    (:func:`~thidua.compute.voting.meets`, as the election applies it), if any can."""
     reg = result.data.regulation
     for rule in (reg.leading, reg.leader_election, reg.deputy_election):
         if rule is None or rule.ballot != ballot_id or not denominator:
             continue
-        bound = rule.threshold * denominator
-        whole = int(bound)  # thresholds and counts are not negative
-        if rule.comparison is m.Comparison.GREATER:
-            return whole + 1
-        return whole if whole == bound else whole + 1
+        passing = (n for n in range(denominator + 1) if meets(Fraction(n, denominator), rule))
+        return next(passing, None)
     return None
 
 
