@@ -183,10 +183,14 @@ def cluster_page(years: Sequence[SiteYear]) -> Page:
 
 def history_of(years: Sequence[SiteYear]) -> History:
     """The history of the closed years (``thidua history``); the others are named in notes."""
-    closed = [item.result for item in years if item.result.data.cluster.state is m.YearState.CLOSED]
-    in_progress = [item.year for item in years if item.result not in closed]
-    statuses = [YearStatus.of(item.result.data) for item in years if item.year in in_progress]
-    return build(closed, in_progress, None, statuses)
+    closed = [item.result.data.cluster.state is m.YearState.CLOSED for item in years]
+    others = [item for item, done in zip(years, closed, strict=True) if not done]
+    return build(
+        [item.result for item, done in zip(years, closed, strict=True) if done],
+        [item.year for item in others],
+        None,
+        [YearStatus.of(item.result.data) for item in others],
+    )
 
 
 def one_year_sentence(year: int) -> str:
