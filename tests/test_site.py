@@ -378,7 +378,8 @@ def test_unit_page_of_kbnn_2020(bundled: Built) -> None:
     assert score == "thực\xa0hiện\xa0105, chỉ\xa0tiêu\xa0100 →\xa022,5"
     body = " ".join(doc.text_content().split())
     for sentence in (
-        "Tổng điểm tự chấm: 85; tổng điểm sau thẩm định: 84,5 (điểm cộng 0, điểm trừ 0).",
+        "Tổng điểm tự chấm: 85 điểm; tổng điểm sau thẩm định: 84,5 điểm, trong đó điểm cộng 0, "
+        "điểm trừ 0.",
         "Thứ hạng: 3/7.",
         "Xếp hạng theo: tổng điểm sau thẩm định, rồi số phiếu bình chọn đơn vị dẫn đầu, rồi điểm "
         "nhóm I, rồi điểm trừ (ít hơn xếp trên).",

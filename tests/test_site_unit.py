@@ -82,7 +82,8 @@ def _others(doc: Any) -> str:
 def test_an_appraised_unit(site: Path) -> None:
     doc = _page(site, "A")
     assert _summary(doc) == [
-        "Tổng điểm tự chấm: 85; tổng điểm sau thẩm định: 83 (điểm cộng 5, điểm trừ 0).",
+        "Tổng điểm tự chấm: 85 điểm; tổng điểm sau thẩm định: 83 điểm, trong đó điểm cộng 5, "
+        "điểm trừ 0.",
         "Thứ hạng: 1/5.",
         ORDER,
         "Số liệu của đơn vị: tổng điểm sau thẩm định 83; điểm nhóm I 48.",
@@ -107,7 +108,7 @@ def test_a_unit_not_appraised_gives_its_self_assessed_total(site: Path) -> None:
     doc = _page(site, "B")
     assert _summary(doc) == [
         "Điểm chưa được thẩm định: tạm dùng điểm tự chấm.",
-        "Tổng điểm tự chấm: 70 (điểm cộng 0, điểm trừ 0); chưa thẩm định.",
+        "Tổng điểm tự chấm: 70 điểm, trong đó điểm cộng 0, điểm trừ 0; điểm chưa được thẩm định.",
         "Thứ hạng: 2/5, đồng hạng (tạm theo điểm tự chấm, chưa thẩm định).",
         ORDER,
         "Số liệu của đơn vị: tổng điểm sau thẩm định 70 (điểm tự chấm, chưa thẩm định); điểm "

@@ -55,6 +55,7 @@ __all__ = [
     "pts",
     "rank_reasons",
     "rank_sentence",
+    "totals_line",
     "value_text",
     "vote_sentences",
 ]
@@ -319,6 +320,28 @@ def _tied(rows: Sequence[Row], index: int) -> tuple[int, int]:
 
 # What a rank of a unit not yet appraised rests on.
 ON_SELF_SCORES = "tạm theo điểm tự chấm, chưa thẩm định"
+
+
+def totals_line(view: Appraisal, *, draft: bool = False) -> str:
+    """The unit's totals, as the notice and the site's unit page say them: "after appraisal"
+    only of an appraised unit, none of a unit that has not scored itself; ``draft`` adds
+    "(kết quả tạm tính)"."""
+    if not view.scored:
+        return f"Tổng điểm: chưa có, vì đơn vị {NOT_SCORED}."
+    provisional = " (kết quả tạm tính)" if draft else ""
+    parts = f"trong đó điểm cộng {view.bonus}, điểm trừ {view.deductions}"
+    if view.appraised:
+        return (
+            f"Tổng điểm tự chấm: {view.self_total} điểm; tổng điểm sau thẩm định: {view.total} "
+            f"điểm, {parts}{provisional}."
+        )
+    ranked = ""
+    if view.total != view.self_total:  # another unit's appraisal moved the cluster's best
+        ranked = f"; tổng điểm tạm dùng để xếp hạng: {view.total} điểm"
+    return (
+        f"Tổng điểm tự chấm: {view.self_total} điểm, {parts}{ranked}; điểm chưa được thẩm "
+        f"định{provisional}."
+    )
 
 
 def rank_sentence(

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from thidua import models as m
 from thidua.numbers import count
 from thidua.present.appraisal import (
-    NOT_SCORED,
     Appraisal,
     appraisal,
     criterion_line,
     pts,
     rank_sentence,
+    totals_line,
 )
 from thidua.present.context import numbering
 
@@ -90,7 +90,7 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
     return Notice(
         **vars(view),  # the appraisal's fields
         doc=_addressed(data, member, doc),
-        totals_line=_totals_line(view, draft),
+        totals_line=totals_line(view, draft=draft),
         rank_line=rank_sentence(
             result, row, units=" đơn vị", shared=True, also="kết quả tạm tính" if draft else ""
         ),
@@ -101,27 +101,6 @@ def notice(result: YearResult, row: Row, doc: DocInfo, draft: bool) -> Notice:
         explained=tuple(
             (f"{line.number}. {line.name}", line.explanation) for line in lines if line.explanation
         ),
-    )
-
-
-def _totals_line(view: Appraisal, draft: bool) -> str:
-    """The unit's totals in the notice's words; "after appraisal" only of an appraised unit,
-    none of a unit that has not scored itself."""
-    if not view.scored:
-        return f"Tổng điểm: chưa có, vì đơn vị {NOT_SCORED}."
-    provisional = " (kết quả tạm tính)" if draft else ""
-    parts = f"trong đó điểm cộng {view.bonus}, điểm trừ {view.deductions}"
-    if view.appraised:
-        return (
-            f"Tổng điểm tự chấm: {view.self_total} điểm; tổng điểm sau thẩm định: {view.total} "
-            f"điểm, {parts}{provisional}."
-        )
-    ranked = ""
-    if view.total != view.self_total:  # another unit's appraisal moved the cluster's best
-        ranked = f"; tổng điểm tạm dùng để xếp hạng: {view.total} điểm"
-    return (
-        f"Tổng điểm tự chấm: {view.self_total} điểm, {parts}{ranked}; điểm chưa được thẩm "
-        f"định{provisional}."
     )
 
 

@@ -32,6 +32,7 @@ from thidua.present.appraisal import (
     pts,
     rank_reasons,
     rank_sentence,
+    totals_line,
     vote_sentences,
 )
 from thidua.present.context import numbering
@@ -113,23 +114,6 @@ def _status(row: Row) -> str | None:
             "(tính 0 điểm)."
         )
     return " ".join(sentences) or None
-
-
-def _totals(view: Appraisal) -> str:
-    """The unit's totals; "after appraisal" only of an appraised unit."""
-    parts = f"(điểm cộng {view.bonus}, điểm trừ {view.deductions})"
-    if not view.scored:
-        return f"Tổng điểm: chưa có, vì đơn vị {NOT_SCORED}."
-    if view.appraised:
-        return (
-            f"Tổng điểm tự chấm: {view.self_total}; tổng điểm sau thẩm định: {view.total} {parts}."
-        )
-    if view.total != view.self_total:  # another unit's appraisal moved the cluster's best
-        return (
-            f"Tổng điểm tự chấm: {view.self_total}; tổng điểm tạm dùng để xếp hạng: "
-            f"{view.total} {parts}; chưa thẩm định."
-        )
-    return f"Tổng điểm tự chấm: {view.self_total} {parts}; chưa thẩm định."
 
 
 NBSP = "\u00a0"
@@ -248,7 +232,7 @@ def unit_page(
         **(vars(view) | {"groups": groups}),  # the appraisal's fields
         status=_status(row),
         kept=score.appraised and any(line.kept for group in groups for line in group.lines),
-        totals=_totals(view),
+        totals=totals_line(view),
         rank=rank_sentence(result, row, shared=True),
         rank_lines=rank_reasons(result, index, lambda member: member.name),
         votes=tuple(curly(line) for line in vote_sentences(result, row.member.id)),
