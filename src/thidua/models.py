@@ -116,10 +116,6 @@ class Comparison(enum.Enum):
     GREATER = "lon_hon"  # strictly more than the threshold
     AT_LEAST = "tu"  # the threshold or more
 
-    @property
-    def symbol(self) -> str:
-        return ">" if self is Comparison.GREATER else "≥"
-
 
 class Denominator(enum.Enum):
     MEMBERS = "thanh_vien"  # every member of the cluster

@@ -189,12 +189,6 @@ def votes_text(t: Tally, option: str, which: m.Denominator, members: int, unit: 
     return f"{count(votes)}/{count(den)} {unit} ({percent(share)} {which.label})"
 
 
-def _unit(t: Tally) -> str:
-    if t.ballot.kind is m.BallotKind.RANKED:
-        return "điểm Borda"
-    return "phiếu đồng ý" if t.ballot.kind is m.BallotKind.YES_NO else "phiếu"
-
-
 def option_of(t: Tally, member_id: str) -> str | None:
     """The option of ``t`` that counts for the member: itself when a candidate, ``dong_y``
     when it is the subject of a yes/no ballot ("suy tôn X"), else None (not on the ballot)."""
